@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using VotingApp.ServiceDefaults;
+
+namespace VotingApp.Analytics;
+
+public static partial class AnalyticsApi
+{
+    /// <summary>GET /analytics: both counts and the results line, in the original sample's JSON shape.</summary>
+    public static void MapAnalyticsApi(this WebApplication app) =>
+        app.MapGet("/analytics", GetAnalytics).WithName("GetAnalytics");
+
+    private static async Task<Results<Ok<AnalyticsResult>, ProblemHttpResult>> GetAnalytics(
+        HttpContext context, StorageReader storage, ServiceIdentity identity, ILogger<StorageReader> logger,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var counts = await storage.GetCountsAsync(context, cancellationToken);
+            var (first, second) = (counts.Options[0], counts.Options[1]);
+            return TypedResults.Ok(new AnalyticsResult(first, second, ResultsText.Format(identity.Version, first, second), counts.Store));
+        }
+        catch (UpstreamUnavailableException e)
+        {
+            LogUnavailable(logger, e.Message);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Results unavailable", detail: e.Message);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Error, "Cannot compute the results: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string reason);
+}

@@ -1,0 +1,16 @@
+using VotingApp.Analytics;
+using VotingApp.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(VotingService.Analytics);
+builder.AddStorageReader();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapAnalyticsApi();
+app.MapDefaultEndpoints();
+
+return await app.RunVotingServiceAsync();
+
+/// <summary>Lets WebApplicationFactory find this service in tests.</summary>
+public partial class Program;

@@ -1,0 +1,117 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.Extensions.Options;
+using VotingApp.ServiceDefaults;
+
+namespace VotingApp.App.Page;
+
+/// <summary>What one rendering of the page shows.</summary>
+/// <param name="ResultsText">The results line, or null when the results could not be read.</param>
+/// <param name="Store">The store storage reported ("redis", "mysql"), or null when unknown.</param>
+public sealed record VotingPageModel(string? ResultsText, string? Store, bool FeatureFlagSet);
+
+/// <summary>
+/// The voting page, as compiled C#: everything that depends only on the settings (title, buttons, styles)
+/// is encoded and joined once at start, so a request only adds the results line and the footer. Every
+/// value placed in the HTML is HTML-encoded. The results stay on one line,
+/// <c>&lt;div id="results"&gt; TEXT &lt;/div&gt;</c>, the only line with that word, so that
+/// <c>curl -s HOST | grep results</c> prints exactly it.
+/// </summary>
+public sealed class VotingPage
+{
+    public const string UnavailableText = "Results are unavailable right now";
+
+    private readonly string _top;
+    private readonly string _footerDetails;
+    private readonly bool _showDetails;
+    private readonly bool _featureFlag;
+    private readonly HtmlEncoder _encoder = HtmlEncoder.Default;
+
+    public VotingPage(IOptions<AppSettings> settings, IOptions<VoteOptions> options, ServiceIdentity identity)
+    {
+        var app = settings.Value;
+        var title = _encoder.Encode(app.Title);
+        var vote1 = _encoder.Encode(options.Value.Vote1Value);
+        var vote2 = _encoder.Encode(options.Value.Vote2Value);
+        _showDetails = app.ShowDetails;
+        _featureFlag = app.FeatureFlag;
+        _footerDetails = $"Host: {_encoder.Encode(Environment.MachineName)} &middot; App version: {_encoder.Encode(identity.Version)}";
+        _top = $$"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{title}}</title>
+            <style>
+            body { font-family: system-ui, sans-serif; background: #f4f6f8; color: #1f2933; margin: 0; }
+            main { max-width: 36rem; margin: 3rem auto; background: #fff; border-radius: .75rem; padding: 2rem; box-shadow: 0 1px 4px #0002; text-align: center; }
+            h1 { font-size: 1.8rem; margin: 0 0 1.5rem; }
+            .vote button { font-size: 1.2rem; padding: .8rem 1.6rem; margin: .3rem; border: 0; border-radius: .5rem; color: #fff; cursor: pointer; }
+            .vote .option1 { background: #2f80ed; } .vote .option2 { background: #eb5757; } .vote .reset { background: #6b7280; }
+            .tally div { font-size: 1.3rem; margin: 1.5rem 0 .5rem; }
+            footer { font-size: .85rem; color: #52606d; margin-top: 1.5rem; }
+            footer form { display: inline; } footer button { font: inherit; color: #2f80ed; background: none; border: 0; text-decoration: underline; cursor: pointer; }
+            </style>
+            </head>
+            <body>
+            <main>
+            <h1>{{title}}</h1>
+            <form class="vote" method="post" action="/">
+            <button class="option1" name="vote" value="{{vote1}}">{{vote1}}</button>
+            <button class="option2" name="vote" value="{{vote2}}">{{vote2}}</button>
+            <button class="reset" name="vote" value="{{VoteOptions.ResetValue}}">Reset</button>
+            </form>
+            <section class="tally">
+
+            """;
+    }
+
+    public string Render(VotingPageModel model)
+    {
+        var html = new StringBuilder(_top, _top.Length + 512);
+        html.Append("<div id=\"results\"> ")
+            .Append(_encoder.Encode(model.ResultsText ?? UnavailableText))
+            .Append(" </div>\n</section>\n");
+
+        if (_showDetails || _featureFlag)
+        {
+            html.Append("<footer>\n");
+            if (_showDetails)
+            {
+                html.Append("<p id=\"details\">").Append(_footerDetails)
+                    .Append(" &middot; Store: ").Append(_encoder.Encode(model.Store ?? "unknown")).Append("</p>\n");
+            }
+
+            if (_featureFlag)
+            {
+                html.Append("<p id=\"featureflag\">Feature flag: ")
+                    .Append(model.FeatureFlagSet ? "<strong>on</strong>" : "off")
+                    .Append(" &middot; <form method=\"post\" action=\"/featureflag/set\"><button id=\"set-featureflag\">Set feature flag</button></form>")
+                    .Append(" &middot; <form method=\"post\" action=\"/featureflag/clear\"><button id=\"clear-featureflag\">Clear feature flag</button></form></p>\n");
+            }
+
+            html.Append("</footer>\n");
+        }
+
+        html.Append("</main>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    /// <summary>A short page for a vote that was refused (400) or not counted (503).</summary>
+    public string RenderProblem(string heading, string message) =>
+        $$"""
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>{{_encoder.Encode(heading)}}</title></head>
+        <body>
+        <main>
+        <h1>{{_encoder.Encode(heading)}}</h1>
+        <p id="problem">{{_encoder.Encode(message)}}</p>
+        <p><a href="/">Back to the voting page</a></p>
+        </main>
+        </body>
+        </html>
+
+        """;
+}

@@ -1,0 +1,19 @@
+using VotingApp.App;
+using VotingApp.App.Page;
+using VotingApp.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(VotingService.App);
+builder.AddVotingPage();
+builder.AddUpstreamClients();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapVotingPage();
+app.MapFeatureFlag();
+app.MapDefaultEndpoints();
+
+return await app.RunVotingServiceAsync();
+
+/// <summary>Lets WebApplicationFactory find this service in tests.</summary>
+public partial class Program;

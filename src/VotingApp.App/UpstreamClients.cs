@@ -1,0 +1,75 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+using VotingApp.ServiceDefaults;
+
+namespace VotingApp.App;
+
+/// <summary>Reads the results from analytics (safe to retry once).</summary>
+public sealed class AnalyticsClient(HttpClient http)
+{
+    public async Task<AnalyticsResult> GetResultsAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/analytics", cancellationToken);
+            VersionChain.RecordUpstream(context, response);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new UpstreamUnavailableException(VotingService.Analytics.Name, await UpstreamUnavailableException.DescribeAsync(response));
+            }
+
+            return await response.Content.ReadFromJsonAsync(VotingJsonContext.Default.AnalyticsResult, cancellationToken)
+                ?? throw new UpstreamUnavailableException(VotingService.Analytics.Name, "it answered with an empty body");
+        }
+        catch (Exception e) when (UpstreamUnavailableException.IsCallFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new UpstreamUnavailableException(VotingService.Analytics.Name, e.Message, e);
+        }
+    }
+}
+
+/// <summary>Sends votes and resets to storage: never retried, so a vote is counted at most once.</summary>
+public sealed class VoteWriter(HttpClient http)
+{
+    public Task AddVoteAsync(HttpContext context, string option) =>
+        SendAsync(context, new HttpRequestMessage(HttpMethod.Post, "/api/votes")
+        {
+            Content = JsonContent.Create(new VoteRequest(option), VotingJsonContext.Default.VoteRequest),
+        });
+
+    public Task ResetAsync(HttpContext context) => SendAsync(context, new HttpRequestMessage(HttpMethod.Delete, "/api/votes"));
+
+    private async Task SendAsync(HttpContext context, HttpRequestMessage request)
+    {
+        try
+        {
+            // Not cancelled with the voter's request: a vote already sent is seen through to its answer.
+            using (request)
+            using (var response = await http.SendAsync(request, CancellationToken.None))
+            {
+                VersionChain.RecordUpstream(context, response);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new UpstreamUnavailableException(VotingService.Storage.Name, await UpstreamUnavailableException.DescribeAsync(response));
+                }
+            }
+        }
+        catch (Exception e) when (UpstreamUnavailableException.IsCallFailure(e))
+        {
+            throw new UpstreamUnavailableException(VotingService.Storage.Name, e.Message, e);
+        }
+    }
+}
+
+public static class UpstreamClientRegistration
+{
+    public static void AddUpstreamClients(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedSettings<AnalyticsServiceSettings>(builder.Configuration, settings => settings.Problems());
+        builder.Services.AddValidatedSettings<StorageServiceSettings>(builder.Configuration, settings => settings.Problems());
+        builder.Services.AddReadClient<AnalyticsClient>(provider =>
+            provider.GetRequiredService<IOptions<AnalyticsServiceSettings>>().Value.BaseAddress);
+        builder.Services.AddWriteClient<VoteWriter>(provider =>
+            provider.GetRequiredService<IOptions<StorageServiceSettings>>().Value.BaseAddress);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace VotingApp.ServiceDefaults;
+
+// The JSON that the services exchange. Kept in one place so that a change to the storage API and to its
+// callers is one change.
+
+/// <summary>One option and how many votes it has.</summary>
+public sealed record VoteCount(string Name, long Count);
+
+/// <summary>GET /api/votes on storage: the counts of every option, in the configured order.</summary>
+public sealed record StoredCounts(string Store, IReadOnlyList<VoteCount> Options);
+
+/// <summary>POST /api/votes on storage.</summary>
+public sealed record VoteRequest(string? Option);
+
+/// <summary>The answer to a counted vote: the option's new count.</summary>
+public sealed record VoteRecorded(string Option, long Count, string Store);
+
+/// <summary>GET /api/store on storage: which kind of database keeps the votes.</summary>
+public sealed record StoreInfo(string Store, string Service, string Version);
+
+/// <summary>GET /analytics, compatible with the original sample (store is an addition).</summary>
+public sealed record AnalyticsResult(VoteCount Category1, VoteCount Category2, string Text, string Store);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(StoredCounts))]
+[JsonSerializable(typeof(VoteRequest))]
+[JsonSerializable(typeof(VoteRecorded))]
+[JsonSerializable(typeof(StoreInfo))]
+[JsonSerializable(typeof(AnalyticsResult))]
+[JsonSerializable(typeof(ServiceVersionInfo))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))]
+public sealed partial class VotingJsonContext : JsonSerializerContext;

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace VotingApp.ServiceDefaults;
+
+public static class LoggingExtensions
+{
+    /// <summary>Requests slower than this are logged as warnings whatever their method.</summary>
+    private const double SlowRequestMilliseconds = 1000;
+
+    /// <summary>
+    /// Serilog for every log event of the service: JSON lines in a container (LOG_FORMAT=json forces it),
+    /// readable text otherwise; written on a background thread so that no request waits on the console.
+    /// </summary>
+    internal static void AddVotingLogging(this WebApplicationBuilder builder, ServiceIdentity identity)
+    {
+        var json = string.Equals(builder.Configuration["LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase)
+            || (builder.Configuration["LOG_FORMAT"] is null
+                && string.Equals(builder.Configuration["DOTNET_RUNNING_IN_CONTAINER"], "true", StringComparison.OrdinalIgnoreCase));
+
+        builder.Services.AddSerilog((services, logger) => logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("service", identity.Name)
+            .Enrich.WithProperty("version", identity.Version)
+            .WriteTo.Async(sink =>
+            {
+                if (json)
+                {
+                    sink.Console(new RenderedCompactJsonFormatter());
+                }
+                else
+                {
+                    sink.Console(outputTemplate:
+                        "[{Timestamp:HH:mm:ss} {Level:u3}] {service}/{version} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+                }
+            }, blockWhenFull: false));
+    }
+
+    /// <summary>
+    /// One structured event per request. Votes, resets, failures and slow requests are logged at
+    /// Information or above; routine fast reads (the curl loop, probes, scrapes) at Debug, so that the
+    /// default level does not spend the hot path on formatting log lines nobody reads.
+    /// </summary>
+    internal static void UseVotingRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            options.GetLevel = RequestLevel;
+            options.EnrichDiagnosticContext = (diagnostics, context) =>
+            {
+                if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))
+                {
+                    diagnostics.Set("RequestId", requestId.ToString());
+                }
+            };
+        });
+    }
+
+    private static LogEventLevel RequestLevel(HttpContext context, double elapsedMilliseconds, Exception? error)
+    {
+        var status = context.Response.StatusCode;
+        if (error is not null || status >= 500)
+        {
+            return LogEventLevel.Error;
+        }
+
+        if (status >= 400 || elapsedMilliseconds > SlowRequestMilliseconds)
+        {
+            return LogEventLevel.Warning;
+        }
+
+        return HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+            ? LogEventLevel.Debug
+            : LogEventLevel.Information;
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+namespace VotingApp.ServiceDefaults;
+
+/// <summary>What every voting service does the same way; each Program.cs calls these in one line each.</summary>
+public static class ServiceDefaultsExtensions
+{
+    public const string DefaultPort = "8080";
+    public const string LiveTag = "live";
+
+    /// <summary>
+    /// Identity (VOTING_VERSION), port 8080 unless ASPNETCORE_HTTP_PORTS/URLS say otherwise, Serilog,
+    /// OpenTelemetry, health checks, problem details and tracing-header propagation.
+    /// </summary>
+    public static ServiceIdentity AddServiceDefaults(this WebApplicationBuilder builder, VotingService service)
+    {
+        var errors = new StartupErrors();
+        builder.Services.AddSingleton(errors);
+
+        ServiceIdentity identity;
+        try
+        {
+            identity = ServiceIdentity.FromConfiguration(service, builder.Configuration);
+        }
+        catch (StartupConfigurationException e)
+        {
+            errors.Add(e.Message);
+            identity = new ServiceIdentity(service, "invalid");
+        }
+
+        builder.Services.AddSingleton(identity);
+        ListenOnDefaultPortUnlessConfigured(builder);
+        builder.AddVotingLogging(identity);
+        builder.AddVotingTelemetry(identity);
+
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJsonContext.Default));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddHeaderPropagation(options =>
+        {
+            foreach (var header in TracingHeaders.CopiedVerbatim)
+            {
+                // Only headers that are present and not empty are forwarded.
+                options.Headers.Add(header, context =>
+                    string.IsNullOrWhiteSpace(context.HeaderValue) ? default : context.HeaderValue);
+            }
+        });
+        return identity;
+    }
+
+    /// <summary>The middleware every service runs, in order.</summary>
+    public static void UseServiceDefaults(this WebApplication app)
+    {
+        app.Services.GetRequiredService<TelemetryExtensions.ServiceInfoMeter>();
+        var identity = app.Services.GetRequiredService<ServiceIdentity>();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[VersionChain.HeaderName] = VersionChain.Compose(identity, context);
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+        app.UseVotingRequestLogging();
+        app.UseHeaderPropagation();
+    }
+
+    /// <summary>
+    /// /health/live (the process answers), /health/ready (every check, e.g. the store), /version and
+    /// /metrics, mapped in every environment because the probes and scrapers need them everywhere.
+    /// </summary>
+    public static void MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapHealthChecks("/health/ready");
+        app.MapGet("/version", (ServiceIdentity identity) =>
+            TypedResults.Ok(new ServiceVersionInfo(identity.Name, identity.Version, Environment.MachineName)))
+            .WithName("GetVersion");
+        app.MapPrometheusScrapingEndpoint("/metrics");
+    }
+
+    /// <summary>
+    /// Runs the service, or stops it with exit code 2 and one clear message when its configuration is
+    /// missing or invalid (VOTING_VERSION, options that fail validation, values of the wrong type).
+    /// </summary>
+    public static async Task<int> RunVotingServiceAsync(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VotingApp.Startup");
+        var identity = app.Services.GetRequiredService<ServiceIdentity>();
+        var errors = app.Services.GetRequiredService<StartupErrors>();
+        try
+        {
+            if (errors.Messages.Count > 0)
+            {
+                throw new StartupConfigurationException(string.Join(" ", errors.Messages));
+            }
+
+            await app.StartAsync();
+            logger.LogInformation("{Service} {Version} started on {Urls}", identity.Name, identity.Version, string.Join(", ", app.Urls));
+            await app.WaitForShutdownAsync();
+            return 0;
+        }
+        catch (Exception e) when (e is StartupConfigurationException or OptionsValidationException
+                                      or InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" })
+        {
+            logger.LogCritical("{Service} cannot start: configuration error: {Reason}", identity.Name, e.Message);
+            await Console.Error.WriteLineAsync($"{identity.Name}: configuration error: {e.Message}");
+            return 2;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static void ListenOnDefaultPortUnlessConfigured(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var configured = new[] { "urls", "http_ports", "https_ports", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" }
+            .Any(key => !string.IsNullOrWhiteSpace(configuration[key]))
+            || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
+        if (!configured)
+        {
+            builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, DefaultPort);
+        }
+    }
+}
+
+/// <summary>The body of GET /version.</summary>
+public sealed record ServiceVersionInfo(string Service, string Version, string Host);

@@ -1,0 +1,69 @@
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace VotingApp.ServiceDefaults;
+
+public static class TelemetryExtensions
+{
+    /// <summary>The meter that the services' own instruments belong to.</summary>
+    public const string MeterName = "VotingApp";
+
+    /// <summary>
+    /// Metrics (served for Prometheus at /metrics) and traces (exported over OTLP when
+    /// OTEL_EXPORTER_OTLP_ENDPOINT is set). The service name and version are resource attributes, and
+    /// the gauge voting_service_info{service,version} is 1, so a dashboard can tell versions apart.
+    /// </summary>
+    internal static void AddVotingTelemetry(this WebApplicationBuilder builder, ServiceIdentity identity)
+    {
+        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(identity.Name, serviceVersion: identity.Version))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(MeterName)
+                    .AddPrometheusExporter();
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructurePath(context.Request.Path))
+                    .AddHttpClientInstrumentation()
+                    .AddSource(MeterName);
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+
+        builder.Services.AddSingleton(_ => CreateServiceInfoMeter(identity));
+    }
+
+    /// <summary>Health probes and metric scrapes are not part of any user's request.</summary>
+    public static bool IsInfrastructurePath(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/version");
+
+    private static ServiceInfoMeter CreateServiceInfoMeter(ServiceIdentity identity)
+    {
+        var meter = new Meter(MeterName);
+        meter.CreateObservableGauge("voting_service_info", () => new Measurement<int>(1,
+            new KeyValuePair<string, object?>("service", identity.Name),
+            new KeyValuePair<string, object?>("version", identity.Version)),
+            description: "Always 1; its labels say which service and version this process is.");
+        return new ServiceInfoMeter(meter);
+    }
+
+    /// <summary>Holds the meter for the life of the service (disposed with the container).</summary>
+    internal sealed class ServiceInfoMeter(Meter meter) : IDisposable
+    {
+        public void Dispose() => meter.Dispose();
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace VotingApp.ServiceDefaults;
+
+/// <summary>
+/// Pooled HttpClients (IHttpClientFactory) for calls to another voting service, with the tracing headers
+/// forwarded and the time a call may take bounded, so that a page never hangs.
+/// </summary>
+public static class UpstreamHttpClients
+{
+    /// <summary>No call to another service, retries included, may take longer than this.</summary>
+    public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>One try of a read.</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>
+    /// For reads, which are safe to repeat: one retry after a short pause, each try bounded, all bounded
+    /// together, and a circuit breaker so that a dead upstream is not hammered.
+    /// </summary>
+    public static IHttpClientBuilder AddReadClient<TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
+        where TClient : class
+    {
+        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider))
+            .AddHeaderPropagation();
+        client.AddResilienceHandler("read", pipeline =>
+            {
+                pipeline.AddTimeout(TotalTimeout);
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 1,
+                    Delay = TimeSpan.FromMilliseconds(50),
+                    BackoffType = DelayBackoffType.Constant,
+                });
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    SamplingDuration = TimeSpan.FromSeconds(10),
+                    MinimumThroughput = 20,
+                    FailureRatio = 0.9,
+                    BreakDuration = TimeSpan.FromSeconds(1),
+                });
+                pipeline.AddTimeout(AttemptTimeout);
+            });
+        return client;
+    }
+
+    /// <summary>
+    /// For votes and resets, which must not be counted twice: never retried, only bounded in time. A
+    /// vote whose answer did not arrive is reported to the voter as not counted.
+    /// </summary>
+    public static IHttpClientBuilder AddWriteClient<TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
+        where TClient : class
+    {
+        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider))
+            .AddHeaderPropagation();
+        client.AddResilienceHandler("write", pipeline => pipeline.AddTimeout(TotalTimeout));
+        return client;
+    }
+}

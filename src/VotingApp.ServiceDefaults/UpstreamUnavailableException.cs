@@ -1,0 +1,36 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace VotingApp.ServiceDefaults;
+
+/// <summary>Another voting service could not answer; the message says which one and why.</summary>
+public sealed class UpstreamUnavailableException(string service, string reason, Exception? inner = null)
+    : Exception($"{service} is unavailable: {reason}", inner)
+{
+    public string Service { get; } = service;
+
+    /// <summary>True for the exceptions that a failed call to another service ends in.</summary>
+    public static bool IsCallFailure(Exception e) =>
+        e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or TaskCanceledException;
+
+    /// <summary>The detail of a problem-details answer, or the status line when there is none.</summary>
+    public static async Task<string> DescribeAsync(HttpResponseMessage response)
+    {
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync(VotingJsonContext.Default.ProblemDetails);
+            if (!string.IsNullOrWhiteSpace(problem?.Detail))
+            {
+                return $"{(int)response.StatusCode} {problem.Detail}";
+            }
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or HttpRequestException)
+        {
+            // Not a problem-details body: the status is all there is to say.
+        }
+
+        return $"{(int)response.StatusCode} {response.ReasonPhrase}";
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+using VotingApp.ServiceDefaults;
+
+namespace VotingApp.Storage.Stores;
+
+public static class VoteStoreRegistration
+{
+    /// <summary>
+    /// The validated settings, the one store this version uses, a background task that prepares it as
+    /// soon as its server answers, and the readiness check that says whether it answers now.
+    /// </summary>
+    public static void AddVoteStore(this WebApplicationBuilder builder, ServiceIdentity identity)
+    {
+        builder.Services.AddValidatedSettings<VoteOptions>(builder.Configuration, options => options.Problems());
+        builder.Services.AddValidatedSettings<StorageSettings>(builder.Configuration, settings => settings.Problems(identity));
+        builder.Services.AddSingleton(provider => CreateStore(provider.GetRequiredService<IOptions<StorageSettings>>().Value, identity));
+        builder.Services.AddHostedService<VoteStorePreparer>();
+        builder.Services.AddSingleton<StorageMetrics>();
+        builder.Services.AddHealthChecks().AddCheck<VoteStoreHealthCheck>("store", tags: ["store"]);
+    }
+
+    private static VoteStore CreateStore(StorageSettings settings, ServiceIdentity identity) =>
+        settings.EffectiveBackend(identity) switch
+        {
+            StorageSettings.Redis => new RedisVoteStore(settings.RedisHost!, settings.RedisPort),
+            StorageSettings.MySql => new MySqlVoteStore(MySqlVoteStore.BuildConnectionString(settings)),
+            _ => new SqliteVoteStore(settings.SqlitePath ?? Path.Combine(Path.GetTempPath(), "voting-storage.db")),
+        };
+}

@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using VotingApp.ServiceDefaults;
+using VotingApp.Storage.Stores;
+
+namespace VotingApp.Storage;
+
+/// <summary>The storage HTTP API: read the counts, add a vote, reset, and say which store is used.</summary>
+public static partial class VotesApi
+{
+    public static void MapVotesApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").WithTags("Votes");
+        api.MapGet("/votes", GetCounts).WithName("GetCounts")
+            .WithSummary("The count of every option, in the configured order, from one read of the store.");
+        api.MapPost("/votes", AddVote).WithName("AddVote")
+            .WithSummary("Counts one vote for an option, exactly once, and returns the option's new count.");
+        api.MapDelete("/votes", Reset).WithName("ResetVotes")
+            .WithSummary("Sets every count back to zero.");
+        api.MapGet("/store", GetStore).WithName("GetStore")
+            .WithSummary("Which kind of database keeps the votes: redis, mysql or sqlite.");
+    }
+
+    private static async Task<Results<Ok<StoredCounts>, ProblemHttpResult>> GetCounts(
+        VoteStore store, IOptions<VoteOptions> options, ILoggerFactory logs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var counts = await store.GetCountsAsync(options.Value.All, cancellationToken);
+            return TypedResults.Ok(new StoredCounts(store.Kind, counts));
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Unavailable(logs, e, "read the counts");
+        }
+    }
+
+    private static async Task<Results<Ok<VoteRecorded>, ProblemHttpResult>> AddVote(
+        VoteRequest? request, VoteStore store, IOptions<VoteOptions> options, StorageMetrics metrics,
+        ILoggerFactory logs, CancellationToken cancellationToken)
+    {
+        var option = options.Value.Find(request?.Option);
+        if (option is null)
+        {
+            var logger = logs.CreateLogger(typeof(VotesApi));
+            var shown = Shorten(request?.Option);
+            LogRejected(logger, shown);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Unknown option",
+                detail: $"'{shown}' is not an option. Vote for one of: {string.Join(", ", options.Value.All)}.");
+        }
+
+        try
+        {
+            // Not tied to the request's cancellation: once sent, a vote either completes or fails, so that
+            // a caller that gave up is never told "not counted" about a vote the store then counted.
+            var count = await store.AddVoteAsync(option, CancellationToken.None);
+            metrics.Recorded(store.Kind, option);
+            return TypedResults.Ok(new VoteRecorded(option, count, store.Kind));
+        }
+        catch (StoreUnavailableException e)
+        {
+            metrics.Failed(store.Kind);
+            return Unavailable(logs, e, "count the vote");
+        }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Reset(VoteStore store, ILoggerFactory logs)
+    {
+        try
+        {
+            await store.ResetAsync(CancellationToken.None);
+            LogReset(logs.CreateLogger(typeof(VotesApi)), store.Kind);
+            return TypedResults.NoContent();
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Unavailable(logs, e, "reset the votes");
+        }
+    }
+
+    private static Ok<StoreInfo> GetStore(VoteStore store, ServiceIdentity identity) =>
+        TypedResults.Ok(new StoreInfo(store.Kind, identity.Name, identity.Version));
+
+    private static ProblemHttpResult Unavailable(ILoggerFactory logs, StoreUnavailableException e, string action)
+    {
+        LogUnavailable(logs.CreateLogger(typeof(VotesApi)), action, e.Message);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Store unavailable",
+            detail: $"Could not {action}: {e.Message}");
+    }
+
+    /// <summary>Echoes at most a short, printable prefix of what the caller sent.</summary>
+    private static string Shorten(string? value) =>
+        value is null ? "" : new string(value.Take(VoteOptions.MaxLength).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+
+    [LoggerMessage(LogLevel.Warning, "Rejected a vote for unknown option '{Option}'")]
+    private static partial void LogRejected(ILogger logger, string option);
+
+    [LoggerMessage(LogLevel.Information, "Votes reset in {Store}")]
+    private static partial void LogReset(ILogger logger, string store);
+
+    [LoggerMessage(LogLevel.Error, "Could not {Action}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string action, string reason);
+}
