@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs every test of VotingApp on a fresh Debian machine that has only the .NET SDK (as root):
+#   1. installs the servers and tools the tests use (Debian packages),
+#   2. builds the solution once,
+#   3. runs each test project in turn; the tests start their own Redis and MariaDB servers on 127.0.0.1
+#      in a temporary folder (VOTING_TEST_TMP) and stop them when they finish,
+#   4. stops anything left behind, deletes the folder, and prints "N passed, N failed, N skipped".
+# Exits non-zero when any test fails or a test project could not run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+say() { printf '[test %4ss] %s\n' "$SECONDS" "$*"; }
+
+# Debian packages the tests need. redis-server and mariadb-server: real stores for storage 1.0 and 2.0;
+# chromium: the browser test; yamllint: the manifest lint; podman and friends: the container test.
+PACKAGES=(redis-server mariadb-server chromium yamllint podman buildah runc conmon catatonit netavark
+          aardvark-dns iptables slirp4netns uidmap fuse-overlayfs debootstrap curl)
+missing=()
+for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then echo "Missing packages: ${missing[*]}; run as root or install them" >&2; exit 1; fi
+  say "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { echo "apt-get install failed" >&2; exit 1; }
+fi
+# The Debian packages start their own servers through their maintainer scripts on some machines: stop
+# them, the tests start their own on free ports.
+for s in redis-server mariadb; do service "$s" stop >/dev/null 2>&1 || true; done
+
+export VOTING_TEST_TMP=$(mktemp -d /tmp/voting-tests.XXXXXX)
+chmod 755 "$VOTING_TEST_TMP"
+RESULTS=$VOTING_TEST_TMP/results
+cleanup() {
+  # Anything a test left running under the temporary folder (a server whose test was killed).
+  pkill -KILL -f "$VOTING_TEST_TMP" >/dev/null 2>&1 || true
+  rm -rf "$VOTING_TEST_TMP"
+}
+trap cleanup EXIT
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+say "building"
+if ! dotnet build VotingApp.sln -c Release -v q -nologo >"$VOTING_TEST_TMP/build.log" 2>&1; then
+  cat "$VOTING_TEST_TMP/build.log"; echo "0 passed, 1 failed"; exit 1
+fi
+
+status=0
+not_run=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  say "running $name"
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+    --results-directory "$RESULTS" || status=1
+  # A test host that crashed writes no results: count the project as one failure.
+  [ -f "$RESULTS/$name.trx" ] || { say "$name wrote no results"; not_run=$((not_run + 1)); status=1; }
+done
+
+# The closing line, counted from the TRX files (dotnet test does not print one for all projects).
+counter() { grep -ho "<Counters [^>]*" "$RESULTS"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}'; }
+passed=$(counter passed)
+failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) + not_run ))
+skipped=$(counter notExecuted)
+[ "$passed" -gt 0 ] || status=1
+[ "$failed" -eq 0 ] || status=1
+[ $status -eq 0 ] || say "some tests failed or a test project did not run"
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

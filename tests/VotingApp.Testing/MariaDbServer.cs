@@ -1,0 +1,119 @@
+using MySqlConnector;
+
+namespace VotingApp.Testing;
+
+/// <summary>
+/// A real MariaDB server (Debian's mariadb-server, which MySqlConnector speaks to) on 127.0.0.1 with its
+/// own data folder, and a user for storage 2.0. Killed when disposed.
+/// </summary>
+public sealed class MariaDbServer : IAsyncDisposable
+{
+    public const string User = "voting";
+    public const string Password = "test-only-password";
+
+    private readonly string _binary = ServerBinaries.Require("mariadbd", "mariadb-server");
+    private ChildProcess? _process;
+
+    private MariaDbServer()
+    {
+        Folder = RepositoryPaths.NewTempFolder("mariadb");
+        Port = FreePort.Next();
+    }
+
+    public int Port { get; }
+    public string Host => "127.0.0.1";
+    public string Folder { get; }
+    private string DataFolder => Path.Combine(Folder, "data");
+    private string Socket => Path.Combine(Folder, "mariadb.sock");
+    public string Output => _process?.Output ?? "";
+
+    public static async Task<MariaDbServer> StartAsync()
+    {
+        var server = new MariaDbServer();
+        await server.InstallAsync();
+        await server.StartProcessAsync();
+        await server.CreateUserAsync();
+        return server;
+    }
+
+    /// <summary>The environment storage 2.0 needs to use this server.</summary>
+    public IReadOnlyDictionary<string, string?> StorageEnvironment(string database) => new Dictionary<string, string?>
+    {
+        ["MYSQL_HOST"] = Host,
+        ["MYSQL_PORT"] = Port.ToString(),
+        ["MYSQL_USER"] = User,
+        ["MYSQL_PASSWORD"] = Password,
+        ["MYSQL_DATABASE"] = database,
+    };
+
+    /// <summary>A connection as the test user, for checking what storage wrote.</summary>
+    public MySqlConnection Connect(string? database = null) => new(new MySqlConnectionStringBuilder
+    {
+        Server = Host,
+        Port = (uint)Port,
+        UserID = User,
+        Password = Password,
+        Database = database ?? "",
+        Pooling = false,
+    }.ConnectionString);
+
+    public async Task RestartAsync(TimeSpan downtime = default)
+    {
+        await StopAsync();
+        if (downtime > TimeSpan.Zero) await Task.Delay(downtime);
+        await StartProcessAsync();
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is null) return;
+        await _process.TerminateAsync(TimeSpan.FromSeconds(20));
+        _process.Dispose();
+        _process = null;
+    }
+
+    private async Task InstallAsync()
+    {
+        // The server runs as the mysql user, which must be able to reach and own its folders.
+        await ChildProcess.RunAsync("chmod", "755", Folder);
+        await ChildProcess.RunAsync(ServerBinaries.Require("mariadb-install-db", "mariadb-server"),
+            "--no-defaults", "--user=mysql", $"--datadir={DataFolder}", "--skip-test-db", "--auth-root-authentication-method=socket");
+        await ChildProcess.RunAsync("chown", "-R", "mysql:mysql", Folder);
+    }
+
+    private async Task StartProcessAsync()
+    {
+        _process = ChildProcess.Start(_binary,
+        [
+            "--no-defaults", "--user=mysql", $"--datadir={DataFolder}", $"--socket={Socket}",
+            $"--port={Port}", $"--bind-address={Host}", "--skip-name-resolve",
+            "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=1", "--max-connections=300",
+            $"--pid-file={Path.Combine(Folder, "mariadb.pid")}",
+        ]);
+        var process = _process;
+        await FreePort.WaitUntilOpenAsync(Port, TimeSpan.FromSeconds(60), () => process.Output);
+    }
+
+    private async Task CreateUserAsync()
+    {
+        // root may log in only through the socket (as the OS root user, which the tests run as).
+        var root = new MySqlConnectionStringBuilder { Server = Socket, ConnectionProtocol = MySqlConnectionProtocol.UnixSocket, UserID = "root", Pooling = false };
+        await using var connection = new MySqlConnection(root.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            CREATE USER IF NOT EXISTS '{User}'@'127.0.0.1' IDENTIFIED BY '{Password}';
+            GRANT ALL PRIVILEGES ON *.* TO '{User}'@'127.0.0.1';
+            FLUSH PRIVILEGES;
+            """;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _process?.Dispose();
+        _process = null;
+        await Task.CompletedTask;
+        RedisServer.TryDelete(Folder);
+    }
+}

@@ -1,0 +1,141 @@
+using VotingApp.ServiceDefaults;
+
+namespace VotingApp.Testing;
+
+/// <summary>
+/// One voting service running as its own process on a real Kestrel port (dotnet VotingApp.X.dll), as it
+/// runs in its container: configured only through environment variables.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private static readonly Dictionary<string, string> Projects = new()
+    {
+        [VotingService.App.Name] = "VotingApp.App",
+        [VotingService.Analytics.Name] = "VotingApp.Analytics",
+        [VotingService.Storage.Name] = "VotingApp.Storage",
+    };
+
+    private readonly Dictionary<string, string?> _environment;
+    private ChildProcess? _process;
+    private string _previousOutput = "";
+
+    private ServiceProcess(VotingService service, string version, IReadOnlyDictionary<string, string?> environment)
+    {
+        Service = service;
+        Version = version;
+        Port = FreePort.Next();
+        _environment = new Dictionary<string, string?>(environment)
+        {
+            ["VOTING_VERSION"] = version,
+            ["ASPNETCORE_HTTP_PORTS"] = Port.ToString(),
+            ["ASPNETCORE_URLS"] = null,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_RUNNING_IN_CONTAINER"] = null,
+        };
+    }
+
+    public VotingService Service { get; }
+    public string Version { get; }
+    public int Port { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>Everything the service wrote, across restarts.</summary>
+    public string Output => _previousOutput + (_process?.Output ?? "");
+
+    public bool HasExited => _process?.HasExited ?? true;
+
+    public static async Task<ServiceProcess> StartAsync(VotingService service, string version,
+        IReadOnlyDictionary<string, string?>? environment = null, bool waitUntilLive = true)
+    {
+        var process = new ServiceProcess(service, version, environment ?? new Dictionary<string, string?>());
+        await process.StartAsync(waitUntilLive);
+        return process;
+    }
+
+    /// <summary>A client that does not follow redirects, so a test sees the 303 itself.</summary>
+    public HttpClient CreateClient(TimeSpan? timeout = null) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = timeout ?? TimeSpan.FromSeconds(10),
+        };
+
+    public async Task StartAsync(bool waitUntilLive = true)
+    {
+        var dll = RepositoryPaths.ServiceDll(Projects[Service.Name]);
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        _process = ChildProcess.Start(dotnet, [dll], _environment);
+        if (waitUntilLive)
+        {
+            await WaitUntilLiveAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>Waits until the process exits by itself (e.g. a configuration error) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException("not started");
+        return await process.WaitForExitAsync(timeout)
+            ? process.ExitCode
+            : throw new TimeoutException($"{Service.Name} still runs after {timeout.TotalSeconds:0} s. Output:\n{Output}");
+    }
+
+    public async Task WaitUntilLiveAsync(TimeSpan timeout)
+    {
+        using var client = CreateClient(TimeSpan.FromSeconds(2));
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_process is { HasExited: true })
+            {
+                throw new InvalidOperationException($"{Service.Name} {Version} exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync("/health/live");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{Service.Name} {Version} not live after {timeout.TotalSeconds:0} s:\n{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>kill -9: no graceful shutdown, no flushing.</summary>
+    public void Kill()
+    {
+        if (_process is null) return;
+        _process.Kill();
+        _previousOutput += _process.Output;
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>SIGTERM; returns whether it stopped within the timeout.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        if (_process is null) return true;
+        var stopped = await _process.TerminateAsync(timeout);
+        _previousOutput += _process.Output;
+        _process.Dispose();
+        _process = null;
+        return stopped;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.CompletedTask;
+    }
+}
