@@ -1,0 +1,48 @@
+using VotingApp.ServiceDefaults;
+
+namespace VotingApp.App.Tests;
+
+public class AppSettingsTests
+{
+    [Fact]
+    public void Defaults_are_valid() =>
+        Assert.Empty(new AppSettings().Problems().Concat(new VoteOptions().Problems()));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Empty_title_is_refused_by_name(string title) =>
+        Assert.Contains("TITLE", Assert.Single(new AppSettings { Title = title }.Problems()));
+
+    [Fact]
+    public void Overlong_title_is_refused() =>
+        Assert.Contains("TITLE", Assert.Single(new AppSettings { Title = new string('x', AppSettings.MaxTitleLength + 1) }.Problems()));
+
+    [Theory]
+    [InlineData("", "Dogs", "VOTE1VALUE must not be empty")]
+    [InlineData("Cats", " ", "VOTE2VALUE must not be empty")]
+    [InlineData("reset", "Dogs", "VOTE1VALUE must not be 'reset'")]
+    [InlineData("Cats", "Cats", "both 'Cats'")]
+    public void Bad_vote_options_are_refused_by_name(string vote1, string vote2, string expected)
+    {
+        var problems = new VoteOptions { Vote1Value = vote1, Vote2Value = vote2 }.Problems().ToList();
+        Assert.Contains(problems, problem => problem.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Overlong_option_is_refused()
+    {
+        var problem = Assert.Single(new VoteOptions { Vote1Value = new string('a', VoteOptions.MaxLength + 1) }.Problems());
+        Assert.StartsWith("VOTE1VALUE is 65 characters long", problem);
+    }
+
+    [Theory]
+    [InlineData("Cats", "Cats")]
+    [InlineData("Dogs", "Dogs")]
+    [InlineData("cats", null)]
+    [InlineData("Cats ", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void Find_matches_options_exactly(string? value, string? expected) =>
+        Assert.Equal(expected, new VoteOptions().Find(value));
+}

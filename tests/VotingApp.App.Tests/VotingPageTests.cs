@@ -1,0 +1,173 @@
+using System.Net;
+using VotingApp.Testing;
+
+namespace VotingApp.App.Tests;
+
+/// <summary>
+/// The app in memory, with its upstreams pointed at a loopback port where nothing listens: what a voter
+/// sees when analytics and storage are down, and how bad input is refused before any call is made.
+/// </summary>
+public class VotingPageTests
+{
+    private static readonly int DeadPort = FreePort.Next();
+
+    private static AppFactory Factory(params (string Key, string? Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["VOTING_VERSION"] = "1.0",
+            ["ANALYTICS_HOST"] = "127.0.0.1",
+            ["ANALYTICS_PORT"] = DeadPort.ToString(),
+            ["STORAGE_HOST"] = "127.0.0.1",
+            ["STORAGE_PORT"] = DeadPort.ToString(),
+        };
+        foreach (var (key, value) in extra) settings[key] = value;
+        return new AppFactory(settings);
+    }
+
+    [Fact]
+    public async Task Page_renders_with_voting_offered_when_analytics_is_down()
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateNonRedirectingClient();
+        using var response = await client.GetAsync("/");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("<div id=\"results\"> Results are unavailable right now </div>", VotingPageReader.ResultsLine(html));
+        Assert.Contains("<button class=\"option1\" name=\"vote\" value=\"Cats\">Cats</button>", html);
+        Assert.Contains("<button class=\"option2\" name=\"vote\" value=\"Dogs\">Dogs</button>", html);
+        Assert.Contains("value=\"reset\"", html);
+    }
+
+    [Fact]
+    public async Task Vote_that_storage_cannot_take_gets_503_saying_it_was_not_counted()
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateNonRedirectingClient();
+        using var response = await client.PostAsync("/", new FormUrlEncodedContent([new("vote", "Cats")]));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("Your vote was not counted", html);
+        Assert.Contains("voting-storage is unavailable", html);
+    }
+
+    [Theory]
+    [InlineData("Birds")]
+    [InlineData("")]
+    [InlineData("cats")]
+    [InlineData("Reset")]
+    public async Task Unknown_vote_gets_400_naming_the_options(string vote)
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateNonRedirectingClient();
+        using var response = await client.PostAsync("/", new FormUrlEncodedContent([new("vote", vote)]));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is not an option. Vote for Cats or Dogs, or reset.", html);
+    }
+
+    [Fact]
+    public async Task Vote_longer_than_any_option_gets_400_and_is_not_echoed_whole()
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateNonRedirectingClient();
+        var vote = new string('C', 10_000);
+        using var response = await client.PostAsync("/", new FormUrlEncodedContent([new("vote", vote)]));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(vote, html);
+    }
+
+    [Fact]
+    public async Task Vote_that_is_not_a_form_gets_400()
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateNonRedirectingClient();
+        using var response = await client.PostAsync("/", new StringContent("{\"vote\":\"Cats\"}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Send the vote as a form field", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Form_without_a_vote_field_gets_400()
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateNonRedirectingClient();
+        using var response = await client.PostAsync("/", new FormUrlEncodedContent([new("choice", "Cats")]));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_configured_value_is_html_encoded()
+    {
+        await using var factory = Factory(("TITLE", "<b>Pets</b>"), ("VOTE1VALUE", "<script>alert(1)</script>"), ("VOTE2VALUE", "\"Dogs\" & co"));
+        using var client = factory.CreateNonRedirectingClient();
+        var html = await client.GetStringAsync("/");
+
+        Assert.DoesNotContain("<script>", html);
+        Assert.DoesNotContain("<b>Pets</b>", html);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
+        Assert.Contains("&lt;b&gt;Pets&lt;/b&gt;", html);
+        Assert.Contains("&quot;Dogs&quot; &amp; co", html);
+    }
+
+    [Fact]
+    public async Task Details_footer_shows_host_version_and_store_only_when_asked()
+    {
+        await using (var plain = Factory())
+        {
+            using var client = plain.CreateNonRedirectingClient();
+            Assert.DoesNotContain("id=\"details\"", await client.GetStringAsync("/"));
+        }
+
+        await using var detailed = Factory(("SHOWDETAILS", "true"), ("VOTING_VERSION", "2.0"));
+        using var detailedClient = detailed.CreateNonRedirectingClient();
+        var html = await detailedClient.GetStringAsync("/");
+        Assert.Contains($"Host: {Environment.MachineName} &middot; App version: 2.0 &middot; Store: unknown", html);
+    }
+
+    [Fact]
+    public async Task Feature_flag_links_set_and_clear_the_cookie_and_the_page_shows_it()
+    {
+        await using var factory = Factory(("FEATUREFLAG", "true"));
+        using var client = factory.CreateNonRedirectingClient();
+
+        Assert.Contains("Feature flag: off", await client.GetStringAsync("/"));
+
+        using var set = await client.PostAsync("/featureflag/set", null);
+        Assert.Equal(HttpStatusCode.SeeOther, set.StatusCode);
+        Assert.Equal("/", set.Headers.Location?.OriginalString);
+        Assert.StartsWith("featureflag=on;", set.Headers.GetValues("Set-Cookie").Single());
+
+        using var withCookie = new HttpRequestMessage(HttpMethod.Get, "/");
+        withCookie.Headers.Add("Cookie", "a=1; featureflag=on; b=2");
+        using var page = await client.SendAsync(withCookie);
+        Assert.Contains("Feature flag: <strong>on</strong>", await page.Content.ReadAsStringAsync());
+
+        using var clear = await client.PostAsync("/featureflag/clear", null);
+        Assert.Equal(HttpStatusCode.SeeOther, clear.StatusCode);
+        Assert.StartsWith("featureflag=;", clear.Headers.GetValues("Set-Cookie").Single());
+    }
+
+    [Fact]
+    public async Task Without_FEATUREFLAG_the_page_has_no_flag_links()
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateNonRedirectingClient();
+        Assert.DoesNotContain("featureflag", await client.GetStringAsync("/"));
+    }
+
+    [Fact]
+    public async Task Every_response_names_the_app_version_in_the_chain_header()
+    {
+        await using var factory = Factory(("VOTING_VERSION", "2.0"));
+        using var client = factory.CreateNonRedirectingClient();
+        using var response = await client.GetAsync("/health/live");
+        Assert.Equal("app/2.0", response.Headers.GetValues("x-voting-chain").Single());
+    }
+}
