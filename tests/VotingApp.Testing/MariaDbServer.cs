@@ -114,6 +114,6 @@ public sealed class MariaDbServer : IAsyncDisposable
         _process?.Dispose();
         _process = null;
         await Task.CompletedTask;
-        RedisServer.TryDelete(Folder);
+        RepositoryPaths.DeleteFolder(Folder);
     }
 }

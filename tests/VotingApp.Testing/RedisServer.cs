@@ -59,20 +59,6 @@ public sealed class RedisServer : IAsyncDisposable
         _process?.Dispose();
         _process = null;
         await Task.CompletedTask;
-        TryDelete(DataFolder);
-    }
-
-    internal static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        RepositoryPaths.DeleteFolder(DataFolder);
     }
 }

@@ -29,6 +29,18 @@ public static class RepositoryPaths
         return folder;
     }
 
+    /// <summary>Deletes a folder the tests made; a folder still in use is left for the test command to remove.</summary>
+    public static void DeleteFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
+
+namespace VotingApp.Storage.Tests;
+
+/// <summary>Storage in memory (WebApplicationFactory) on a local SQLite file: API shape and OpenAPI.</summary>
+public sealed class StorageFactoryTests : IDisposable
+{
+    private readonly string _folder = RepositoryPaths.NewTempFolder("storage-sqlite");
+    private readonly WebApplicationFactory<Program> _factory;
+
+    public StorageFactoryTests()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("VOTING_VERSION", "1.0");
+            host.UseSetting("STORAGE_BACKEND", "sqlite");
+            host.UseSetting("SQLITE_PATH", Path.Combine(_folder, "votes.db"));
+        });
+    }
+
+    [Fact]
+    public async Task Sqlite_store_counts_and_reports_itself()
+    {
+        using var client = _factory.CreateClient();
+        (await client.VoteAsync("Dogs")).Dispose();
+        (await client.VoteAsync("Dogs")).Dispose();
+        var counts = await client.CountsAsync();
+        Assert.Equal("sqlite", counts.Store);
+        Assert.Equal([new VoteCount("Cats", 0), new VoteCount("Dogs", 2)], counts.Options);
+        Assert.Equal("storage/1.0", (await client.GetAsync("/api/votes")).Headers.GetValues(VersionChain.HeaderName).Single());
+    }
+
+    [Fact]
+    public async Task OpenApi_document_describes_the_votes_api()
+    {
+        using var client = _factory.CreateClient();
+        var document = await client.GetStringAsync("/openapi/v1.json");
+        foreach (var expected in new[] { "\"/api/votes\"", "\"/api/store\"", "\"AddVote\"", "\"GetCounts\"", "\"ResetVotes\"", "\"GetStore\"" })
+        {
+            Assert.Contains(expected, document);
+        }
+    }
+
+    [Fact]
+    public async Task Readiness_checks_the_store()
+    {
+        using var client = _factory.CreateClient();
+        using var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        RepositoryPaths.DeleteFolder(_folder);
+    }
+}
