@@ -23,7 +23,7 @@ public class StartupTests
         await using var app = await ServiceProcess.StartAsync(VotingService.App, version,
             new Dictionary<string, string?> { [key] = value }, waitUntilLive: false);
         Assert.Equal(2, await app.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains($"voting-app: configuration error: ", app.Output);
+        await app.AssertLoggedAsync($"voting-app: configuration error: ");
         Assert.Contains(expected, app.Output);
     }
 }

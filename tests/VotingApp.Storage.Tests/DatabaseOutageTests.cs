@@ -71,7 +71,7 @@ public class DatabaseOutageTests
 
         Assert.Equal((1, 0), await client.CatsAndDogsAsync());
         Assert.False(storage.HasExited);
-        Assert.Contains("Vote store not ready yet", storage.Output);
-        Assert.Contains("Could not count the vote", storage.Output);
+        await storage.AssertLoggedAsync("Vote store not ready yet");
+        await storage.AssertLoggedAsync("Could not count the vote");
     }
 }

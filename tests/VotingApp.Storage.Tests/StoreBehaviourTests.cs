@@ -9,11 +9,14 @@ namespace VotingApp.Storage.Tests;
 [Collection(DatabaseCollection.Name)]
 public class StoreBehaviourTests(DatabaseServers servers)
 {
+    /// <summary>Each MySQL test its own database, so that a schema is made from nothing every time.</summary>
+    private static string UniqueDatabase() => "votes_" + Guid.NewGuid().ToString("N")[..12];
+
     public static TheoryData<string, string> Stores => new() { { "1.0", "redis" }, { "2.0", "mysql" } };
 
     private async Task<ServiceProcess> StartStorageAsync(string version, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var storage = await ServiceProcess.StartAsync(VotingService.Storage, version, environment ?? servers.StoreEnvironment(version));
+        var storage = await ServiceProcess.StartAsync(VotingService.Storage, version, environment ?? servers.StoreEnvironment(version, UniqueDatabase()));
         using var client = storage.CreateClient();
         await client.ResetAsync();
         return storage;
@@ -72,7 +75,7 @@ public class StoreBehaviourTests(DatabaseServers servers)
     [MemberData(nameof(Stores))]
     public async Task Votes_survive_a_restart_of_the_service(string version, string store)
     {
-        var environment = servers.StoreEnvironment(version);
+        var environment = servers.StoreEnvironment(version, UniqueDatabase());
         await using var storage = await StartStorageAsync(version, environment);
         using (var client = storage.CreateClient())
         {
@@ -128,6 +131,6 @@ public class StoreBehaviourTests(DatabaseServers servers)
 
         Assert.Equal((1, 0), await client.CatsAndDogsAsync());
         Assert.Equal(store, (await client.CountsAsync()).Store);
-        Assert.Contains("Rejected a vote for unknown option 'Birds'", storage.Output);
+        await storage.AssertLoggedAsync("Rejected a vote for unknown option 'Birds'");
     }
 }

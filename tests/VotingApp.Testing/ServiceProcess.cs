@@ -42,6 +42,24 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Everything the service wrote, across restarts.</summary>
     public string Output => _previousOutput + (_process?.Output ?? "");
 
+    /// <summary>
+    /// Waits until the service has logged <paramref name="text"/> (its logs are written asynchronously,
+    /// so a line may appear a moment after the response) and fails with the whole log when it does not.
+    /// </summary>
+    public async Task AssertLoggedAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"{Service.Name} {Version} did not log \"{text}\". Its log:\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public bool HasExited => _process?.HasExited ?? true;
 
     public static async Task<ServiceProcess> StartAsync(VotingService service, string version,

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using VotingApp.Testing;
+
+namespace VotingApp.EndToEnd.Tests;
+
+/// <summary>
+/// A pass-through HTTP proxy in front of a real service: it forwards every request unchanged and keeps the
+/// headers each one arrived with, so a test can see what a service really received.
+/// </summary>
+public sealed class RecordingProxy : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient _forward = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+
+    private RecordingProxy(WebApplication app) => _app = app;
+
+    public int Port { get; private init; }
+    public ConcurrentQueue<(string Method, string Path, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
+
+    public static async Task<RecordingProxy> StartAsync(Uri target)
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var proxy = new RecordingProxy(app) { Port = port };
+        app.Run(proxy.ForwardAsync(target));
+        await app.StartAsync();
+        return proxy;
+    }
+
+    private RequestDelegate ForwardAsync(Uri target) => async context =>
+    {
+        var request = context.Request;
+        Requests.Enqueue((request.Method, request.Path, request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+
+        using var outgoing = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(target, request.Path + request.QueryString));
+        if (request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding"))
+        {
+            outgoing.Content = new StreamContent(request.Body);
+        }
+
+        foreach (var (name, value) in request.Headers)
+        {
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
+            if (!outgoing.Headers.TryAddWithoutValidation(name, value.ToArray()))
+            {
+                outgoing.Content?.Headers.TryAddWithoutValidation(name, value.ToArray());
+            }
+        }
+
+        using var response = await _forward.SendAsync(outgoing, HttpCompletionOption.ResponseHeadersRead);
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
+            context.Response.Headers[name] = values.ToArray();
+        }
+
+        await response.Content.CopyToAsync(context.Response.Body);
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _forward.Dispose();
+    }
+}

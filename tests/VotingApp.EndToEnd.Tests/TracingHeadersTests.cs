@@ -1,0 +1,94 @@
+using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
+
+namespace VotingApp.EndToEnd.Tests;
+
+/// <summary>
+/// The headers Istio needs reach storage unchanged through both paths (app → analytics → storage for a
+/// page, app → storage for a vote), seen by a pass-through proxy in front of the real storage.
+/// </summary>
+[Collection(DatabaseCollection.Name)]
+public sealed class TracingHeadersTests(DatabaseServers servers) : IAsyncLifetime
+{
+    private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    private static readonly Dictionary<string, string> Sent = new()
+    {
+        ["x-request-id"] = "c0ffee00-1111-2222-3333-444455556666",
+        ["x-b3-traceid"] = "80f198ee56343ba864fe8b2a57d3eff7",
+        ["x-b3-spanid"] = "e457b5a2e4d86bd1",
+        ["x-b3-parentspanid"] = "05e3ac9a4f6e3b90",
+        ["x-b3-sampled"] = "1",
+        ["x-b3-flags"] = "0",
+        ["x-ot-span-context"] = "80f198ee56343ba864fe8b2a57d3eff7;e457b5a2e4d86bd1;05e3ac9a4f6e3b90;cs",
+        ["traceparent"] = $"00-{TraceId}-00f067aa0ba902b7-01",
+        ["tracestate"] = "congo=t61rcWkgMzE",
+    };
+
+    private ServiceProcess _storage = null!;
+    private RecordingProxy _proxy = null!;
+    private ServiceProcess _analytics = null!;
+    private ServiceProcess _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", servers.StoreEnvironment("1.0"));
+        _proxy = await RecordingProxy.StartAsync(_storage.BaseAddress);
+        var viaProxy = new Dictionary<string, string?> { ["STORAGE_HOST"] = "127.0.0.1", ["STORAGE_PORT"] = _proxy.Port.ToString() };
+        _analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", viaProxy);
+        _app = await ServiceProcess.StartAsync(VotingService.App, "1.0", new Dictionary<string, string?>(viaProxy)
+        {
+            ["ANALYTICS_HOST"] = "127.0.0.1",
+            ["ANALYTICS_PORT"] = _analytics.Port.ToString(),
+        });
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/votes")]
+    [InlineData("POST", "/api/votes")]
+    public async Task Every_tracing_header_arrives_at_storage(string method, string storagePath)
+    {
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/");
+        if (method == "POST") request.Content = new FormUrlEncodedContent([new("vote", "Cats")]);
+        foreach (var (name, value) in Sent) request.Headers.TryAddWithoutValidation(name, value);
+        using var response = await client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode || (int)response.StatusCode == 303, $"app answered {(int)response.StatusCode}");
+
+        var received = _proxy.Requests.Last(r => r.Method == method && r.Path == storagePath).Headers;
+        foreach (var name in TracingHeaders.CopiedVerbatim)
+        {
+            Assert.Equal(Sent[name], received.GetValueOrDefault(name));
+        }
+
+        // W3C context continues the same trace, with the calling service's span as the parent.
+        Assert.Matches($"^00-{TraceId}-[0-9a-f]{{16}}-01$", received["traceparent"]);
+        Assert.Equal(Sent["tracestate"], received["tracestate"]);
+    }
+
+    [Fact]
+    public async Task Absent_or_empty_headers_are_not_invented()
+    {
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.TryAddWithoutValidation("x-b3-flags", "");
+        request.Headers.TryAddWithoutValidation("x-request-id", "only-this-one");
+        using var response = await client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+
+        var received = _proxy.Requests.Last(r => r.Path == "/api/votes").Headers;
+        Assert.Equal("only-this-one", received["x-request-id"]);
+        foreach (var name in TracingHeaders.CopiedVerbatim.Where(n => n != "x-request-id"))
+        {
+            Assert.False(received.ContainsKey(name), $"{name} was forwarded although the request did not carry it");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _analytics.DisposeAsync();
+        await _proxy.DisposeAsync();
+        await _storage.DisposeAsync();
+    }
+}

@@ -1,0 +1,31 @@
+using Xunit;
+
+namespace VotingApp.Testing;
+
+/// <summary>
+/// One real Redis and one real MariaDB, started together, for a test collection's fixture
+/// (ICollectionFixture&lt;DatabaseServers&gt;). Tests keep apart by resetting or by their own database.
+/// </summary>
+public sealed class DatabaseServers : IAsyncLifetime
+{
+    public RedisServer Redis { get; private set; } = null!;
+    public MariaDbServer MariaDb { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var redis = RedisServer.StartAsync();
+        var mariaDb = MariaDbServer.StartAsync();
+        Redis = await redis;
+        MariaDb = await mariaDb;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Redis.DisposeAsync();
+        await MariaDb.DisposeAsync();
+    }
+
+    /// <summary>Storage's environment: 1.0 → this Redis, 2.0 → <paramref name="database"/> on this MariaDB.</summary>
+    public IReadOnlyDictionary<string, string?> StoreEnvironment(string storageVersion, string database = "votes") =>
+        storageVersion == "1.0" ? VotingChain.RedisEnvironment(Redis) : MariaDb.StorageEnvironment(database);
+}
