@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
+
+namespace VotingApp.Analytics.Tests;
+
+/// <summary>Analytics in memory (WebApplicationFactory) reading from a real storage process on SQLite.</summary>
+public sealed class AnalyticsApiTests : IAsyncLifetime
+{
+    private readonly string _folder = RepositoryPaths.NewTempFolder("analytics-tests");
+    private ServiceProcess _storage = null!;
+
+    public async Task InitializeAsync() =>
+        _storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", new Dictionary<string, string?>
+        {
+            ["STORAGE_BACKEND"] = "sqlite",
+            ["SQLITE_PATH"] = Path.Combine(_folder, "votes.db"),
+        });
+
+    private WebApplicationFactory<Program> Analytics(string version, int storagePort) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("VOTING_VERSION", version);
+            host.UseSetting("STORAGE_HOST", "127.0.0.1");
+            host.UseSetting("STORAGE_PORT", storagePort.ToString());
+        });
+
+    [Theory]
+    [InlineData("1.0", "Cats: 1 | Dogs: 2")]
+    [InlineData("1.1", "Cats: 1/3 (33%) | Dogs: 2/3 (67%)")]
+    public async Task Answers_in_the_original_samples_json_shape(string version, string text)
+    {
+        using (var storage = _storage.CreateClient())
+        {
+            (await storage.DeleteAsync("/api/votes")).Dispose();
+            foreach (var option in new[] { "Cats", "Dogs", "Dogs" })
+            {
+                (await storage.PostAsJsonAsync("/api/votes", new VoteRequest(option), VotingJsonContext.Default.VoteRequest)).Dispose();
+            }
+        }
+
+        await using var factory = Analytics(version, _storage.Port);
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync("/analytics");
+        var json = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($$"""{"category1":{"name":"Cats","count":1},"category2":{"name":"Dogs","count":2},"text":"{{text}}","store":"sqlite"}""", json);
+        Assert.Equal($"analytics/{version} storage/2.0", response.Headers.GetValues(VersionChain.HeaderName).Single());
+    }
+
+    [Fact]
+    public async Task Storage_unreachable_gives_503_that_says_so()
+    {
+        await using var factory = Analytics("1.1", FreePort.Next());
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync("/analytics");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("voting-storage is unavailable", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Liveness_does_not_depend_on_storage()
+    {
+        await using var factory = Analytics("2.0", FreePort.Next());
+        using var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        Assert.Contains("voting_service_info", await client.GetStringAsync("/metrics"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _storage.DisposeAsync();
+        RepositoryPaths.DeleteFolder(_folder);
+    }
+}
