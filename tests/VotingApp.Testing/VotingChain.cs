@@ -13,7 +13,7 @@ public sealed class VotingChain : IAsyncDisposable
     }
 
     public ServiceProcess Storage { get; }
-    public ServiceProcess Analytics { get; private set; }
+    public ServiceProcess Analytics { get; }
     public ServiceProcess App { get; }
 
     /// <summary>
@@ -33,7 +33,30 @@ public sealed class VotingChain : IAsyncDisposable
             ["STORAGE_PORT"] = storage.Port.ToString(),
         };
         var app = await ServiceProcess.StartAsync(VotingService.App, appVersion, appSettings);
-        return new VotingChain(storage, analytics, app);
+        var chain = new VotingChain(storage, analytics, app);
+        await chain.WaitUntilResultsServedAsync(TimeSpan.FromSeconds(30));
+        return chain;
+    }
+
+    /// <summary>
+    /// Waits until a page shows results, i.e. every hop has answered once. The first request through a
+    /// freshly started chain compiles code and opens connections, which on a loaded 2-core machine can
+    /// exceed the services' own time bounds; tests about behaviour start after that, not during it.
+    /// </summary>
+    public async Task WaitUntilResultsServedAsync(TimeSpan timeout)
+    {
+        using var client = App.CreateClient();
+        var deadline = DateTime.UtcNow + timeout;
+        string line;
+        do
+        {
+            line = VotingPageReader.ResultsLine(await client.GetStringAsync("/"));
+            if (!line.Contains("unavailable", StringComparison.Ordinal)) return;
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        throw new TimeoutException($"The chain shows no results after {timeout.TotalSeconds:0} s: {line}\n{App.Output}\n{Analytics.Output}\n{Storage.Output}");
     }
 
     public static IReadOnlyDictionary<string, string?> RedisEnvironment(RedisServer redis) => new Dictionary<string, string?>
