@@ -9,7 +9,7 @@ namespace VotingApp.AppHost;
 /// Prints the voting page's URL once, when all three services are ready: it first loads the page (which
 /// also warms up the whole chain, so the first page a person opens is not slowed by a cold start) and
 /// prints its results line. If a service is still not ready after a while (e.g. the configured Redis or
-/// MySQL does not answer), it prints the URL anyway and names what is not ready.
+/// MySQL does not answer), it prints the URL early and names what is not ready.
 /// </summary>
 public sealed partial class VotingPageAnnouncer(LocalRunPlan plan, IReadOnlyCollection<string> services)
 {
@@ -20,7 +20,7 @@ public sealed partial class VotingPageAnnouncer(LocalRunPlan plan, IReadOnlyColl
     private readonly Lock _lock = new();
     private int _announced;
 
-    public TimeSpan Patience { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Patience { get; init; } = TimeSpan.FromSeconds(90);
 
     /// <summary>Call once the services were started: announces anyway when they are not all ready in time.</summary>
     public void Started(IServiceProvider host)
@@ -51,8 +51,9 @@ public sealed partial class VotingPageAnnouncer(LocalRunPlan plan, IReadOnlyColl
             waiting = services.Where(name => !_ready.Contains(name)).ToArray();
         }
 
-        if (waiting.Length > 0 && Interlocked.Exchange(ref _announced, 1) == 0)
+        if (waiting.Length > 0 && Volatile.Read(ref _announced) == 0)
         {
+            // The line for the ready page still follows if they get ready later.
             _logger.LogWarning(
                 "Voting page: {Url} but {Waiting} not ready after {Seconds:0} s: see its logs in the dashboard ({Chain}).",
                 plan.VotingPage, string.Join(" and ", waiting), Patience.TotalSeconds, plan.Describe());
