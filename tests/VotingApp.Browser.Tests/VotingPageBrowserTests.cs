@@ -10,6 +10,7 @@ namespace VotingApp.Browser.Tests;
 /// The voting page as a person uses it: Debian's chromium, driven by Playwright, against the whole chain
 /// (app 1.0, analytics 1.1, storage 1.0 on a real Redis), each service its own process on a loopback port.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class VotingPageBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private RedisServer? _redis;
