@@ -44,7 +44,15 @@ public sealed partial class VotingPageAnnouncer(LocalRunPlan plan, IReadOnlyColl
 
     private async Task WaitPatientlyAsync()
     {
-        await Task.Delay(Patience, _stopping);
+        try
+        {
+            await Task.Delay(Patience, _stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopped before that
+        }
+
         string[] waiting;
         lock (_lock)
         {
