@@ -1,0 +1,72 @@
+// The README's run command: dotnet run --project src/VotingApp.AppHost
+// Starts storage, analytics and the app as local processes (no containers), wired together through the
+// environment variables the services read (STORAGE_*, ANALYTICS_*), and prints the voting page's URL.
+// Choosing Redis or MySQL, the versions and the port: docs/running-locally.md.
+using VotingApp.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var plan = LocalRunPlan.Read(builder.Configuration, out var problems);
+if (problems.Count > 0)
+{
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"VotingApp.AppHost: {problem}");
+    }
+
+    Console.Error.WriteLine("See docs/running-locally.md.");
+    return 2;
+}
+
+// Each service gets its own settings only (the launch profiles in src/*/Properties are for running one
+// service by hand) and listens where the AppHost says through ASPNETCORE_URLS.
+var storage = builder.AddProject<Projects.VotingApp_Storage>("voting-storage", options => options.ExcludeLaunchProfile = true)
+    .WithHttpEndpoint(name: "http")
+    .WithEnvironment("VOTING_VERSION", plan.StorageVersion)
+    .WithHttpHealthCheck("/health/ready");
+foreach (var (key, value) in plan.StorageEnvironment)
+{
+    storage.WithEnvironment(key, value);
+}
+
+var storageEndpoint = storage.GetEndpoint("http");
+var analytics = builder.AddProject<Projects.VotingApp_Analytics>("voting-analytics", options => options.ExcludeLaunchProfile = true)
+    .WithHttpEndpoint(name: "http")
+    .WithEnvironment("VOTING_VERSION", plan.AnalyticsVersion)
+    .WithEnvironment("STORAGE_HOST", storageEndpoint.Property(EndpointProperty.Host))
+    .WithEnvironment("STORAGE_PORT", storageEndpoint.Property(EndpointProperty.Port))
+    .WithHttpHealthCheck("/health/ready");
+
+var analyticsEndpoint = analytics.GetEndpoint("http");
+// The app listens on the well-known port itself (no proxy in front), so the printed URL is the app.
+var app = builder.AddProject<Projects.VotingApp_App>("voting-app", options => options.ExcludeLaunchProfile = true)
+    .WithHttpEndpoint(name: "http", port: plan.AppPort, isProxied: false)
+    .WithExternalHttpEndpoints()
+    .WithEnvironment("VOTING_VERSION", plan.AppVersion)
+    .WithEnvironment("ANALYTICS_HOST", analyticsEndpoint.Property(EndpointProperty.Host))
+    .WithEnvironment("ANALYTICS_PORT", analyticsEndpoint.Property(EndpointProperty.Port))
+    .WithEnvironment("STORAGE_HOST", storageEndpoint.Property(EndpointProperty.Host))
+    .WithEnvironment("STORAGE_PORT", storageEndpoint.Property(EndpointProperty.Port))
+    .WithHttpHealthCheck("/health/ready");
+foreach (var (key, value) in plan.AppEnvironment)
+{
+    app.WithEnvironment(key, value);
+}
+
+var announcer = new VotingPageAnnouncer(plan, [storage.Resource.Name, analytics.Resource.Name, app.Resource.Name]);
+builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((created, _) =>
+{
+    announcer.Started(created.Services);
+    return Task.CompletedTask;
+});
+foreach (var service in new IResourceBuilder<ProjectResource>[] { storage, analytics, app })
+{
+    service.OnResourceReady((resource, _, _) =>
+    {
+        announcer.Ready(resource.Name);
+        return Task.CompletedTask;
+    });
+}
+
+await builder.Build().RunAsync();
+return 0;

@@ -1,0 +1,115 @@
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using VotingApp.Testing;
+using Xunit;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace VotingApp.Browser.Tests;
+
+/// <summary>
+/// The README's run command, `dotnet run --project src/VotingApp.AppHost`, as a person runs it: it prints
+/// the voting page's URL, the page works in the browser (on the default SQLite store), and stopping the
+/// command stops the services.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class RunCommandTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_run_command_prints_the_url_of_a_working_voting_page_and_stops_everything()
+    {
+        var folder = RepositoryPaths.NewTempFolder("apphost");
+        var appPort = FreePort.Next();
+        var environment = new Dictionary<string, string?>
+        {
+            ["APP_PORT"] = appPort.ToString(),
+            ["SQLITE_PATH"] = Path.Combine(folder, "votes.db"),
+            // What the launch profile sets, on free ports so that a developer's own run does not collide.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+            // The test run's own settings must not choose a store or versions.
+            ["REDIS_HOST"] = null, ["MYSQL_HOST"] = null, ["APP_VERSION"] = null, ["ANALYTICS_VERSION"] = null,
+            ["STORAGE_VERSION"] = null,
+        };
+        using var command = ChildProcess.Start("dotnet",
+            ["run", "--project", RepositoryPaths.Combine("src", "VotingApp.AppHost"), "--no-build", "--no-launch-profile",
+             "--configuration", RepositoryPaths.Configuration], environment);
+        try
+        {
+            var url = await WaitForVotingPageUrlAsync(command, TimeSpan.FromMinutes(3));
+            Assert.Equal($"http://localhost:{appPort}/", url);
+            Assert.Contains("app 1.0 -> analytics 1.1 -> storage 1.0 on sqlite", command.Output, StringComparison.Ordinal);
+
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await DebianChromium.LaunchAsync(playwright);
+            var page = await browser.NewPageAsync();
+            page.SetDefaultTimeout(30_000);
+            var problems = BrowserProblems.Watch(page);
+            await page.GotoAsync(url);
+            var results = page.Locator("#results");
+            await Expect(results).ToHaveTextAsync("Cats: 0/0 (0%) | Dogs: 0/0 (0%)", new() { Timeout = 15_000 });
+            await Expect(page.Locator("#details")).ToContainTextAsync("Store: sqlite");
+            await Expect(page.Locator("#featureflag")).ToContainTextAsync("Feature flag: off");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Dogs", Exact = true }).ClickAsync();
+            await Expect(results).ToHaveTextAsync("Cats: 0/1 (0%) | Dogs: 1/1 (100%)", new() { Timeout = 15_000 });
+            Assert.True(problems.Count == 0, "The browser reported problems:\n" + string.Join("\n", problems));
+            Assert.True(File.Exists(Path.Combine(folder, "votes.db")), "storage did not use SQLITE_PATH");
+        }
+        finally
+        {
+            // Ctrl+C in a terminal; SIGTERM here (dotnet run passes it on to the AppHost).
+            var stopped = await command.TerminateAsync(TimeSpan.FromSeconds(60));
+            output.WriteLine(command.Output);
+            Assert.True(stopped, "the run command did not stop within 60 s of SIGTERM");
+            await AssertClosedAsync(appPort, TimeSpan.FromSeconds(30));
+            RepositoryPaths.DeleteFolder(folder);
+        }
+    }
+
+    private static async Task<string> WaitForVotingPageUrlAsync(ChildProcess command, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var match = VotingPageLine().Match(command.Output);
+            if (match.Success) return match.Groups[1].Value;
+            if (command.HasExited) throw new Xunit.Sdk.XunitException($"The run command exited with {command.ExitCode}:\n{command.Output}");
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The run command printed no ready voting page in {timeout.TotalSeconds:0} s:\n{command.Output}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Nothing listens on the app's port any more: the services were stopped with the command.</summary>
+    private static async Task AssertClosedAsync(int port, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync("127.0.0.1", port);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"Port {port} still answers {timeout.TotalSeconds:0} s after the run command stopped.");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>The line printed once all three services are ready and the page answered (not the early warning).</summary>
+    [GeneratedRegex(@"Voting page: (http://\S+/) \(.*\)\. Results: ")]
+    private static partial Regex VotingPageLine();
+}

@@ -1,0 +1,145 @@
+using Microsoft.Playwright;
+using VotingApp.Testing;
+using Xunit;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace VotingApp.Browser.Tests;
+
+/// <summary>
+/// The voting page as a person uses it: Debian's chromium, driven by Playwright, against the whole chain
+/// (app 1.0, analytics 1.1, storage 1.0 on a real Redis), each service its own process on a loopback port.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class VotingPageBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private RedisServer? _redis;
+    private VotingChain? _chain;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    private VotingChain Chain => _chain ?? throw new InvalidOperationException("not started");
+    private IBrowser Browser => _browser ?? throw new InvalidOperationException("not started");
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", VotingChain.RedisEnvironment(_redis),
+            new Dictionary<string, string?> { ["SHOWDETAILS"] = "true", ["FEATUREFLAG"] = "true" });
+        await WaitUntilResultsShowAsync(_chain, TimeSpan.FromSeconds(60));
+        _playwright = await Playwright.CreateAsync();
+        _browser = await DebianChromium.LaunchAsync(_playwright);
+    }
+
+    [Fact]
+    public async Task Voting_resetting_and_the_feature_flag_work_in_a_real_browser()
+    {
+        await using var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Chain.App.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1000, Height = 700 },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        SetDefaultExpectTimeout(15_000);
+        var problems = BrowserProblems.Watch(page);
+
+        var response = await page.GotoAsync("/");
+        Assert.Equal(200, response?.Status);
+        await Expect(page).ToHaveTitleAsync("Voting App");
+        var results = page.Locator("#results");
+        await Expect(results).ToHaveTextAsync("Cats: 0/0 (0%) | Dogs: 0/0 (0%)");
+        await Expect(page.Locator("#details")).ToContainTextAsync("App version: 1.0");
+        await Expect(page.Locator("#details")).ToContainTextAsync("Store: redis");
+
+        var cats = page.GetByRole(AriaRole.Button, new() { Name = "Cats", Exact = true });
+        var dogs = page.GetByRole(AriaRole.Button, new() { Name = "Dogs", Exact = true });
+        var reset = page.GetByRole(AriaRole.Button, new() { Name = "Reset", Exact = true });
+
+        await cats.ClickAsync();
+        await Expect(results).ToHaveTextAsync("Cats: 1/1 (100%) | Dogs: 0/1 (0%)");
+        await cats.ClickAsync();
+        await Expect(results).ToHaveTextAsync("Cats: 2/2 (100%) | Dogs: 0/2 (0%)");
+        await dogs.ClickAsync();
+        await Expect(results).ToHaveTextAsync("Cats: 2/3 (67%) | Dogs: 1/3 (33%)");
+        // The redirect after each vote brought the browser back to the page itself (no resubmission on reload).
+        Assert.Equal(Chain.App.BaseAddress.ToString(), page.Url);
+        await ScreenshotAsync(page, "voting-page-after-votes.png");
+
+        await reset.ClickAsync();
+        await Expect(results).ToHaveTextAsync("Cats: 0/0 (0%) | Dogs: 0/0 (0%)");
+
+        var featureFlag = page.Locator("#featureflag");
+        await Expect(featureFlag).ToContainTextAsync("Feature flag: off");
+        Assert.Null(await FeatureFlagCookieAsync(context));
+
+        await page.Locator("#set-featureflag").ClickAsync();
+        await Expect(featureFlag).ToContainTextAsync("Feature flag: on");
+        var cookie = await FeatureFlagCookieAsync(context) ?? throw new Xunit.Sdk.XunitException("no featureflag cookie after #set-featureflag");
+        Assert.Equal("on", cookie.Value);
+        Assert.Equal("/", cookie.Path);
+        Assert.True(cookie.HttpOnly, "the featureflag cookie should be HttpOnly");
+        Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
+        var lifetime = DateTimeOffset.FromUnixTimeMilliseconds((long)(cookie.Expires * 1000)) - DateTimeOffset.UtcNow;
+        // 15 minutes; Playwright gives the expiry as a float (seconds since 1970), which is only precise
+        // to 128 s at today's dates, hence the wide range.
+        Assert.InRange(lifetime, TimeSpan.FromMinutes(12.5), TimeSpan.FromMinutes(17.5));
+        await ScreenshotAsync(page, "voting-page-feature-flag-on.png");
+
+        // The flag is kept across a fresh load of the page (the cookie goes back to the app).
+        await page.ReloadAsync();
+        await Expect(featureFlag).ToContainTextAsync("Feature flag: on");
+
+        await page.Locator("#clear-featureflag").ClickAsync();
+        await Expect(featureFlag).ToContainTextAsync("Feature flag: off");
+        Assert.Null(await FeatureFlagCookieAsync(context));
+        await Expect(results).ToHaveTextAsync("Cats: 0/0 (0%) | Dogs: 0/0 (0%)");
+
+        Assert.True(problems.Count == 0, "The browser reported problems:\n" + string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// The first page after a start can say the results are unavailable: each service's first call to the
+    /// next one is slow (cold start) and the calls between them are bounded to 2 s. A person would reload;
+    /// the test waits here, before the browser, until the page shows results (the chain is warm).
+    /// </summary>
+    private static async Task WaitUntilResultsShowAsync(VotingChain chain, TimeSpan timeout)
+    {
+        using var client = chain.App.CreateClient();
+        var deadline = DateTime.UtcNow + timeout;
+        var line = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            line = VotingPageReader.ResultsLine(await client.GetStringAsync("/"));
+            if (!line.Contains("unavailable", StringComparison.Ordinal)) return;
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"The page still says '{line}' after {timeout.TotalSeconds:0} s.\n{chain.Analytics.Output}\n{chain.Storage.Output}");
+    }
+
+    private static async Task<BrowserContextCookiesResult?> FeatureFlagCookieAsync(IBrowserContext context) =>
+        (await context.CookiesAsync()).SingleOrDefault(cookie => cookie.Name == "featureflag");
+
+    private async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        output.WriteLine($"screenshot: {path}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_chain is not null)
+        {
+            output.WriteLine(_chain.App.Output);
+            await _chain.DisposeAsync();
+        }
+
+        if (_redis is not null) await _redis.DisposeAsync();
+    }
+}
