@@ -43,6 +43,7 @@ public sealed class VotingPage
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{{title}}</title>
+            <link rel="icon" href="data:,">
             <style>
             body { font-family: system-ui, sans-serif; background: #f4f6f8; color: #1f2933; margin: 0; }
             main { max-width: 36rem; margin: 3rem auto; background: #fff; border-radius: .75rem; padding: 2rem; box-shadow: 0 1px 4px #0002; text-align: center; }
@@ -51,7 +52,7 @@ public sealed class VotingPage
             .vote .option1 { background: #2f80ed; } .vote .option2 { background: #eb5757; } .vote .reset { background: #6b7280; }
             .tally div { font-size: 1.3rem; margin: 1.5rem 0 .5rem; }
             footer { font-size: .85rem; color: #52606d; margin-top: 1.5rem; }
-            footer form { display: inline; } footer button { font: inherit; color: #2f80ed; background: none; border: 0; text-decoration: underline; cursor: pointer; }
+            footer form { display: inline; } footer p, footer div { margin: .4rem 0; } footer button { font: inherit; color: #2f80ed; background: none; border: 0; text-decoration: underline; cursor: pointer; }
             </style>
             </head>
             <body>
@@ -85,10 +86,10 @@ public sealed class VotingPage
 
             if (_featureFlag)
             {
-                html.Append("<p id=\"featureflag\">Feature flag: ")
+                html.Append("<div id=\"featureflag\">Feature flag: ")
                     .Append(model.FeatureFlagSet ? "<strong>on</strong>" : "off")
                     .Append(" &middot; <form method=\"post\" action=\"/featureflag/set\"><button id=\"set-featureflag\">Set feature flag</button></form>")
-                    .Append(" &middot; <form method=\"post\" action=\"/featureflag/clear\"><button id=\"clear-featureflag\">Clear feature flag</button></form></p>\n");
+                    .Append(" &middot; <form method=\"post\" action=\"/featureflag/clear\"><button id=\"clear-featureflag\">Clear feature flag</button></form></div>\n");
             }
 
             html.Append("</footer>\n");
@@ -103,7 +104,7 @@ public sealed class VotingPage
         $$"""
         <!DOCTYPE html>
         <html lang="en">
-        <head><meta charset="utf-8"><title>{{_encoder.Encode(heading)}}</title></head>
+        <head><meta charset="utf-8"><title>{{_encoder.Encode(heading)}}</title><link rel="icon" href="data:,"></head>
         <body>
         <main>
         <h1>{{_encoder.Encode(heading)}}</h1>
