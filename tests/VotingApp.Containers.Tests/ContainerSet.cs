@@ -31,7 +31,7 @@ public sealed class ContainerSet : IAsyncDisposable
         _names.Add(name); // before it exists: a half-started container is removed too
         List<string> arguments =
         [
-            "run", "--detach", "--name", name, "--label", $"{TestLabel}={RunId.Value}",
+            "run", "--detach", "--name", name, "--label", $"{TestLabel}={RunId.Label}",
             "--network=host",
             // Read-only root file system with only /tmp writable, as in Kubernetes (podman would otherwise
             // also mount /run and /var/tmp writable).

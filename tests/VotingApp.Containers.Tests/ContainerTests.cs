@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using MySqlConnector;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
@@ -28,17 +29,19 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
             foreach (var version in service.Versions)
             {
                 var image = $"{service.Name}:{version}";
-                string Inspect(string format) => ContainerSet.PodmanAsync("image", "inspect", "--format", format, image)
-                    .GetAwaiter().GetResult().EnsureSuccess().Output.Trim();
+                var inspected = await ContainerSet.PodmanAsync("image", "inspect", "--format",
+                    "{{range .Config.Env}}{{.}};{{end}}|{{json .Config.Labels}}|{{.Config.User}}|{{range $port, $_ := .Config.ExposedPorts}}{{$port}} {{end}}", image);
+                var parts = inspected.EnsureSuccess().Output.Trim().Split('|');
+                var labels = JsonSerializer.Deserialize<Dictionary<string, string>>(parts[1]) ?? [];
+                var user = parts[2];
 
-                Assert.Contains($"VOTING_VERSION={version}", Inspect("{{range .Config.Env}}{{println .}}{{end}}").Split('\n'));
-                Assert.Equal(service.Name, Inspect("{{index .Config.Labels \"org.opencontainers.image.title\"}}"));
-                Assert.Equal(version, Inspect("{{index .Config.Labels \"org.opencontainers.image.version\"}}"));
-                Assert.NotEmpty(Inspect("{{index .Config.Labels \"org.opencontainers.image.revision\"}}"));
-                Assert.NotEmpty(Inspect("{{index .Config.Labels \"org.opencontainers.image.source\"}}"));
-                var user = Inspect("{{.Config.User}}");
+                Assert.Contains($"VOTING_VERSION={version}", parts[0].Split(';'));
+                Assert.Equal(service.Name, labels.GetValueOrDefault("org.opencontainers.image.title"));
+                Assert.Equal(version, labels.GetValueOrDefault("org.opencontainers.image.version"));
+                Assert.False(string.IsNullOrEmpty(labels.GetValueOrDefault("org.opencontainers.image.revision")), $"{image} has no revision label");
+                Assert.False(string.IsNullOrEmpty(labels.GetValueOrDefault("org.opencontainers.image.source")), $"{image} has no source label");
                 Assert.True(int.TryParse(user, out var uid) && uid > 0, $"{image} runs as user '{user}', not a non-root user id");
-                Assert.Contains("8080/tcp", Inspect("{{range $port, $_ := .Config.ExposedPorts}}{{$port}} {{end}}"));
+                Assert.Contains("8080/tcp", parts[3]);
             }
         }
     }

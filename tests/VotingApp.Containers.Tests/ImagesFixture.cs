@@ -93,4 +93,12 @@ public sealed class ContainerCollection : ICollectionFixture<ImagesFixture>
 public static class RunId
 {
     public static string Value { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>
+    /// The value of the votingapp.test label on every container: the test run's temporary folder
+    /// (VOTING_TEST_TMP), so that scripts/test.sh can remove whatever a crashed test host left behind
+    /// without touching another run's containers.
+    /// </summary>
+    public static string Label { get; } =
+        System.Environment.GetEnvironmentVariable("VOTING_TEST_TMP") is { Length: > 0 } folder ? folder : Value;
 }
