@@ -15,7 +15,8 @@ ARG VERSION=1.0
 ARG REVISION=unknown
 ARG SOURCE=unknown
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The SDK runs on the machine's own platform even when the image is for another (docker buildx --platform).
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /source
 # Restore in its own layer, from the project files only: a code change does not restore again.
 COPY Directory.Build.props Directory.Packages.props ./
@@ -23,8 +24,8 @@ COPY src/VotingApp.ServiceDefaults/VotingApp.ServiceDefaults.csproj src/VotingAp
 COPY src/VotingApp.App/VotingApp.App.csproj src/VotingApp.App/
 COPY src/VotingApp.Analytics/VotingApp.Analytics.csproj src/VotingApp.Analytics/
 COPY src/VotingApp.Storage/VotingApp.Storage.csproj src/VotingApp.Storage/
-# TARGETARCH (amd64, arm64; set by BuildKit and podman) publishes for that architecture only, so that the
-# image carries no native libraries of other platforms (e.g. SQLite's); without it the output is portable.
+# TARGETARCH (amd64, arm64; set by BuildKit and podman) publishes for the image's architecture only, so that
+# it carries no native libraries of other platforms (e.g. SQLite's); without it the output is portable.
 ARG TARGETARCH
 RUN for project in App Analytics Storage; do \
         dotnet restore "src/VotingApp.$project/VotingApp.$project.csproj" ${TARGETARCH:+-a "$TARGETARCH"} \

@@ -57,7 +57,7 @@ public sealed class DockerfileModel
         {
             if (instruction.Keyword == "FROM")
             {
-                var words = instruction.Arguments.Split(' ');
+                var words = instruction.Arguments.Split(' ').Where(word => !word.StartsWith("--", StringComparison.Ordinal)).ToArray();
                 var name = words.Length >= 3 && words[^2].Equals("AS", StringComparison.OrdinalIgnoreCase) ? words[^1] : null;
                 stages.Add(new DockerStage(words[0], name, []));
             }
