@@ -34,6 +34,10 @@ RESULTS=$VOTING_TEST_TMP/results
 cleanup() {
   # Anything a test left running under the temporary folder (a server whose test was killed).
   pkill -KILL -f "$VOTING_TEST_TMP" >/dev/null 2>&1 || true
+  # Containers of the container test whose test host died before removing them (labelled with this run's folder).
+  if command -v podman >/dev/null; then
+    podman ps -aq --filter "label=votingapp.test=$VOTING_TEST_TMP" 2>/dev/null | xargs -r podman rm -f -t 0 >/dev/null 2>&1 || true
+  fi
   rm -rf "$VOTING_TEST_TMP"
 }
 trap cleanup EXIT
