@@ -59,8 +59,9 @@ public static partial class YamlToJson
 
         if (text is "" or "~" or "null" or "Null" or "NULL") return null;
         if (Booleans.TryGetValue(text, out var boolean)) return JsonValue.Create(boolean);
-        if (IntegerPattern().IsMatch(text)) return JsonValue.Create(long.Parse(text, CultureInfo.InvariantCulture));
-        if (FloatPattern().IsMatch(text)) return JsonValue.Create(double.Parse(text, CultureInfo.InvariantCulture));
+        // Parsed from JSON text, so that GetValue<int>, <long> and <double> all work on the result.
+        if (IntegerPattern().IsMatch(text)) return JsonNode.Parse(long.Parse(text, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
+        if (FloatPattern().IsMatch(text)) return JsonNode.Parse(double.Parse(text, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture));
         return JsonValue.Create(text);
     }
 
