@@ -6,13 +6,17 @@ namespace VotingApp.Manifests.Tests.Cluster;
 /// <summary>The house rules every Deployment and Service follows (labels, ports, hardening, storage).</summary>
 public sealed class WorkloadPolicyTests
 {
+    /// <summary>The rollout's own files (a file such as a load generator only has to pass schemas and lint).</summary>
+    private static IEnumerable<ManifestDocument> RolloutDocuments() =>
+        Repository.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File));
+
     private static List<Workload> AllWorkloads() =>
-        Repository.ObjectFiles().SelectMany(ManifestFile.Read)
+        RolloutDocuments()
             .Where(d => d.Kind == "Deployment" && d.Json["spec"]?["template"] is not null)
             .Select(d => new Workload(d)).ToList();
 
     private static List<ManifestDocument> All(string kind) =>
-        Repository.ObjectFiles().SelectMany(ManifestFile.Read).Where(d => d.Kind == kind && d.Json["spec"] is not null).ToList();
+        RolloutDocuments().Where(d => d.Kind == kind && d.Json["spec"] is not null).ToList();
 
     [Fact]
     public void Every_pod_has_app_version_and_recommended_labels()
@@ -101,7 +105,7 @@ public sealed class WorkloadPolicyTests
             Assert.NotNull(env["valueFrom"]?["secretKeyRef"]);
         }
 
-        var secretFile = Repository.ObjectFiles().SelectMany(ManifestFile.Read).Single(d => d.Kind == "Secret");
+        var secretFile = RolloutDocuments().Single(d => d.Kind == "Secret");
         var text = File.ReadAllText(Path.Combine(Repository.Root, secretFile.File));
         Assert.Contains("SAMPLE", text);
         Assert.All(new[] { "password", "root-password" }, key =>
