@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using VotingApp.Manifests.Tests.Yaml;
+
+namespace VotingApp.Manifests.Tests.Cluster;
+
+/// <summary>
+/// The objects in namespace `voting` after some steps of the walkthrough: `apply` creates or replaces
+/// an object by kind and name, `delete` removes it. (kubectl apply merges, but every step file carries
+/// whole objects, so replacing is what the result looks like.)
+/// </summary>
+public sealed class ClusterState
+{
+    private readonly Dictionary<string, ManifestDocument> _objects = new(StringComparer.Ordinal);
+
+    public IEnumerable<ManifestDocument> Objects => _objects.Values;
+
+    public static ClusterState After(int stepCount)
+    {
+        var state = new ClusterState();
+        foreach (var step in Repository.Steps.Take(stepCount))
+        {
+            state.Apply(step);
+        }
+
+        return state;
+    }
+
+    /// <summary>The state after each step in turn, with the step that led to it.</summary>
+    public static IEnumerable<(RolloutStep Step, ClusterState State)> EveryStep() =>
+        Repository.Steps.Select((step, index) => (step, After(index + 1)));
+
+    public void Apply(RolloutStep step)
+    {
+        foreach (var document in ManifestFile.Read(step.File))
+        {
+            Apply(step, document);
+        }
+    }
+
+    public void Apply(RolloutStep step, ManifestDocument document)
+    {
+        if (!step.Delete)
+        {
+            _objects[document.Key] = document;
+        }
+        else if (!_objects.Remove(document.Key))
+        {
+            throw new InvalidOperationException($"{step}: {document.Key} does not exist at that point, kubectl delete would fail");
+        }
+    }
+
+    public IEnumerable<ManifestDocument> OfKind(string kind) => _objects.Values.Where(o => o.Kind == kind);
+
+    public ManifestDocument? Find(string kind, string name) => _objects.GetValueOrDefault($"{kind}/{name}");
+
+    public IEnumerable<Workload> Workloads => OfKind("Deployment").Select(d => new Workload(d));
+
+    public static IEnumerable<JsonObject> Items(JsonNode? array) => array?.AsArray().Select(n => n!.AsObject()) ?? [];
+}

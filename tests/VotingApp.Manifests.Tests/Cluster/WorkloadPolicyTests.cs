@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using VotingApp.Manifests.Tests.Yaml;
+
+namespace VotingApp.Manifests.Tests.Cluster;
+
+/// <summary>The house rules every Deployment and Service follows (labels, ports, hardening, storage).</summary>
+public sealed class WorkloadPolicyTests
+{
+    /// <summary>The rollout's own files (a file such as a load generator only has to pass schemas and lint).</summary>
+    private static IEnumerable<ManifestDocument> RolloutDocuments() =>
+        Repository.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File));
+
+    private static List<Workload> AllWorkloads() =>
+        RolloutDocuments()
+            .Where(d => d.Kind == "Deployment" && d.Json["spec"]?["template"] is not null)
+            .Select(d => new Workload(d)).ToList();
+
+    private static List<ManifestDocument> All(string kind) =>
+        RolloutDocuments().Where(d => d.Kind == kind && d.Json["spec"] is not null).ToList();
+
+    [Fact]
+    public void Every_pod_has_app_version_and_recommended_labels()
+    {
+        Assert.All(AllWorkloads(), w =>
+        {
+            Assert.False(string.IsNullOrEmpty(w.App), $"{w}: app label");
+            Assert.NotNull(w.Version);
+            Assert.Equal(w.App, w.PodLabels.GetValueOrDefault("app.kubernetes.io/name"));
+            Assert.Equal(w.Version, w.PodLabels.GetValueOrDefault("app.kubernetes.io/version"));
+            Assert.Equal("voting-app", w.PodLabels.GetValueOrDefault("app.kubernetes.io/part-of"));
+            Assert.True(w.PodLabels.ContainsKey("app.kubernetes.io/component"), $"{w}: component label");
+        });
+    }
+
+    [Fact]
+    public void Every_service_selects_on_app_only_with_protocol_named_ports()
+    {
+        Assert.All(All("Service"), service =>
+        {
+            var selector = Workload.Labels(service.Json["spec"]!["selector"]);
+            Assert.Equal(["app"], selector.Keys);
+            foreach (var port in ClusterState.Items(service.Json["spec"]!["ports"]))
+            {
+                var name = port["name"]!.GetValue<string>();
+                var protocol = port["appProtocol"]?.GetValue<string>();
+                Assert.True(name is "http" && protocol == "http" || name.StartsWith("tcp-", StringComparison.Ordinal) && protocol == "tcp",
+                    $"{service}: port {name} with appProtocol {protocol}");
+            }
+        });
+    }
+
+    [Fact]
+    public void Every_container_is_hardened_and_bounded()
+    {
+        Assert.All(AllWorkloads(), w =>
+        {
+            var pod = w.Deployment.Json["spec"]!["template"]!["spec"]!;
+            Assert.True(pod["securityContext"]?["runAsNonRoot"]?.GetValue<bool>(), $"{w}: runAsNonRoot");
+            var tmp = w.Volumes.Single(v => v["name"]!.GetValue<string>() == "tmp");
+            Assert.NotNull(tmp["emptyDir"]);
+            foreach (var container in w.Containers)
+            {
+                var security = container["securityContext"]!;
+                Assert.True(security["readOnlyRootFilesystem"]!.GetValue<bool>(), $"{w}: readOnlyRootFilesystem");
+                Assert.False(security["allowPrivilegeEscalation"]!.GetValue<bool>(), $"{w}: allowPrivilegeEscalation");
+                Assert.Equal(["ALL"], security["capabilities"]!["drop"]!.AsArray().Select(c => c!.GetValue<string>()));
+                foreach (var bound in new[] { "requests", "limits" })
+                {
+                    Assert.NotNull(container["resources"]?[bound]?["cpu"]);
+                    Assert.NotNull(container["resources"]?[bound]?["memory"]);
+                }
+
+                Assert.Contains(ClusterState.Items(container["volumeMounts"]), m => m["name"]!.GetValue<string>() == "tmp" && m["mountPath"]!.GetValue<string>() == "/tmp");
+                Assert.NotNull(container["readinessProbe"]);
+                Assert.NotNull(container["livenessProbe"]);
+            }
+        });
+    }
+
+    [Fact]
+    public void The_app_runs_three_replicas_of_each_version() =>
+        Assert.All(AllWorkloads().Where(w => w.App == "voting-app"), w => Assert.Equal(3, w.Replicas));
+
+    [Fact]
+    public void Redis_appends_to_a_file_on_a_volume_claim()
+    {
+        var redis = AllWorkloads().Single(w => w.App == "voting-redis");
+        var container = Assert.Single(redis.Containers);
+        var args = string.Join(' ', container["args"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Contains("--appendonly yes", args);
+        Assert.Contains("--dir /data", args);
+        AssertMountedFromClaim(redis, container, "/data");
+    }
+
+    [Fact]
+    public void Mysql_keeps_its_data_on_a_volume_claim_and_credentials_in_the_secret()
+    {
+        var mysql = AllWorkloads().Single(w => w.App == "voting-mysql");
+        var container = Assert.Single(mysql.Containers);
+        AssertMountedFromClaim(mysql, container, "/var/lib/mysql");
+        foreach (var variable in new[] { "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD" })
+        {
+            var env = ClusterState.Items(container["env"]).Single(e => e["name"]!.GetValue<string>() == variable);
+            Assert.Null(env["value"]);
+            Assert.NotNull(env["valueFrom"]?["secretKeyRef"]);
+        }
+
+        var secretFile = RolloutDocuments().Single(d => d.Kind == "Secret");
+        var text = File.ReadAllText(Path.Combine(Repository.Root, secretFile.File));
+        Assert.Contains("SAMPLE", text);
+        Assert.All(new[] { "password", "root-password" }, key =>
+            Assert.Contains("sample", secretFile.Json["stringData"]![key]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Storage_reads_every_database_setting_from_the_secret_or_plain_hosts()
+    {
+        var storage = AllWorkloads().Single(w => w.App == "voting-storage" && w.Version == "2.0");
+        var env = ClusterState.Items(Assert.Single(storage.Containers)["env"]).ToDictionary(e => e["name"]!.GetValue<string>());
+        Assert.Equal("voting-mysql", env["MYSQL_HOST"]["value"]!.GetValue<string>());
+        Assert.All(new[] { "MYSQL_USER", "MYSQL_PASSWORD" }, name => Assert.NotNull(env[name]["valueFrom"]?["secretKeyRef"]));
+    }
+
+    private static void AssertMountedFromClaim(Workload workload, JsonObject container, string path)
+    {
+        var mount = ClusterState.Items(container["volumeMounts"]).Single(m => m["mountPath"]!.GetValue<string>() == path);
+        var volume = workload.Volumes.Single(v => v["name"]!.GetValue<string>() == mount["name"]!.GetValue<string>());
+        Assert.NotNull(volume["persistentVolumeClaim"]?["claimName"]);
+        Assert.Equal("Recreate", workload.Deployment.Json["spec"]!["strategy"]?["type"]?.GetValue<string>());
+    }
+}

@@ -1,0 +1,92 @@
+using VotingApp.Manifests.Tests.Cluster;
+using VotingApp.ServiceDefaults;
+
+namespace VotingApp.Manifests.Tests.Routing;
+
+/// <summary>
+/// Who calls whom, from the services' contract and the hosts their Deployments configure: a user's
+/// request enters through the ingress gateway to the app; the app reads results from analytics and posts
+/// votes to storage; analytics reads counts from storage; storage 1.0 connects to Redis, 2.0 to MySQL
+/// (always, for its readiness check, even when nobody votes).
+/// </summary>
+public sealed class CallGraph(MeshRouter router)
+{
+    public MeshRouter Router { get; } = router;
+
+    /// <summary>The calls one pod of the workload makes while it serves requests (or, for storage, always).</summary>
+    public static IEnumerable<(string Host, MeshRequest Request)> CallsOf(Workload workload)
+    {
+        if (workload.App == VotingService.App.Name)
+        {
+            yield return (Env(workload, "ANALYTICS_HOST", VotingService.Analytics.Name), MeshRequest.Get("/analytics"));
+            yield return (Env(workload, "STORAGE_HOST", VotingService.Storage.Name), MeshRequest.Get("/api/votes"));
+        }
+        else if (workload.App == VotingService.Analytics.Name)
+        {
+            yield return (Env(workload, "STORAGE_HOST", VotingService.Storage.Name), MeshRequest.Get("/api/votes"));
+        }
+        else if (workload.App == VotingService.Storage.Name)
+        {
+            yield return (Env(workload, workload.Version == "1.0" ? "REDIS_HOST" : "MYSQL_HOST", "(unset)"), MeshRequest.Tcp);
+        }
+    }
+
+    /// <summary>The ingress gateway, when a Gateway object configures it.</summary>
+    public Caller? Entry =>
+        Router.State.OfKind("Gateway").SingleOrDefault() is { } gateway ? Caller.IngressGateway(gateway.Name) : null;
+
+    /// <summary>The app pods a browser's GET / with these cookies reaches.</summary>
+    public IReadOnlyList<Workload> Apps(string? cookie) =>
+        Entry is { } entry
+            ? Router.Route(entry, VotingService.App.Name, MeshRequest.Get("/", cookie)).Where(app => Router.Allows(entry, app)).ToList()
+            : [];
+
+    /// <summary>What GET / can show in x-voting-chain, e.g. "app/1.0 analytics/1.1 storage/1.0".</summary>
+    public IReadOnlySet<string> PageChains(string? cookie) =>
+        Apps(cookie).SelectMany(app => Next(app, VotingService.Analytics)
+                .SelectMany(analytics => Next(analytics, VotingService.Storage)
+                    .Select(storage => $"app/{app.Version} analytics/{analytics.Version} storage/{storage.Version}")))
+            .ToHashSet();
+
+    /// <summary>What a vote's POST / can show in x-voting-chain, e.g. "app/1.0 storage/1.0".</summary>
+    public IReadOnlySet<string> VoteChains(string? cookie) =>
+        Apps(cookie).SelectMany(app => Next(app, VotingService.Storage).Select(storage => $"app/{app.Version} storage/{storage.Version}"))
+            .ToHashSet();
+
+    /// <summary>Every call that some running pod makes at this state, starting from the given browser requests.</summary>
+    public IEnumerable<(Caller Caller, string Host, MeshRequest Request)> LiveCalls(IEnumerable<string?> cookies)
+    {
+        var calls = new List<(Caller, string, MeshRequest)>();
+        var active = new HashSet<Workload>();
+        if (Entry is { } entry)
+        {
+            foreach (var cookie in cookies)
+            {
+                calls.Add((entry, VotingService.App.Name, MeshRequest.Get("/", cookie)));
+                active.UnionWith(Apps(cookie));
+            }
+        }
+
+        active.UnionWith(Router.State.Workloads.Where(w => w.App == VotingService.Storage.Name));
+        var queue = new Queue<Workload>(active);
+        while (queue.TryDequeue(out var workload))
+        {
+            foreach (var (host, request) in CallsOf(workload))
+            {
+                calls.Add((Caller.Pod(workload), host, request));
+                foreach (var next in Router.Route(Caller.Pod(workload), host, request).Where(active.Add)) queue.Enqueue(next);
+            }
+        }
+
+        return calls;
+    }
+
+    private IEnumerable<Workload> Next(Workload from, VotingService to) =>
+        CallsOf(from).Where(call => call.Request.Http)
+            .SelectMany(call => Router.Route(Caller.Pod(from), call.Host, call.Request))
+            .Where(target => target.App == to.Name && Router.Allows(Caller.Pod(from), target));
+
+    private static string Env(Workload workload, string name, string fallback) =>
+        workload.Containers.SelectMany(c => ClusterState.Items(c["env"]))
+            .FirstOrDefault(e => e["name"]!.GetValue<string>() == name)?["value"]?.GetValue<string>() ?? fallback;
+}

@@ -1,0 +1,25 @@
+using VotingApp.Manifests.Tests.Cluster;
+
+namespace VotingApp.Manifests.Tests.Routing;
+
+/// <summary>Who sends a request: a pod of a Deployment, or Istio's ingress gateway.</summary>
+public sealed record Caller(string Name, IReadOnlyDictionary<string, string> Labels, string Principal, string? Gateway)
+{
+    /// <summary>The default install's ingress gateway: label istio=ingressgateway, its own ServiceAccount.</summary>
+    public static Caller IngressGateway(string gateway) => new("istio-ingressgateway",
+        new Dictionary<string, string> { ["istio"] = "ingressgateway" },
+        "cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account", gateway);
+
+    public static Caller Pod(Workload workload) => new(workload.Name, workload.PodLabels, workload.Principal, null);
+
+    public override string ToString() => Name;
+}
+
+/// <summary>An HTTP request (path and headers, lower-case names), or a TCP connection when Http is false.</summary>
+public sealed record MeshRequest(string Path, IReadOnlyDictionary<string, string> Headers, bool Http = true)
+{
+    public static MeshRequest Get(string path, string? cookie = null) =>
+        new(path, cookie is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["cookie"] = cookie });
+
+    public static MeshRequest Tcp { get; } = new("", new Dictionary<string, string>(), false);
+}

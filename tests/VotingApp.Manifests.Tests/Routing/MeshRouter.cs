@@ -1,0 +1,190 @@
+using System.Text.Json.Nodes;
+using VotingApp.Manifests.Tests.Cluster;
+using VotingApp.Manifests.Tests.Yaml;
+using static VotingApp.Manifests.Tests.Routing.StrictFields;
+
+namespace VotingApp.Manifests.Tests.Routing;
+
+/// <summary>
+/// A small evaluator of the Istio routing the step files use, to compute where a request lands:
+/// Gateway (selector, HTTP servers), VirtualService http routes (match on uri prefix/exact, header
+/// exact/prefix/regex, sourceLabels; route destinations with host, subset, port and weight),
+/// DestinationRule subsets (labels) and tls mode, AuthorizationPolicy ALLOW rules by principal and
+/// PeerAuthentication mode. It refuses (throws on) any other field rather than ignoring it.
+/// Without a VirtualService, mesh traffic goes to every pod of the Service, as Kubernetes does.
+/// </summary>
+public sealed class MeshRouter(ClusterState state)
+{
+    public ClusterState State { get; } = state;
+
+    /// <summary>The Deployments whose pods may receive the request; empty when Envoy would have no route.</summary>
+    public IReadOnlyList<Workload> Route(Caller caller, string host, MeshRequest request)
+    {
+        var service = State.Find("Service", host) ?? throw new RoutingException($"{caller} -> {host}: no Service {host}");
+        var selector = Workload.Labels(service.Json["spec"]!["selector"]);
+        var virtualService = VirtualServiceFor(caller, host);
+        if (virtualService is null)
+        {
+            return caller.Gateway is null ? Pods(selector) : [];
+        }
+
+        if (!request.Http) throw new NotSupportedException($"{virtualService}: tcp routes are not evaluated");
+        var spec = Only(virtualService.Json["spec"], $"{virtualService} spec", "hosts", "gateways", "http");
+        foreach (var (route, index) in List(spec["http"]).Select((r, i) => (r, i)))
+        {
+            var where = $"{virtualService} http[{index}]";
+            var fields = Only(route, where, "match", "route");
+            var matches = List(fields["match"]).ToList();
+            if (matches.Count > 0 && !matches.Any(match => Matches(match, caller, request, where)))
+            {
+                continue;
+            }
+
+            return Destinations(fields["route"], where)
+                .SelectMany(destination => SubsetPods(destination.Host, destination.Subset, where))
+                .Distinct()
+                .ToList();
+        }
+
+        return [];
+    }
+
+    /// <summary>Whether the target's AuthorizationPolicies and PeerAuthentication let the caller in.</summary>
+    public bool Allows(Caller caller, Workload target)
+    {
+        foreach (var authentication in State.OfKind("PeerAuthentication"))
+        {
+            var spec = Only(authentication.Json["spec"], $"{authentication} spec", "mtls");
+            var mode = Text(Only(spec["mtls"], $"{authentication} mtls", "mode")["mode"], $"{authentication} mode");
+            if (mode is not ("STRICT" or "PERMISSIVE")) throw new NotSupportedException($"{authentication}: mode {mode}");
+            // Every caller here has a sidecar (injected namespace, or the gateway), so both modes let it in.
+        }
+
+        var policies = State.OfKind("AuthorizationPolicy")
+            .Select(policy => (policy, spec: Only(policy.Json["spec"], $"{policy} spec", "selector", "action", "rules")))
+            .Where(p => target.HasLabels(Workload.Labels(Only(p.spec["selector"], $"{p.policy} selector", "matchLabels")["matchLabels"])))
+            .ToList();
+        if (policies.Count == 0) return true;
+        foreach (var (policy, spec) in policies)
+        {
+            if (Text(spec["action"], $"{policy} action") != "ALLOW") throw new NotSupportedException($"{policy}: only ALLOW is evaluated");
+            foreach (var rule in List(spec["rules"]))
+            {
+                foreach (var from in List(Only(rule, $"{policy} rule", "from")["from"]))
+                {
+                    var source = Only(Only(from, $"{policy} from", "source")["source"], $"{policy} source", "principals");
+                    if (source["principals"]!.AsArray().Any(p => p!.GetValue<string>() == caller.Principal)) return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private ManifestDocument? VirtualServiceFor(Caller caller, string host)
+    {
+        var candidates = State.OfKind("VirtualService").Where(vs =>
+        {
+            var spec = vs.Json["spec"]!;
+            var gateways = spec["gateways"]?.AsArray().Select(g => g!.GetValue<string>()).ToList() ?? [];
+            var bound = caller.Gateway is null ? gateways.Count == 0 || gateways.Contains("mesh") : gateways.Contains(caller.Gateway);
+            var hosts = spec["hosts"]!.AsArray().Select(h => h!.GetValue<string>());
+            return bound && hosts.Any(h => h == host || h == $"{host}.voting.svc.cluster.local" || (caller.Gateway is not null && h == "*"));
+        }).ToList();
+        if (candidates.Count > 1) throw new NotSupportedException($"{host}: several VirtualServices ({string.Join(", ", candidates)})");
+        if (caller.Gateway is not null && candidates.Count == 1) CheckGateway(caller.Gateway);
+        return candidates.SingleOrDefault();
+    }
+
+    private void CheckGateway(string name)
+    {
+        var gateway = State.Find("Gateway", name) ?? throw new RoutingException($"no Gateway {name}");
+        var spec = Only(gateway.Json["spec"], $"{gateway} spec", "selector", "servers");
+        if (Workload.Labels(spec["selector"]).GetValueOrDefault("istio") != "ingressgateway")
+        {
+            throw new RoutingException($"{gateway}: does not select the ingress gateway");
+        }
+
+        foreach (var server in List(spec["servers"]))
+        {
+            var fields = Only(server, $"{gateway} server", "port", "hosts");
+            var protocol = Only(fields["port"], $"{gateway} port", "number", "name", "protocol")["protocol"]!.GetValue<string>();
+            if (protocol != "HTTP") throw new NotSupportedException($"{gateway}: protocol {protocol}");
+        }
+    }
+
+    private static bool Matches(JsonObject match, Caller caller, MeshRequest request, string where)
+    {
+        var fields = Only(match, $"{where} match", "uri", "headers", "sourceLabels");
+        if (fields["uri"] is { } uri && !StringMatch(uri, request.Path, $"{where} uri")) return false;
+        foreach (var (name, condition) in fields["headers"]?.AsObject() ?? [])
+        {
+            if (!request.Headers.TryGetValue(name.ToLowerInvariant(), out var value) || !StringMatch(condition!, value, $"{where} headers.{name}"))
+            {
+                return false;
+            }
+        }
+
+        var sourceLabels = Workload.Labels(fields["sourceLabels"]);
+        return sourceLabels.All(pair => caller.Labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+    }
+
+    private static bool StringMatch(JsonNode node, string value, string where)
+    {
+        var match = Only(node, where, "exact", "prefix", "regex");
+        if (match.Count != 1) throw new NotSupportedException($"{where}: exactly one of exact, prefix, regex");
+        var (kind, pattern) = (match.First().Key, match.First().Value!.GetValue<string>());
+        return kind switch
+        {
+            "exact" => value == pattern,
+            "prefix" => value.StartsWith(pattern, StringComparison.Ordinal),
+            _ => Re2Regex.FullMatch(pattern, value),
+        };
+    }
+
+    private static IEnumerable<(string Host, string? Subset)> Destinations(JsonNode? routes, string where)
+    {
+        var list = List(routes).Select(route => Only(route, $"{where} route", "destination", "weight")).ToList();
+        if (list.Count == 0) throw new RoutingException($"{where}: no destination");
+        var weights = list.Select(route => route["weight"]?.GetValue<int>()).ToList();
+        if (list.Count > 1 && weights.Sum(w => w ?? 0) != 100) throw new RoutingException($"{where}: weights do not add up to 100");
+        return list.Zip(weights)
+            .Where(pair => list.Count == 1 || pair.Second > 0)
+            .Select(pair =>
+            {
+                var destination = Only(pair.First["destination"], $"{where} destination", "host", "subset", "port");
+                if (destination["port"] is { } port) Only(port, $"{where} port", "number");
+                return (Text(destination["host"], $"{where} host"), destination["subset"]?.GetValue<string>());
+            });
+    }
+
+    private IEnumerable<Workload> SubsetPods(string host, string? subset, string where)
+    {
+        var service = State.Find("Service", host) ?? throw new RoutingException($"{where}: no Service {host}");
+        var selector = Workload.Labels(service.Json["spec"]!["selector"]).ToDictionary();
+        var rule = State.OfKind("DestinationRule").SingleOrDefault(r => r.Json["spec"]!["host"]!.GetValue<string>() == host);
+        if (rule is not null)
+        {
+            var spec = Only(rule.Json["spec"], $"{rule} spec", "host", "trafficPolicy", "subsets");
+            var tls = Only(Only(spec["trafficPolicy"], $"{rule} trafficPolicy", "tls")["tls"], $"{rule} tls", "mode");
+            if (Text(tls["mode"], $"{rule} tls.mode") != "ISTIO_MUTUAL") throw new NotSupportedException($"{rule}: tls mode {tls["mode"]}");
+        }
+
+        if (subset is not null)
+        {
+            var definition = List(rule?.Json["spec"]!["subsets"])
+                .Select(s => Only(s, $"{rule} subset", "name", "labels"))
+                .SingleOrDefault(s => s["name"]!.GetValue<string>() == subset)
+                ?? throw new RoutingException($"{where}: subset {host}/{subset} is not defined (Envoy answers 503)");
+            foreach (var (key, value) in Workload.Labels(definition["labels"])) selector[key] = value;
+        }
+
+        return Pods(selector);
+    }
+
+    private List<Workload> Pods(IReadOnlyDictionary<string, string> selector) =>
+        State.Workloads.Where(w => w.Replicas > 0 && w.HasLabels(selector)).ToList();
+}
+
+/// <summary>The configuration routes a request nowhere useful (Envoy would answer 404 or 503).</summary>
+public sealed class RoutingException(string message) : Exception(message);

@@ -1,0 +1,87 @@
+using VotingApp.Manifests.Tests.Cluster;
+
+namespace VotingApp.Manifests.Tests.Routing;
+
+/// <summary>
+/// The routing table after each step, computed from the YAML by <see cref="MeshRouter"/>, against what
+/// the article says each step does. Chains are written as the x-voting-chain header shows them.
+/// </summary>
+public sealed class RoutingTests
+{
+    private const string Chain10 = "app/1.0 analytics/1.0 storage/1.0";
+    private const string Chain11 = "app/1.0 analytics/1.1 storage/1.0";
+    private const string Chain20 = "app/2.0 analytics/2.0 storage/2.0";
+    private const string Vote10 = "app/1.0 storage/1.0";
+    private const string Vote20 = "app/2.0 storage/2.0";
+
+    /// <summary>Browser Cookie headers that carry the flag: first, middle, last, alone, without the space.</summary>
+    public static readonly string[] FlagOn =
+        ["featureflag=on", "a=1; featureflag=on; b=2", "a=1; featureflag=on", "featureflag=on; b=2", "a=1;featureflag=on"];
+
+    /// <summary>No cookie, and cookies that look like the flag but are not it.</summary>
+    public static readonly string?[] FlagOff =
+    [
+        null, "a=1", "featureflag=off", "a=1; featureflag=off; b=2", "xfeatureflag=on", "a=1; xfeatureflag=on",
+        "featureflag=onion", "a=1; featureflag=onion; b=2", "featureflag=on1", "featureflag=; b=on",
+    ];
+
+    public static TheoryData<int, string[], string[], string[], string[]> Expectations() => new()
+    {
+        // step, page chains without/with the flag, vote chains without/with the flag
+        { 1, [], [], [], [] },                                        // no Gateway yet: nothing gets in
+        { 2, [Chain10], [Chain10], [Vote10], [Vote10] },              // istio step 1: the gateway
+        { 3, [Chain10, Chain11], [Chain10, Chain11], [Vote10], [Vote10] }, // analytics 1.1 joins round-robin
+        { 4, [Chain11], [Chain11], [Vote10], [Vote10] },              // istio step 2: pinned to 1.1
+        { 5, [Chain11], [Chain11], [Vote10], [Vote10] },              // 2.0 pods run, unreached
+        { 6, [Chain11], [Chain20], [Vote10], [Vote20] },              // istio step 3: the cookie canary
+        { 7, [Chain20], [Chain20], [Vote20], [Vote20] },              // istio step 4: everyone on 2.0
+        { 8, [Chain20], [Chain20], [Vote20], [Vote20] },              // istio step 5: old subsets gone
+        { 9, [Chain20], [Chain20], [Vote20], [Vote20] },              // old Deployments deleted
+    };
+
+    [Theory]
+    [MemberData(nameof(Expectations))]
+    public void Each_step_routes_as_the_article_says(int steps, string[] pages, string[] flaggedPages, string[] votes, string[] flaggedVotes)
+    {
+        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps)));
+        var step = Repository.Steps[steps - 1];
+        foreach (var cookie in FlagOff)
+        {
+            Assert.True(graph.PageChains(cookie).SetEquals(pages), $"after {step}, cookie '{cookie}': {string.Join(" | ", graph.PageChains(cookie))}");
+            Assert.True(graph.VoteChains(cookie).SetEquals(votes), $"after {step}, cookie '{cookie}' vote: {string.Join(" | ", graph.VoteChains(cookie))}");
+        }
+
+        foreach (var cookie in FlagOn)
+        {
+            Assert.True(graph.PageChains(cookie).SetEquals(flaggedPages), $"after {step}, cookie '{cookie}': {string.Join(" | ", graph.PageChains(cookie))}");
+            Assert.True(graph.VoteChains(cookie).SetEquals(flaggedVotes), $"after {step}, cookie '{cookie}' vote: {string.Join(" | ", graph.VoteChains(cookie))}");
+        }
+    }
+
+    [Fact]
+    public void The_table_covers_every_step() => Assert.Equal(Repository.Steps.Count, Expectations().Count());
+
+    /// <summary>Every call a running pod makes (and every browser request) reaches pods, and is allowed in.</summary>
+    [Theory]
+    [MemberData(nameof(CrossReferenceTests.StepCounts), MemberType = typeof(CrossReferenceTests))]
+    public void Every_live_call_has_a_route_to_pods_that_accept_it(int steps)
+    {
+        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps)));
+        var problems = new List<string>();
+        foreach (var (caller, host, request) in graph.LiveCalls(FlagOn.Concat(FlagOff)))
+        {
+            try
+            {
+                var targets = graph.Router.Route(caller, host, request);
+                if (targets.Count == 0) problems.Add($"{caller} -> {host}{request.Path}: no route or no pods");
+                problems.AddRange(targets.Where(t => !graph.Router.Allows(caller, t)).Select(t => $"{caller} -> {t}: denied"));
+            }
+            catch (RoutingException e)
+            {
+                problems.Add($"{caller} -> {host}{request.Path}: {e.Message}");
+            }
+        }
+
+        Assert.True(problems.Count == 0, $"after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", problems.Distinct()));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using VotingApp.Manifests.Tests.Cluster;
+using VotingApp.Manifests.Tests.Yaml;
+using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
+
+namespace VotingApp.Manifests.Tests.Services;
+
+/// <summary>
+/// Each voting container, started with the environment its Deployment gives it (Secret values filled in),
+/// is accepted by the service: it starts rather than stopping on a configuration error. The hosts are
+/// pointed at a closed port on 127.0.0.1, as when the database is still starting: storage must stay up
+/// and report "not ready" until its database answers, which is what lets MySQL start after storage 2.0.
+/// </summary>
+public sealed class ManifestEnvironmentTests
+{
+    public static TheoryData<string> Containers()
+    {
+        var data = new TheoryData<string>();
+        foreach (var container in VotingContainer.All().Where(c => Repository.Steps.Any(s => s.File == c.Workload.Deployment.File)))
+        {
+            data.Add(container.Workload.Name);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Containers))]
+    public async Task The_service_starts_with_its_manifest_environment(string deployment)
+    {
+        var container = VotingContainer.All().Single(c => c.Workload.Name == deployment);
+        var closedPort = FreePort.Next().ToString();
+        var environment = new Dictionary<string, string?>();
+        foreach (var variable in ClusterState.Items(container.Container["env"]))
+        {
+            var name = variable["name"]!.GetValue<string>();
+            var value = variable["value"]?.GetValue<string>() ?? SecretValue(variable);
+            environment[name] = name.EndsWith("_HOST", StringComparison.Ordinal) ? "127.0.0.1"
+                : name.EndsWith("_PORT", StringComparison.Ordinal) ? closedPort
+                : value;
+        }
+
+        await using var process = await ServiceProcess.StartAsync(container.Service, container.Tag, environment);
+        using var client = process.CreateClient();
+        using var live = await client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        using var version = await client.GetAsync("/version");
+        Assert.Contains($"\"version\":\"{container.Tag}\"", await version.Content.ReadAsStringAsync());
+
+        if (container.Service == VotingService.Storage)
+        {
+            // Its database is not there: not ready, yet still running a few retries later.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            using var ready = await client.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.False(process.HasExited, process.Output);
+        }
+    }
+
+    private static string SecretValue(System.Text.Json.Nodes.JsonObject variable)
+    {
+        var reference = variable["valueFrom"]!["secretKeyRef"]!;
+        var secret = Repository.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File))
+            .Single(d => d.Key == $"Secret/{reference["name"]!.GetValue<string>()}");
+        return secret.Json["stringData"]![reference["key"]!.GetValue<string>()]!.GetValue<string>();
+    }
+}

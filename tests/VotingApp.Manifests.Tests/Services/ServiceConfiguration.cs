@@ -1,0 +1,64 @@
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using Microsoft.Extensions.Configuration;
+using VotingApp.ServiceDefaults;
+
+namespace VotingApp.Manifests.Tests.Services;
+
+/// <summary>
+/// The environment variables each service reads, taken from the services themselves: every
+/// [ConfigurationKeyName] property of the service's own assembly, plus those of the ServiceDefaults
+/// settings classes that the service's assembly refers to (its metadata lists every type it uses), plus
+/// the variables every service reads through ServiceDefaults and the .NET host (the contract's list).
+/// </summary>
+public static class ServiceConfiguration
+{
+    /// <summary>Read by every service, by name.</summary>
+    public static readonly IReadOnlySet<string> CommonKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        ServiceIdentity.VersionKey, "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_URLS", "LOG_FORMAT", "OTEL_EXPORTER_OTLP_ENDPOINT",
+    };
+
+    /// <summary>Read by every service as families: OpenTelemetry, ASP.NET Core, the .NET host, logging sections.</summary>
+    public static readonly IReadOnlyList<string> CommonPrefixes = ["OTEL_", "ASPNETCORE_", "DOTNET_", "Logging__", "Serilog__"];
+
+    private static readonly Dictionary<string, string> Assemblies = new()
+    {
+        [VotingService.App.Name] = "VotingApp.App",
+        [VotingService.Analytics.Name] = "VotingApp.Analytics",
+        [VotingService.Storage.Name] = "VotingApp.Storage",
+    };
+
+    public static VotingService? ServiceNamed(string name) => VotingService.All.SingleOrDefault(s => s.Name == name);
+
+    public static bool Reads(VotingService service, string variable) =>
+        CommonKeys.Contains(variable)
+        || CommonPrefixes.Any(prefix => variable.StartsWith(prefix, StringComparison.Ordinal))
+        || Keys(service).Contains(variable);
+
+    public static IReadOnlySet<string> Keys(VotingService service)
+    {
+        var assembly = Assembly.Load(Assemblies[service.Name]);
+        var defaults = typeof(VotingService).Assembly;
+        var types = assembly.GetTypes().Concat(ReferencedTypes(assembly).Select(name => defaults.GetType(name)).OfType<Type>());
+        return types.SelectMany(KeysOf).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static IEnumerable<string> KeysOf(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+            .Select(property => property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name)
+            .OfType<string>();
+
+    /// <summary>The full names of the types an assembly refers to in other assemblies.</summary>
+    private static IEnumerable<string> ReferencedTypes(Assembly assembly)
+    {
+        using var stream = File.OpenRead(assembly.Location);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        return metadata.TypeReferences
+            .Select(handle => metadata.GetTypeReference(handle))
+            .Select(reference => $"{metadata.GetString(reference.Namespace)}.{metadata.GetString(reference.Name)}")
+            .ToList();
+    }
+}

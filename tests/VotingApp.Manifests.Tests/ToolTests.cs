@@ -1,0 +1,70 @@
+using VotingApp.Testing;
+
+namespace VotingApp.Manifests.Tests;
+
+/// <summary>The external tools the files are meant for: yamllint and kubectl's kustomize.</summary>
+public sealed class ToolTests
+{
+    /// <summary>yamllint (Debian package, installed by scripts/test.sh) with the repository's .yamllint.</summary>
+    [Fact]
+    public async Task Yamllint_passes_on_every_file()
+    {
+        var files = Repository.AllYamlFiles().Select(f => Path.Combine(Repository.Root, f)).Prepend(Path.Combine(Repository.Root, ".yamllint")).ToArray();
+        Assert.Contains(files, f => f.EndsWith("step-1-create-voting-app.yaml", StringComparison.Ordinal));
+        string[] arguments = ["-c", Path.Combine(Repository.Root, ".yamllint"), "-f", "parsable", "--strict", .. files];
+        using var lint = StartOrExplain("yamllint", arguments, "apt-get install yamllint (scripts/test.sh does)");
+        Assert.True(await lint.WaitForExitAsync(TimeSpan.FromMinutes(2)), "yamllint did not finish");
+        Assert.True(lint.ExitCode == 0, lint.Output);
+    }
+
+    /// <summary>The same yamllint settings do catch a problem (so the test above can fail).</summary>
+    [Fact]
+    public async Task Yamllint_reports_a_bad_file()
+    {
+        var bad = Path.Combine(RepositoryPaths.NewTempFolder("yamllint"), "bad.yaml");
+        await File.WriteAllTextAsync(bad, "a: 1\na: 2\nb:   [1,2]   \n");
+        using var lint = StartOrExplain("yamllint", ["-c", Path.Combine(Repository.Root, ".yamllint"), "-f", "parsable", bad], "apt-get install yamllint");
+        Assert.True(await lint.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+        Assert.NotEqual(0, lint.ExitCode);
+        Assert.Contains("key-duplicates", lint.Output);
+    }
+
+    /// <summary>kustomization.yaml renders offline and rewrites every voting image it lists.</summary>
+    [KubectlFact]
+    public async Task Kustomize_points_every_voting_image_at_the_registry()
+    {
+        using var kustomize = StartOrExplain("kubectl", ["kustomize", Path.Combine(Repository.Root, "kubernetes")], "install kubectl");
+        Assert.True(await kustomize.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+        Assert.True(kustomize.ExitCode == 0, kustomize.Output);
+        var images = kustomize.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("image: ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(images, i => i.EndsWith("voting-app:2.0", StringComparison.Ordinal));
+        Assert.All(images.Where(i => i.Contains("voting-", StringComparison.Ordinal)),
+            image => Assert.StartsWith("image: myregistry.example.com/voting/", image, StringComparison.Ordinal));
+    }
+
+    private static ChildProcess StartOrExplain(string tool, IEnumerable<string> arguments, string howToInstall)
+    {
+        try
+        {
+            return ChildProcess.Start(tool, arguments);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{tool} is not installed: {howToInstall}", e);
+        }
+    }
+}
+
+/// <summary>
+/// Skipped, saying why, where kubectl is not installed: it is no Debian package that scripts/test.sh can
+/// add without clashing with the kubectl a machine may already have.
+/// </summary>
+public sealed class KubectlFactAttribute : FactAttribute
+{
+    public KubectlFactAttribute()
+    {
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Any(folder => folder.Length > 0 && File.Exists(Path.Combine(folder, "kubectl")));
+        if (!onPath) Skip = "kubectl is not on PATH: install kubectl (any version with `kubectl kustomize`) to run this test.";
+    }
+}

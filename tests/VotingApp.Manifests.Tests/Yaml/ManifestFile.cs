@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+using YamlDotNet.RepresentationModel;
+
+namespace VotingApp.Manifests.Tests.Yaml;
+
+/// <summary>Reads every document of a multi-document YAML file (comment-only documents are skipped).</summary>
+public static class ManifestFile
+{
+    public static IReadOnlyList<ManifestDocument> Read(string relativePath)
+    {
+        var path = Path.Combine(Repository.Root, relativePath);
+        using var reader = new StreamReader(path);
+        var stream = new YamlStream();
+        stream.Load(reader);
+        var documents = new List<ManifestDocument>();
+        foreach (var document in stream.Documents)
+        {
+            if (YamlToJson.Convert(document.RootNode) is not JsonObject json)
+            {
+                if (document.RootNode is YamlScalarNode { Value: null or "" }) continue;
+                throw new InvalidDataException($"{relativePath}: document {documents.Count} is not a mapping");
+            }
+
+            documents.Add(new ManifestDocument(relativePath, documents.Count, json));
+        }
+
+        return documents;
+    }
+}
