@@ -6,26 +6,19 @@ namespace VotingApp.Testing;
 /// A real MariaDB server (Debian's mariadb-server, which MySqlConnector speaks to) on 127.0.0.1 with its
 /// own data folder, and a user for storage 2.0. Killed when disposed.
 /// </summary>
-public sealed class MariaDbServer : IAsyncDisposable
+public sealed class MariaDbServer : LoopbackServer
 {
     public const string User = "voting";
     public const string Password = "test-only-password";
 
     private readonly string _binary = ServerBinaries.Require("mariadbd", "mariadb-server");
-    private ChildProcess? _process;
 
-    private MariaDbServer()
+    private MariaDbServer() : base("mariadb")
     {
-        Folder = RepositoryPaths.NewTempFolder("mariadb");
-        Port = FreePort.Next();
     }
 
-    public int Port { get; }
-    public string Host => "127.0.0.1";
-    public string Folder { get; }
     private string DataFolder => Path.Combine(Folder, "data");
     private string Socket => Path.Combine(Folder, "mariadb.sock");
-    public string Output => _process?.Output ?? "";
 
     public static async Task<MariaDbServer> StartAsync()
     {
@@ -57,21 +50,6 @@ public sealed class MariaDbServer : IAsyncDisposable
         Pooling = false,
     }.ConnectionString);
 
-    public async Task RestartAsync(TimeSpan downtime = default)
-    {
-        await StopAsync();
-        if (downtime > TimeSpan.Zero) await Task.Delay(downtime);
-        await StartProcessAsync();
-    }
-
-    public async Task StopAsync()
-    {
-        if (_process is null) return;
-        await _process.TerminateAsync(TimeSpan.FromSeconds(20));
-        _process.Dispose();
-        _process = null;
-    }
-
     private async Task InstallAsync()
     {
         // The server runs as the mysql user, which must be able to reach and own its folders.
@@ -81,18 +59,16 @@ public sealed class MariaDbServer : IAsyncDisposable
         await ChildProcess.RunAsync("chown", "-R", "mysql:mysql", Folder);
     }
 
-    private async Task StartProcessAsync()
-    {
-        _process = ChildProcess.Start(_binary,
-        [
-            "--no-defaults", "--user=mysql", $"--datadir={DataFolder}", $"--socket={Socket}",
-            $"--port={Port}", $"--bind-address={Host}", "--skip-name-resolve",
-            "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=1", "--max-connections=300",
-            $"--pid-file={Path.Combine(Folder, "mariadb.pid")}",
-        ]);
-        var process = _process;
-        await FreePort.WaitUntilOpenAsync(Port, TimeSpan.FromSeconds(60), () => process.Output);
-    }
+    protected override (string Binary, IReadOnlyList<string> Arguments) Command => (_binary,
+    [
+        "--no-defaults", "--user=mysql", $"--datadir={DataFolder}", $"--socket={Socket}",
+        $"--port={Port}", $"--bind-address={Host}", "--skip-name-resolve",
+        "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=1", "--max-connections=300",
+        $"--pid-file={Path.Combine(Folder, "mariadb.pid")}",
+    ]);
+
+    protected override TimeSpan StartTimeout => TimeSpan.FromSeconds(60);
+    protected override TimeSpan StopTimeout => TimeSpan.FromSeconds(20);
 
     private async Task CreateUserAsync()
     {
@@ -107,13 +83,5 @@ public sealed class MariaDbServer : IAsyncDisposable
             FLUSH PRIVILEGES;
             """;
         await command.ExecuteNonQueryAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _process?.Dispose();
-        _process = null;
-        await Task.CompletedTask;
-        RepositoryPaths.DeleteFolder(Folder);
     }
 }
