@@ -1,0 +1,205 @@
+// Reads one scripts/bench.sh run (a results folder), prints the figures beside their goals and writes
+// docs/benchmarks.md with a PNG chart of throughput and p99 per scenario.
+// Usage: BenchReport <results folder> <markdown file> <png file>
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ScottPlot;
+
+if (args.Length != 3)
+{
+    Console.Error.WriteLine("Usage: BenchReport <results folder> <markdown file> <png file>");
+    return 2;
+}
+
+var (folder, markdownPath, pngPath) = (args[0], args[1], args[2]);
+var inv = CultureInfo.InvariantCulture;
+var meta = ReadPairs(Path.Combine(folder, "meta.txt"), '=');
+var scenarios = File.ReadAllLines(Path.Combine(folder, "scenarios.tsv"))
+    .Where(line => line.Length > 0)
+    .Select(line => line.Split('\t'))
+    .Select(parts => new Scenario(parts[0], parts[1], ReadRun(Path.Combine(folder, parts[0] + ".json"))))
+    .ToList();
+var rss = File.Exists(Path.Combine(folder, "rss.tsv"))
+    ? File.ReadAllLines(Path.Combine(folder, "rss.tsv")).Where(l => l.Length > 0).Select(l => l.Split('\t'))
+        .Select(p => (Service: p[0], Mb: double.Parse(p[1], inv) / 1024)).ToList()
+    : [];
+var wrk = File.Exists(Path.Combine(folder, "wrk.tsv"))
+    ? File.ReadAllLines(Path.Combine(folder, "wrk.tsv")).Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList()
+    : [];
+
+Run? Find(string id) => scenarios.FirstOrDefault(s => s.Id == id)?.Run;
+var goals = new List<Goal>();
+
+void Ratio(string name, string id, string baseId, double goal)
+{
+    if (Find(id) is { } run && Find(baseId) is { RequestsPerSecond: > 0 } bare)
+    {
+        var ratio = run.RequestsPerSecond / bare.RequestsPerSecond;
+        goals.Add(new Goal(name, $"{ratio:0.000} ({run.RequestsPerSecond:#,0} / {bare.RequestsPerSecond:#,0} req/s)", $"≥ {goal:0.00}", ratio >= goal));
+    }
+}
+
+void P99(string name, string id, double goalMs)
+{
+    if (Find(id) is { } run)
+    {
+        goals.Add(new Goal(name, $"{run.LatencyMs.P99:0.00} ms", $"≤ {goalMs:0} ms", run.LatencyMs.P99 <= goalMs));
+    }
+}
+
+Ratio("GET / through app 1.0 → analytics 1.1 → storage 1.0 (Redis), ratio to bare", "get-chain1", "get-bare", 0.18);
+P99("GET / through the 1.0/1.1 chain, p99", "get-chain1", 5);
+Ratio("GET / through app 2.0 → analytics 2.0 → storage 2.0 (MariaDB), ratio to bare", "get-chain2", "get-bare", 0.18);
+P99("GET / through the 2.0 chain, p99", "get-chain2", 5);
+Ratio("vote POST app 1.0 → storage 1.0 (Redis), ratio to bare", "vote-chain1", "post-bare", 0.28);
+Ratio("vote POST app 2.0 → storage 2.0 (MariaDB), ratio to bare", "vote-chain2", "post-bare", 0.28);
+if (Find("analytics2-1k") is { RequestsPerSecond: > 0 } small && Find("analytics2-100k") is { RequestsPerSecond: > 0 } large)
+{
+    var slowdown = small.RequestsPerSecond / large.RequestsPerSecond;
+    goals.Add(new Goal("analytics 2.0 (MariaDB) slow-down from 1 k to 100 k votes",
+        $"{slowdown:0.000} ({small.RequestsPerSecond:#,0} → {large.RequestsPerSecond:#,0} req/s; p99 {small.LatencyMs.P99:0.00} → {large.LatencyMs.P99:0.00} ms)",
+        "≤ 1.20", slowdown <= 1.2));
+}
+
+foreach (var (service, mb) in rss)
+{
+    goals.Add(new Goal($"resident memory of {service} after the load", $"{mb:0.0} MB", "≤ 110 MB", mb <= 110));
+}
+
+// The console table.
+var console = new StringBuilder();
+var nameWidth = Math.Max(20, goals.Select(g => g.Name.Length).DefaultIfEmpty(0).Max());
+var valueWidth = Math.Max(10, goals.Select(g => g.Value.Length).DefaultIfEmpty(0).Max());
+console.AppendLine();
+console.AppendLine($"{"figure".PadRight(nameWidth)}  {"measured".PadRight(valueWidth)}  {"goal",-9}  result");
+foreach (var goal in goals)
+{
+    console.AppendLine($"{goal.Name.PadRight(nameWidth)}  {goal.Value.PadRight(valueWidth)}  {goal.Target,-9}  {(goal.Met ? "met" : "MISSED")}");
+}
+
+console.AppendLine();
+console.AppendLine($"{"scenario",-44} {"req/s",10} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"max ms",8} {"errors",8}");
+foreach (var s in scenarios)
+{
+    var r = s.Run;
+    console.AppendLine(string.Create(inv,
+        $"{s.Label,-44} {r.RequestsPerSecond,10:#,0} {r.LatencyMs.P50,8:0.00} {r.LatencyMs.P90,8:0.00} {r.LatencyMs.P99,8:0.00} {r.LatencyMs.Max,8:0.00} {r.Errors,8:#,0}"));
+}
+
+Console.Write(console.ToString());
+
+// The chart: throughput above, p99 below, one bar per scenario.
+var labels = scenarios.Select(s => s.Label).ToArray();
+var multiplot = new Multiplot();
+multiplot.AddPlots(2);
+var throughput = multiplot.GetPlot(0);
+var latency = multiplot.GetPlot(1);
+Bars(throughput, scenarios.Select(s => s.Run.RequestsPerSecond).ToArray(), labels, "#,0", Colors.SteelBlue);
+throughput.Title($"VotingApp benchmark, {meta.GetValueOrDefault("date", "")} — {meta.GetValueOrDefault("connections", "16")} connections, closed loop");
+throughput.YLabel("requests / s");
+Bars(latency, scenarios.Select(s => s.Run.LatencyMs.P99).ToArray(), labels, "0.00", Colors.DarkOrange);
+latency.YLabel("p99 latency (ms)");
+multiplot.SavePng(pngPath, 1400, 1000);
+
+// The markdown page.
+var md = new StringBuilder();
+md.AppendLine("# Benchmarks");
+md.AppendLine();
+md.AppendLine("Written by `scripts/bench.sh` (rerun it to refresh this page; it needs redis-server, mariadb-server and the .NET SDK).");
+md.AppendLine("The services run as published Release builds with their defaults: logging, tracing, metrics and resilience on.");
+md.AppendLine("Each scenario is measured with `src/VotingApp.LoadGenerator` after a warm-up; ratios compare against a bare Kestrel");
+md.AppendLine("endpoint (`bench/BareHello`) measured in the same run on the same cores.");
+md.AppendLine();
+md.AppendLine("| | |");
+md.AppendLine("| --- | --- |");
+foreach (var key in new[] { "date", "machine", "cpu", "memory", "dotnet", "pinning", "connections", "duration", "warmup", "load_before", "load_after", "note" })
+{
+    if (meta.TryGetValue(key, out var value) && value.Length > 0) md.AppendLine($"| {key.Replace('_', ' ')} | {value.Replace("|", "\\|")} |");
+}
+
+md.AppendLine();
+md.AppendLine("## Goals");
+md.AppendLine();
+md.AppendLine("| figure | measured | goal | |");
+md.AppendLine("| --- | --- | --- | --- |");
+foreach (var goal in goals)
+{
+    md.AppendLine($"| {goal.Name} | {goal.Value} | {goal.Target} | {(goal.Met ? "met" : "**missed**")} |");
+}
+
+md.AppendLine();
+md.AppendLine("## Scenarios");
+md.AppendLine();
+md.AppendLine($"![Throughput and p99 per scenario]({Path.GetFileName(pngPath)})");
+md.AppendLine();
+md.AppendLine("| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | versions |");
+md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+foreach (var s in scenarios)
+{
+    var r = s.Run;
+    var versions = string.Join(" ", r.VersionCounts.SelectMany(service => service.Value.Keys.Select(version => $"{service.Key}/{version}")));
+    md.AppendLine(string.Create(inv,
+        $"| {s.Label} | {r.RequestsPerSecond:#,0} | {r.LatencyMs.P50:0.00} | {r.LatencyMs.P90:0.00} | {r.LatencyMs.P99:0.00} | {r.LatencyMs.Max:0.00} | {r.Errors:#,0} | {versions} |"));
+}
+
+if (wrk.Count > 0)
+{
+    md.AppendLine();
+    md.AppendLine("## Cross-check with wrk");
+    md.AppendLine();
+    md.AppendLine("The same endpoints measured by `wrk` (2 threads, same connections), which spends less CPU per request than the .NET load generator:");
+    md.AppendLine();
+    md.AppendLine("| scenario | req/s | p99 ms |");
+    md.AppendLine("| --- | ---: | ---: |");
+    foreach (var row in wrk)
+    {
+        md.AppendLine($"| {row[0]} | {row[1]} | {row[2]} |");
+    }
+}
+
+if (File.Exists(Path.Combine(folder, "notes.md")))
+{
+    md.AppendLine();
+    md.Append(File.ReadAllText(Path.Combine(folder, "notes.md")));
+}
+
+File.WriteAllText(markdownPath, md.ToString());
+Console.WriteLine();
+Console.WriteLine($"Wrote {markdownPath} and {pngPath}");
+return goals.All(g => g.Met) ? 0 : 1;
+
+static void Bars(Plot plot, double[] values, string[] labels, string format, Color color)
+{
+    var positions = Enumerable.Range(0, values.Length).Select(i => (double)i).ToArray();
+    var bars = plot.Add.Bars(positions, values);
+    bars.Color = color;
+    foreach (var bar in bars.Bars)
+    {
+        bar.Label = bar.Value.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    bars.ValueLabelStyle.FontSize = 14;
+    plot.Axes.Margins(bottom: 0, top: 0.15);
+    plot.Axes.Bottom.SetTicks(positions, labels);
+    plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
+    plot.HideGrid();
+}
+
+static Dictionary<string, string> ReadPairs(string path, char separator) =>
+    File.Exists(path)
+        ? File.ReadAllLines(path).Where(l => l.Contains(separator)).ToDictionary(l => l[..l.IndexOf(separator)], l => l[(l.IndexOf(separator) + 1)..])
+        : [];
+
+static Run ReadRun(string path) =>
+    JsonSerializer.Deserialize<Run>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })
+    ?? throw new InvalidDataException($"{path} is empty");
+
+internal sealed record Scenario(string Id, string Label, Run Run);
+
+internal sealed record Goal(string Name, string Value, string Target, bool Met);
+
+internal sealed record Latency(double P50, double P90, double P99, double Max);
+
+internal sealed record Run(double RequestsPerSecond, long Requests, long Errors, Latency LatencyMs,
+    Dictionary<string, Dictionary<string, long>> VersionCounts);
