@@ -1,0 +1,85 @@
+using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
+using Xunit.Abstractions;
+
+namespace VotingApp.FaultDrills.Tests;
+
+/// <summary>
+/// During a steady vote load against real servers, one fault each: Redis restarts, MariaDB restarts,
+/// storage is killed (kill -9) and started again, analytics stops for a few seconds. After each, every
+/// acknowledged vote is counted, no more votes are counted than were sent, every request got an answer
+/// within 2.5 s, the services came back by themselves and their logs name the failure. The drills run one
+/// after the other (one class), each within about a minute.
+/// </summary>
+public sealed class FaultDrillTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Redis_restart_loses_no_acknowledged_vote()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", VotingChain.RedisEnvironment(redis));
+
+        var figures = await Drill.RunAsync("Redis restart (append-only file on)", chain,
+            () => redis.RestartAsync(TimeSpan.FromSeconds(3)), output);
+
+        Drill.AssertNothingLost(figures, votesFail: true);
+        Drill.AssertStillRunning(chain.App, chain.Analytics, chain.Storage);
+        Drill.AssertLogged(chain.Storage, "Could not count the vote: The redis store at");
+        Drill.AssertLogged(chain.App, "not counted: voting-storage is unavailable");
+    }
+
+    [Fact]
+    public async Task MariaDB_restart_loses_no_acknowledged_vote()
+    {
+        await using var mariaDb = await MariaDbServer.StartAsync();
+        await using var chain = await VotingChain.StartAsync("2.0", "2.0", "2.0", mariaDb.StorageEnvironment("drill"));
+
+        var figures = await Drill.RunAsync("MariaDB restart", chain,
+            () => mariaDb.RestartAsync(TimeSpan.FromSeconds(3)), output);
+
+        Drill.AssertNothingLost(figures, votesFail: true);
+        Drill.AssertStillRunning(chain.App, chain.Analytics, chain.Storage);
+        Drill.AssertLogged(chain.Storage, "Could not count the vote: The mysql store at");
+        Drill.AssertLogged(chain.App, "not counted: voting-storage is unavailable");
+    }
+
+    [Fact]
+    public async Task Storage_killed_and_started_again_loses_no_acknowledged_vote()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", VotingChain.RedisEnvironment(redis));
+
+        var figures = await Drill.RunAsync("storage kill -9 and start", chain, async () =>
+        {
+            chain.Storage.Kill();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await chain.Storage.StartAsync();
+        }, output);
+
+        Drill.AssertNothingLost(figures, votesFail: true);
+        Drill.AssertStillRunning(chain.App, chain.Analytics, chain.Storage);
+        Drill.AssertLogged(chain.App, "not counted: voting-storage is unavailable");
+        Drill.AssertLogged(chain.Analytics, "Cannot compute the results: voting-storage is unavailable");
+    }
+
+    [Fact]
+    public async Task Analytics_stopped_for_a_few_seconds_costs_no_vote()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", VotingChain.RedisEnvironment(redis));
+
+        var figures = await Drill.RunAsync("analytics stopped for 3 s", chain, async () =>
+        {
+            Assert.True(await chain.Analytics.TerminateAsync(TimeSpan.FromSeconds(10)), "analytics did not stop on SIGTERM");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await chain.Analytics.StartAsync();
+        }, output);
+
+        // Votes go straight to storage: none may fail; only the pages lose their counts for a while.
+        Drill.AssertNothingLost(figures, votesFail: false);
+        Assert.Equal(0, figures.Failed);
+        Assert.Equal(figures.Acknowledged, figures.Counted);
+        Drill.AssertStillRunning(chain.App, chain.Analytics, chain.Storage);
+        Drill.AssertLogged(chain.App, "Results unavailable, page rendered without them: voting-analytics is unavailable");
+    }
+}
