@@ -13,6 +13,7 @@ internal sealed class ProgressLine(TextWriter? output, TimeSpan interval)
     private long _lastRequests;
     private TimeSpan _lastPrinted = TimeSpan.MinValue;
     private bool _dirty;
+    private Dictionary<string, long> _lastTokens = [];
 
     public void Show(TimeSpan elapsed, Stats stats, long intervalP99Microseconds)
     {
@@ -33,9 +34,28 @@ internal sealed class ProgressLine(TextWriter? output, TimeSpan interval)
         }
         else if (_lastPrinted == TimeSpan.MinValue || elapsed - _lastPrinted >= interval - TimeSpan.FromMilliseconds(50))
         {
-            output.WriteLine(line);
+            // In a log (kubectl logs -f), each line also says which versions answered since the last one:
+            // the canary split as it moves.
+            var mix = IntervalMix(stats);
+            output.WriteLine(mix.Length == 0 ? line : line + "  " + mix);
             _lastPrinted = elapsed;
         }
+    }
+
+    /// <summary>"app 1.0 90% 2.0 10%" for the answers since the last call, per service.</summary>
+    private string IntervalMix(Stats stats)
+    {
+        var now = new Dictionary<string, long>(stats.ChainTokens, StringComparer.Ordinal);
+        var delta = now.Select(t => (Token: t.Key, Count: t.Value - _lastTokens.GetValueOrDefault(t.Key)))
+            .Where(t => t.Count > 0)
+            .Select(t => (Service: t.Token.Split('/')[0], Version: t.Token.Contains('/') ? t.Token[(t.Token.IndexOf('/') + 1)..] : "?", t.Count));
+        _lastTokens = now;
+        return string.Join("  ", delta.GroupBy(t => t.Service).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var total = (double)g.Sum(t => t.Count);
+            return g.Key + " " + string.Join(" ", g.OrderBy(t => t.Version, StringComparer.Ordinal)
+                .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Version} {t.Count * 100 / total:0.#}%")));
+        }));
     }
 
     public void Finish()
