@@ -10,7 +10,8 @@
 #      when wrk is installed, cross-checks the main ones with wrk,
 #   4. prints the figures beside their goals and writes docs/benchmarks.md and docs/benchmarks.png.
 # Needs: the .NET SDK, redis-server and mariadb-server (Debian packages), curl; taskset (util-linux) for pinning.
-# Settings (environment): BENCH_DURATION (20s), BENCH_WARMUP (5s), BENCH_CONNECTIONS (16),
+# Settings (environment): BENCH_DURATION (20s), BENCH_WARMUP (5s before each scenario), BENCH_PREWARM (30s
+#   of mixed load on each service before the first scenario), BENCH_CONNECTIONS (16),
 #   BENCH_PIN (1: servers on the first half of the CPUs, the load generator on the rest; 0: no pinning),
 #   BENCH_VOTES (100000: votes in MariaDB before the second analytics measurement), BENCH_NOTE (free text
 #   for the page), BENCH_OUT (docs: where the page and chart go).
@@ -21,6 +22,7 @@ ROOT=$PWD
 
 DURATION=${BENCH_DURATION:-20s}
 WARMUP=${BENCH_WARMUP:-5s}
+PREWARM=${BENCH_PREWARM:-30s}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 PIN=${BENCH_PIN:-1}
 TOTAL_VOTES=${BENCH_VOTES:-100000}
@@ -139,9 +141,20 @@ wait_http "http://127.0.0.1:${PORT[bare]}/" 60
 for name in storage1 storage2 analytics1 analytics2 app1 app2; do wait_http "http://127.0.0.1:${PORT[$name]}/health/ready" 60; done
 wait_http "http://127.0.0.1:${PORT[app1]}/" 30
 wait_http "http://127.0.0.1:${PORT[app2]}/" 30
+say "all services ready"
+
+# A long warm-up of every process first: .NET compiles each method again with better code after it has run
+# a while (tiered compilation, dynamic PGO), which takes tens of seconds when the CPU is busy; without it
+# the first scenarios would measure the JIT, not the service. Then the counts start from zero.
+say "warming up every service for $PREWARM each"
+for url in "http://127.0.0.1:${PORT[app1]}/" "http://127.0.0.1:${PORT[app2]}/" "http://127.0.0.1:${PORT[bare]}/"; do
+  "${CLIENT[@]}" "${LOADGEN[@]}" --url "$url" --mode mix --vote-ratio 0.3 --connections "$CONNECTIONS" --duration "$PREWARM" \
+    --quiet --max-errors 100 >/dev/null 2>&1 || true
+done
+"${CLIENT[@]}" "${LOADGEN[@]}" --url "http://127.0.0.1:${PORT[analytics2]}/analytics" --connections "$CONNECTIONS" \
+  --duration "$PREWARM" --quiet --max-errors 100 >/dev/null 2>&1 || true
 curl -fs -X DELETE "http://127.0.0.1:${PORT[storage1]}/api/votes" >/dev/null
 curl -fs -X DELETE "http://127.0.0.1:${PORT[storage2]}/api/votes" >/dev/null
-say "all services ready"
 
 # 4. The measurements.
 RESULTS=$TMP/results
@@ -229,7 +242,7 @@ fi
   echo "pinning=$PINNING"
   echo "connections=$CONNECTIONS (closed loop)"
   echo "duration=$DURATION per scenario"
-  echo "warmup=$WARMUP per scenario"
+  echo "warmup=$PREWARM of mixed load per chain before the first scenario, then $WARMUP before each scenario"
   echo "load_before=$(cat "$TMP/load_before") (1, 5, 15 min load average before the first scenario)"
   echo "load_after=$(cat "$TMP/load_after")"
   echo "note=${BENCH_NOTE:-}"
