@@ -90,13 +90,13 @@ foreach (var s in scenarios)
 Console.Write(console.ToString());
 
 // The chart: throughput above, p99 below, one bar per scenario.
-var labels = scenarios.Select(s => s.Label).ToArray();
+var labels = scenarios.Select(s => TwoLines(s.Label)).ToArray();
 var multiplot = new Multiplot();
 multiplot.AddPlots(2);
 var throughput = multiplot.GetPlot(0);
 var latency = multiplot.GetPlot(1);
 Bars(throughput, scenarios.Select(s => s.Run.RequestsPerSecond).ToArray(), labels, "#,0", Colors.SteelBlue);
-throughput.Title($"VotingApp benchmark, {meta.GetValueOrDefault("date", "")} — {meta.GetValueOrDefault("connections", "16")} connections, closed loop");
+throughput.Title($"VotingApp benchmark, {meta.GetValueOrDefault("date", "")} — {meta.GetValueOrDefault("connections", "16").Split(' ')[0]} connections, closed loop");
 throughput.YLabel("requests / s");
 Bars(latency, scenarios.Select(s => s.Run.LatencyMs.P99).ToArray(), labels, "0.00", Colors.DarkOrange);
 latency.YLabel("p99 latency (ms)");
@@ -183,7 +183,17 @@ static void Bars(Plot plot, double[] values, string[] labels, string format, Col
     plot.Axes.Margins(bottom: 0, top: 0.15);
     plot.Axes.Bottom.SetTicks(positions, labels);
     plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
+    plot.Axes.Bottom.MinimumSize = 50;
     plot.HideGrid();
+}
+
+// Long scenario names on two lines, so that the labels under neighbouring bars do not overlap.
+static string TwoLines(string label)
+{
+    if (label.Length < 16) return label;
+    var middle = label.Length / 2;
+    var split = Enumerable.Range(0, label.Length).Where(i => label[i] == ' ').OrderBy(i => Math.Abs(i - middle)).DefaultIfEmpty(-1).First();
+    return split < 0 ? label : label[..split] + "\n" + label[(split + 1)..];
 }
 
 static Dictionary<string, string> ReadPairs(string path, char separator) =>
