@@ -1,3 +1,4 @@
+using VotingApp.Testing;
 using VotingApp.ServiceDefaults;
 using YamlDotNet.RepresentationModel;
 
@@ -108,8 +109,8 @@ public sealed class ComposeTests
         {
             foreach (var variable in Environment(Service(services, service.Name)).Keys)
             {
-                Assert.True(ServiceVariables.Reads(service, variable),
-                    $"{name}: {service.Name} does not read {variable}; it reads {string.Join(", ", ServiceVariables.KeysOf(service))} and the generic ones");
+                Assert.True(ServiceConfiguration.Reads(service, variable),
+                    $"{name}: {service.Name} does not read {variable}; it reads {string.Join(", ", ServiceConfiguration.Keys(service))} and the generic ones");
             }
         }
     }
@@ -183,14 +184,14 @@ public sealed class ComposeTests
     {
         // The check above is only as good as this: each service's variables, and not another's.
         Assert.Superset(new HashSet<string> { "TITLE", "SHOWDETAILS", "FEATUREFLAG", "VOTE1VALUE", "ANALYTICS_HOST", "ANALYTICS_PORT", "STORAGE_HOST", "STORAGE_PORT" },
-            new HashSet<string>(ServiceVariables.KeysOf(VotingService.App)));
-        Assert.Equal(["STORAGE_HOST", "STORAGE_PORT"], ServiceVariables.KeysOf(VotingService.Analytics));
+            new HashSet<string>(ServiceConfiguration.Keys(VotingService.App)));
+        Assert.Equal(["STORAGE_HOST", "STORAGE_PORT"], ServiceConfiguration.Keys(VotingService.Analytics));
         Assert.Superset(new HashSet<string> { "REDIS_HOST", "REDIS_PORT", "MYSQL_HOST", "MYSQL_PASSWORD", "MYSQL_DATABASE", "STORAGE_BACKEND", "VOTE2VALUE" },
-            new HashSet<string>(ServiceVariables.KeysOf(VotingService.Storage)));
-        Assert.False(ServiceVariables.Reads(VotingService.Analytics, "REDIS_HOST"));
-        Assert.False(ServiceVariables.Reads(VotingService.Storage, "ANALYTICS_HOST"));
-        Assert.False(ServiceVariables.Reads(VotingService.App, "MYSQL_PASSWORD"));
-        Assert.True(ServiceVariables.Reads(VotingService.Analytics, "OTEL_SERVICE_NAME"));
-        Assert.True(ServiceVariables.Reads(VotingService.Storage, "VOTING_VERSION"));
+            new HashSet<string>(ServiceConfiguration.Keys(VotingService.Storage)));
+        Assert.False(ServiceConfiguration.Reads(VotingService.Analytics, "REDIS_HOST"));
+        Assert.False(ServiceConfiguration.Reads(VotingService.Storage, "ANALYTICS_HOST"));
+        Assert.False(ServiceConfiguration.Reads(VotingService.App, "MYSQL_PASSWORD"));
+        Assert.True(ServiceConfiguration.Reads(VotingService.Analytics, "OTEL_SERVICE_NAME"));
+        Assert.True(ServiceConfiguration.Reads(VotingService.Storage, "VOTING_VERSION"));
     }
 }

@@ -13,8 +13,7 @@ public static class Repo
     public static string Dockerfile(VotingService service) => RepositoryPaths.Combine("Dockerfile." + service.ShortName);
 
     /// <summary>The project (and dll) name of a service, e.g. VotingApp.Analytics.</summary>
-    public static string Project(VotingService service) =>
-        "VotingApp." + char.ToUpperInvariant(service.ShortName[0]) + service.ShortName[1..];
+    public static string Project(VotingService service) => ServiceProcess.ProjectOf(service);
 
     public static string ComposeFile(string stage) => RepositoryPaths.Combine("compose", $"docker-compose-{stage}.yaml");
 

@@ -15,6 +15,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         [VotingService.Storage.Name] = "VotingApp.Storage",
     };
 
+    /// <summary>The project (and assembly) name of a service, e.g. "VotingApp.Storage".</summary>
+    public static string ProjectOf(VotingService service) => Projects[service.Name];
+
     private readonly Dictionary<string, string?> _environment;
     private ChildProcess? _process;
     private string _previousOutput = "";

@@ -1,3 +1,4 @@
+using VotingApp.Testing;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.ServiceDefaults;

@@ -1,3 +1,4 @@
+using VotingApp.Testing;
 using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;

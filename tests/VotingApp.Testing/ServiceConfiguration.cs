@@ -4,7 +4,7 @@ using System.Reflection.PortableExecutable;
 using Microsoft.Extensions.Configuration;
 using VotingApp.ServiceDefaults;
 
-namespace VotingApp.Manifests.Tests.Services;
+namespace VotingApp.Testing;
 
 /// <summary>
 /// The environment variables each service reads, taken from the services themselves: every
@@ -23,13 +23,6 @@ public static class ServiceConfiguration
     /// <summary>Read by every service as families: OpenTelemetry, ASP.NET Core, the .NET host, logging sections.</summary>
     public static readonly IReadOnlyList<string> CommonPrefixes = ["OTEL_", "ASPNETCORE_", "DOTNET_", "Logging__", "Serilog__"];
 
-    private static readonly Dictionary<string, string> Assemblies = new()
-    {
-        [VotingService.App.Name] = "VotingApp.App",
-        [VotingService.Analytics.Name] = "VotingApp.Analytics",
-        [VotingService.Storage.Name] = "VotingApp.Storage",
-    };
-
     public static VotingService? ServiceNamed(string name) => VotingService.All.SingleOrDefault(s => s.Name == name);
 
     public static bool Reads(VotingService service, string variable) =>
@@ -39,10 +32,11 @@ public static class ServiceConfiguration
 
     public static IReadOnlySet<string> Keys(VotingService service)
     {
-        var assembly = Assembly.Load(Assemblies[service.Name]);
+        // The service's assembly must be in the test's output (reference the service project).
+        var assembly = Assembly.Load(ServiceProcess.ProjectOf(service));
         var defaults = typeof(VotingService).Assembly;
         var types = assembly.GetTypes().Concat(ReferencedTypes(assembly).Select(name => defaults.GetType(name)).OfType<Type>());
-        return types.SelectMany(KeysOf).ToHashSet(StringComparer.Ordinal);
+        return new SortedSet<string>(types.SelectMany(KeysOf), StringComparer.Ordinal);
     }
 
     private static IEnumerable<string> KeysOf(Type type) =>
