@@ -122,7 +122,10 @@ start_service() { # name dll version env...
   local name=$1 dll=$2 version=$3
   shift 3
   PORT[$name]=$(free_port)
-  env VOTING_VERSION="$version" ASPNETCORE_HTTP_PORTS="${PORT[$name]}" ASPNETCORE_ENVIRONMENT=Production "$@" \
+  # DOTNET_GCgen0size as the images set it (Dockerfile.*), for the bare endpoint too, so that both sides
+  # of every ratio run with the same garbage collector settings.
+  env VOTING_VERSION="$version" ASPNETCORE_HTTP_PORTS="${PORT[$name]}" ASPNETCORE_ENVIRONMENT=Production \
+    DOTNET_GCgen0size="${BENCH_GC_GEN0:-0x1000000}" "$@" \
     "${SERVER[@]}" dotnet "$PUB/$dll" >"$TMP/$name.log" 2>&1 &
   PID[$name]=$!
   PIDS+=($!)
