@@ -122,10 +122,6 @@ public static class Drill
         }
     }
 
-    public static void AssertLogged(ServiceProcess service, string text) =>
-        Assert.True(service.Output.Contains(text, StringComparison.Ordinal),
-            $"{service.Service.Name} {service.Version} did not log \"{text}\". Its output ends with:\n{Tail(service.Output)}");
-
     private static async Task<long> CountedAsync(HttpClient storage)
     {
         // Storage may still be reconnecting right after the recovery: a read is retried for a while.
@@ -161,6 +157,4 @@ public static class Drill
                 $"  voters noticed the fault from {failures.Min(o => o.Sent).TotalSeconds:0.00} s to {failures.Max(o => o.Answered).TotalSeconds:0.00} s"));
         }
     }
-
-    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
 }

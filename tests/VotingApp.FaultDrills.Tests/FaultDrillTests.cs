@@ -24,8 +24,8 @@ public sealed class FaultDrillTests(ITestOutputHelper output)
 
         Drill.AssertNothingLost(figures, votesFail: true);
         Drill.AssertStillRunning(chain.App, chain.Analytics, chain.Storage);
-        Drill.AssertLogged(chain.Storage, "Could not count the vote: The redis store at");
-        Drill.AssertLogged(chain.App, "not counted: voting-storage is unavailable");
+        await chain.Storage.AssertLoggedAsync("Could not count the vote: The redis store at");
+        await chain.App.AssertLoggedAsync("not counted: voting-storage is unavailable");
     }
 
     [Fact]
@@ -39,8 +39,8 @@ public sealed class FaultDrillTests(ITestOutputHelper output)
 
         Drill.AssertNothingLost(figures, votesFail: true);
         Drill.AssertStillRunning(chain.App, chain.Analytics, chain.Storage);
-        Drill.AssertLogged(chain.Storage, "Could not count the vote: The mysql store at");
-        Drill.AssertLogged(chain.App, "not counted: voting-storage is unavailable");
+        await chain.Storage.AssertLoggedAsync("Could not count the vote: The mysql store at");
+        await chain.App.AssertLoggedAsync("not counted: voting-storage is unavailable");
     }
 
     [Fact]
@@ -58,8 +58,8 @@ public sealed class FaultDrillTests(ITestOutputHelper output)
 
         Drill.AssertNothingLost(figures, votesFail: true);
         Drill.AssertStillRunning(chain.App, chain.Analytics, chain.Storage);
-        Drill.AssertLogged(chain.App, "not counted: voting-storage is unavailable");
-        Drill.AssertLogged(chain.Analytics, "Cannot compute the results: voting-storage is unavailable");
+        await chain.App.AssertLoggedAsync("not counted: voting-storage is unavailable");
+        await chain.Analytics.AssertLoggedAsync("Cannot compute the results: voting-storage is unavailable");
     }
 
     [Fact]
@@ -80,6 +80,6 @@ public sealed class FaultDrillTests(ITestOutputHelper output)
         Assert.Equal(0, figures.Failed);
         Assert.Equal(figures.Acknowledged, figures.Counted);
         Drill.AssertStillRunning(chain.App, chain.Analytics, chain.Storage);
-        Drill.AssertLogged(chain.App, "Results unavailable, page rendered without them: voting-analytics is unavailable");
+        await chain.App.AssertLoggedAsync("Results unavailable, page rendered without them: voting-analytics is unavailable");
     }
 }
