@@ -10,7 +10,7 @@
 #      when wrk is installed, cross-checks the main ones with wrk,
 #   4. prints the figures beside their goals and writes docs/benchmarks.md and docs/benchmarks.png.
 # Needs: the .NET SDK, redis-server and mariadb-server (Debian packages), curl; taskset (util-linux) for pinning.
-# Settings (environment): BENCH_DURATION (20s), BENCH_WARMUP (5s before each scenario), BENCH_PREWARM (30s
+# Settings (environment): BENCH_DURATION (20s), BENCH_WARMUP (5s before each scenario), BENCH_PREWARM (60s
 #   of mixed load on each service before the first scenario), BENCH_CONNECTIONS (16),
 #   BENCH_PIN (1: servers on the first half of the CPUs, the load generator on the rest; 0: no pinning),
 #   BENCH_VOTES (100000: votes in MariaDB before the second analytics measurement), BENCH_NOTE (free text
@@ -22,7 +22,7 @@ ROOT=$PWD
 
 DURATION=${BENCH_DURATION:-20s}
 WARMUP=${BENCH_WARMUP:-5s}
-PREWARM=${BENCH_PREWARM:-30s}
+PREWARM=${BENCH_PREWARM:-60s}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 PIN=${BENCH_PIN:-1}
 TOTAL_VOTES=${BENCH_VOTES:-100000}
@@ -147,7 +147,7 @@ wait_http "http://127.0.0.1:${PORT[app2]}/" 30
 say "all services ready"
 
 # A long warm-up of every process first: .NET compiles each method again with better code after it has run
-# a while (tiered compilation, dynamic PGO), which takes tens of seconds when the CPU is busy; without it
+# a while (tiered compilation, dynamic PGO), which took 30–45 s of saturating load on one shared core here; without it
 # the first scenarios would measure the JIT, not the service. Then the counts start from zero.
 say "warming up every service for $PREWARM each"
 for url in "http://127.0.0.1:${PORT[app1]}/" "http://127.0.0.1:${PORT[app2]}/" "http://127.0.0.1:${PORT[bare]}/"; do

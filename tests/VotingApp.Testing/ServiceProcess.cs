@@ -1,4 +1,5 @@
 using VotingApp.ServiceDefaults;
+using Xunit;
 
 namespace VotingApp.Testing;
 
@@ -49,6 +50,19 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// Waits until the service has logged <paramref name="text"/> (its logs are written asynchronously,
     /// so a line may appear a moment after the response) and fails with the whole log when it does not.
     /// </summary>
+    /// <summary>
+    /// Starts the service with one setting changed and checks that it stops at once (exit code 2) with the
+    /// configuration-error line and a message that names the setting, as an operator sees in `kubectl logs`.
+    /// </summary>
+    public static async Task AssertRefusesToStartAsync(VotingService service, string version, string key, string value, string expected)
+    {
+        await using var process = await StartAsync(service, version,
+            new Dictionary<string, string?> { [key] = value }, waitUntilLive: false);
+        Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await process.AssertLoggedAsync($"{service.Name}: configuration error: ");
+        Assert.Contains(expected, process.Output);
+    }
+
     public async Task AssertLoggedAsync(string text, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
