@@ -47,10 +47,6 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Output => _previousOutput + (_process?.Output ?? "");
 
     /// <summary>
-    /// Waits until the service has logged <paramref name="text"/> (its logs are written asynchronously,
-    /// so a line may appear a moment after the response) and fails with the whole log when it does not.
-    /// </summary>
-    /// <summary>
     /// Starts the service with one setting changed and checks that it stops at once (exit code 2) with the
     /// configuration-error line and a message that names the setting, as an operator sees in `kubectl logs`.
     /// </summary>
@@ -63,6 +59,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         Assert.Contains(expected, process.Output);
     }
 
+    /// <summary>
+    /// Waits until the service has logged <paramref name="text"/> (its logs are written asynchronously,
+    /// so a line may appear a moment after the response) and fails with the whole log when it does not.
+    /// </summary>
     public async Task AssertLoggedAsync(string text, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
