@@ -15,8 +15,12 @@ ARG VERSION=1.0
 ARG REVISION=unknown
 ARG SOURCE=unknown
 
-# The SDK runs on the machine's own platform even when the image is for another (docker buildx --platform).
-FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# Native AOT: the services are compiled to native executables here and run on runtime-deps, which has no
+# .NET runtime at all. The SDK stage runs on the image's own platform (no --platform=$BUILDPLATFORM): Native
+# AOT cannot cross-compile to another architecture without that architecture's native toolchain and
+# libraries, which the SDK image does not have. A multi-platform build (docker buildx --platform
+# linux/amd64,linux/arm64) therefore runs this stage under emulation for the other one (docs/containers.md).
+FROM mcr.microsoft.com/dotnet/sdk:10.0-noble-aot AS build
 WORKDIR /source
 # Restore in its own layer, from the project files only: a code change does not restore again.
 COPY Directory.Build.props Directory.Packages.props ./
@@ -24,17 +28,19 @@ COPY src/VotingApp.ServiceDefaults/VotingApp.ServiceDefaults.csproj src/VotingAp
 COPY src/VotingApp.App/VotingApp.App.csproj src/VotingApp.App/
 COPY src/VotingApp.Analytics/VotingApp.Analytics.csproj src/VotingApp.Analytics/
 COPY src/VotingApp.Storage/VotingApp.Storage.csproj src/VotingApp.Storage/
-# TARGETARCH (amd64, arm64; set by BuildKit and podman) publishes for the image's architecture only, so that
-# it carries no native libraries of other platforms (e.g. SQLite's); without it the output is portable.
+# TARGETARCH (amd64, arm64; set by BuildKit and podman) is the architecture to compile for; a builder that
+# does not set it builds for the one it runs on (dpkg's name for it is the same: amd64, arm64).
 ARG TARGETARCH
 RUN for project in App Analytics Storage; do \
-        dotnet restore "src/VotingApp.$project/VotingApp.$project.csproj" ${TARGETARCH:+-a "$TARGETARCH"} \
-            -p:UseAppHost=false || exit 1; \
+        dotnet restore "src/VotingApp.$project/VotingApp.$project.csproj" -a "${TARGETARCH:-$(dpkg --print-architecture)}" || exit 1; \
     done
 COPY src/ src/
+# Each service is one native executable (plus SQLite's native library for storage); the separate debug
+# symbols (*.dbg, *.pdb) stay out of the images.
 RUN for project in App Analytics Storage; do \
         dotnet publish "src/VotingApp.$project/VotingApp.$project.csproj" -c Release --no-restore \
-            ${TARGETARCH:+-a "$TARGETARCH"} -p:UseAppHost=false -o "/app/VotingApp.$project" || exit 1; \
+            -a "${TARGETARCH:-$(dpkg --print-architecture)}" -o "/app/VotingApp.$project" || exit 1; \
+        rm -f "/app/VotingApp.$project/"*.dbg "/app/VotingApp.$project/"*.pdb; \
     done
 
 # A VERSION that voting-app does not have fails here, at build time, not only when the container starts.
@@ -52,9 +58,10 @@ RUN case "$VERSION" in \
     fi; \
     mkdir -p /image && printf 'VOTING_VERSION=%s\nREVISION=%s\nSOURCE=%s\n' "$VERSION" "$REVISION" "$SOURCE" > /image/build-info
 
-# The runtime image: no SDK, no shell command run in it (so a chiseled aspnet image works too), runs as
-# the image's non-root user, writes nothing but /tmp (run it with --read-only --tmpfs /tmp), no secrets.
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
+# The runtime image: the chiseled runtime-deps (no shell, no package manager, no .NET runtime: the executable
+# needs only the C libraries), so nothing is RUN in it; runs as the image's non-root user, writes nothing
+# but /tmp (run it with --read-only --tmpfs /tmp), no secrets.
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled AS final
 WORKDIR /app
 COPY --from=version /app/VotingApp.App/ ./
 # The build arguments as a file, copied before ENV and LABEL on purpose: a small layer whose content differs
@@ -65,19 +72,17 @@ COPY --from=version /image/build-info ./
 ARG VERSION
 ARG REVISION
 ARG SOURCE
-# DOTNET_GCgen0size: .NET sizes its first GC generation from the CPU's L3 cache (260 MiB on the VMs we
-# measured on), so a service would grow to ~190 MB before its first collection; 16 MiB keeps it near
-# 120 MB under load (docs/benchmarks.md).
+# DOTNET_RUNNING_IN_CONTAINER (JSON log lines): runtime-deps sets it as well.
 ENV VOTING_VERSION=$VERSION \
     ASPNETCORE_HTTP_PORTS=8080 \
     TMPDIR=/tmp \
-    DOTNET_GCgen0size=0x1000000
+    DOTNET_RUNNING_IN_CONTAINER=true
 LABEL org.opencontainers.image.title="voting-app" \
       org.opencontainers.image.description="The voting web page: the form, the results line from analytics, votes posted to storage." \
       org.opencontainers.image.version="$VERSION" \
       org.opencontainers.image.source="$SOURCE" \
       org.opencontainers.image.revision="$REVISION" \
-      org.opencontainers.image.base.name="mcr.microsoft.com/dotnet/aspnet:10.0"
+      org.opencontainers.image.base.name="mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled"
 EXPOSE 8080
 USER $APP_UID
-ENTRYPOINT ["dotnet", "VotingApp.App.dll"]
+ENTRYPOINT ["/app/VotingApp.App"]

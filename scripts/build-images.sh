@@ -13,7 +13,8 @@
 #                                does not pull by default); also PULL_NEVER=1
 #       --list                   print the image tags that would be built, one a line, and stop
 #   -h, --help
-# REVISION and SOURCE (OCI labels) default to the git commit and the git remote "origin".
+# REVISION and SOURCE (OCI labels) default to the git commit and the git remote "origin" (without any
+# user name or token in its URL).
 #
 # Examples:
 #   scripts/build-images.sh
@@ -90,6 +91,9 @@ command -v "$engine" >/dev/null || die "$engine is not installed"
 
 revision=${REVISION:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}
 source=${SOURCE:-$(git remote get-url origin 2>/dev/null || echo unknown)}
+# A remote URL may carry credentials (https://user:token@host/repo.git, as CI systems write them): only the
+# URL without its user info goes into the image's label and build-info, which anyone who pulls it can read.
+source=$(printf '%s' "$source" | sed -E 's#^([A-Za-z][A-Za-z0-9+.-]*://)[^/]*@#\1#')
 
 pull=()
 if [ "$pull_never" = 1 ] && [ "$engine" = podman ]; then pull=(--pull=never); fi

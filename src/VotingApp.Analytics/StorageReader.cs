@@ -33,8 +33,11 @@ public static class StorageReaderRegistration
 {
     public static void AddStorageReader(this WebApplicationBuilder builder)
     {
-        builder.Services.AddValidatedSettings<StorageServiceSettings>(builder.Configuration, settings => settings.Problems());
+        builder.Services.AddValidatedSettings<StorageServiceSettings>(settings => settings.Problems()).Bind(builder.Configuration);
         builder.Services.AddReadClient<StorageReader>(provider =>
             provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageServiceSettings>>().Value.BaseAddress);
+        // Ready once storage has answered a real read through this very client (Warmup).
+        builder.Services.AddWarmupCall(VotingService.Storage.Name, (provider, cancellationToken) =>
+            provider.GetRequiredService<StorageReader>().GetCountsAsync(new DefaultHttpContext(), cancellationToken));
     }
 }

@@ -39,13 +39,20 @@ public sealed class VoteWriter(HttpClient http)
 
     public Task ResetAsync(HttpContext context) => SendAsync(context, new HttpRequestMessage(HttpMethod.Delete, "/api/votes"));
 
-    private async Task SendAsync(HttpContext context, HttpRequestMessage request)
+    /// <summary>
+    /// A harmless read (GET /api/store) through the same pooled client the votes use, for the start-up
+    /// warm-up: it opens the connection and runs the pipeline, and fails while storage cannot answer.
+    /// </summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken) =>
+        SendAsync(new DefaultHttpContext(), new HttpRequestMessage(HttpMethod.Get, "/api/store"), cancellationToken);
+
+    private async Task SendAsync(HttpContext context, HttpRequestMessage request, CancellationToken cancellationToken = default)
     {
         try
         {
             // Not cancelled with the voter's request: a vote already sent is seen through to its answer.
             using (request)
-            using (var response = await http.SendAsync(request, CancellationToken.None))
+            using (var response = await http.SendAsync(request, cancellationToken))
             {
                 VersionChain.RecordUpstream(context, response);
                 if (!response.IsSuccessStatusCode)
@@ -65,11 +72,17 @@ public static class UpstreamClientRegistration
 {
     public static void AddUpstreamClients(this WebApplicationBuilder builder)
     {
-        builder.Services.AddValidatedSettings<AnalyticsServiceSettings>(builder.Configuration, settings => settings.Problems());
-        builder.Services.AddValidatedSettings<StorageServiceSettings>(builder.Configuration, settings => settings.Problems());
+        builder.Services.AddValidatedSettings<AnalyticsServiceSettings>(settings => settings.Problems()).Bind(builder.Configuration);
+        builder.Services.AddValidatedSettings<StorageServiceSettings>(settings => settings.Problems()).Bind(builder.Configuration);
         builder.Services.AddReadClient<AnalyticsClient>(provider =>
             provider.GetRequiredService<IOptions<AnalyticsServiceSettings>>().Value.BaseAddress);
         builder.Services.AddWriteClient<VoteWriter>(provider =>
             provider.GetRequiredService<IOptions<StorageServiceSettings>>().Value.BaseAddress);
+        // Ready once both upstreams have answered through these very clients (Warmup): the first visitor
+        // after a rollout gets results, not "Results are unavailable".
+        builder.Services.AddWarmupCall(VotingService.Analytics.Name, (provider, cancellationToken) =>
+            provider.GetRequiredService<AnalyticsClient>().GetResultsAsync(new DefaultHttpContext(), cancellationToken));
+        builder.Services.AddWarmupCall(VotingService.Storage.Name, (provider, cancellationToken) =>
+            provider.GetRequiredService<VoteWriter>().WarmUpAsync(cancellationToken));
     }
 }

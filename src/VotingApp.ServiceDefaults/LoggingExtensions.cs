@@ -16,36 +16,43 @@ public static class LoggingExtensions
     /// <summary>
     /// Serilog for every log event of the service: JSON lines in a container (LOG_FORMAT=json forces it),
     /// readable text otherwise; written on a background thread so that no request waits on the console.
+    /// Configured in code (Native AOT has no reflection-based settings reader); the levels operators set
+    /// through configuration come from <see cref="LogLevelSettings"/>, and a value that is not a level
+    /// stops the service at start with a message naming the setting.
     /// </summary>
-    internal static void AddVotingLogging(this WebApplicationBuilder builder, ServiceIdentity identity)
+    internal static void AddVotingLogging(this WebApplicationBuilder builder, ServiceIdentity identity, StartupErrors errors)
     {
         var json = string.Equals(builder.Configuration["LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase)
             || (builder.Configuration["LOG_FORMAT"] is null
                 && string.Equals(builder.Configuration["DOTNET_RUNNING_IN_CONTAINER"], "true", StringComparison.OrdinalIgnoreCase));
+        var levels = LogLevelSettings.Read(builder.Configuration);
+        foreach (var problem in levels.Problems) errors.Add(problem);
 
-        builder.Services.AddSerilog((services, logger) => logger
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
-            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .Enrich.WithProperty("service", identity.Name)
-            .Enrich.WithProperty("version", identity.Version)
-            .WriteTo.Async(sink =>
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.MinimumLevel.Is(levels.Default);
+            foreach (var (name, level) in levels.Overrides)
             {
-                if (json)
+                logger.MinimumLevel.Override(name, level);
+            }
+
+            logger
+                .Enrich.FromLogContext()
+                .Enrich.WithProperty("service", identity.Name)
+                .Enrich.WithProperty("version", identity.Version)
+                .WriteTo.Async(sink =>
                 {
-                    sink.Console(new RenderedCompactJsonFormatter());
-                }
-                else
-                {
-                    sink.Console(outputTemplate:
-                        "[{Timestamp:HH:mm:ss} {Level:u3}] {service}/{version} {SourceContext}: {Message:lj}{NewLine}{Exception}");
-                }
-            }, blockWhenFull: false));
+                    if (json)
+                    {
+                        sink.Console(new RenderedCompactJsonFormatter());
+                    }
+                    else
+                    {
+                        sink.Console(outputTemplate:
+                            "[{Timestamp:HH:mm:ss} {Level:u3}] {service}/{version} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+                    }
+                }, blockWhenFull: false);
+        });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -7,15 +8,17 @@ namespace VotingApp.ServiceDefaults;
 public static class OptionsValidation
 {
     /// <summary>
-    /// Binds <typeparamref name="TOptions"/> from the root of the configuration and refuses to start when
-    /// <paramref name="problems"/> names anything, with messages that name the variable.
+    /// Typed settings that refuse to start the service when <paramref name="problems"/> names anything, with
+    /// messages that name the variable. The caller binds them, <c>.Bind(builder.Configuration)</c>, where the
+    /// type is known: there the configuration binding source generator writes the binder (Native AOT has
+    /// no reflection-based one), which it cannot do for a <typeparamref name="TOptions"/> in here.
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedSettings<TOptions>(this IServiceCollection services,
-        Microsoft.Extensions.Configuration.IConfiguration configuration, Func<TOptions, IEnumerable<string>> problems)
+    public static OptionsBuilder<TOptions> AddValidatedSettings<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IServiceCollection services,
+        Func<TOptions, IEnumerable<string>> problems)
         where TOptions : class
     {
         services.AddSingleton<IValidateOptions<TOptions>>(new ProblemValidator<TOptions>(problems));
-        return services.AddOptions<TOptions>().Bind(configuration).ValidateOnStart();
+        return services.AddOptions<TOptions>().ValidateOnStart();
     }
 
     private sealed class ProblemValidator<TOptions>(Func<TOptions, IEnumerable<string>> problems) : IValidateOptions<TOptions>

@@ -38,7 +38,7 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddSingleton(identity);
         ListenOnDefaultPortUnlessConfigured(builder);
-        builder.AddVotingLogging(identity);
+        builder.AddVotingLogging(identity, errors);
         builder.AddVotingTelemetry(identity);
 
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -113,8 +113,7 @@ public static class ServiceDefaultsExtensions
             await app.WaitForShutdownAsync();
             return 0;
         }
-        catch (Exception e) when (e is StartupConfigurationException or OptionsValidationException
-                                      or InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" })
+        catch (Exception e) when (IsConfigurationError(e))
         {
             logger.LogCritical("{Service} cannot start: configuration error: {Reason}", identity.Name, e.Message);
             await Console.Error.WriteLineAsync($"{identity.Name}: configuration error: {e.Message}");
@@ -126,6 +125,15 @@ public static class ServiceDefaultsExtensions
             await app.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// A missing or invalid setting, as opposed to a bug. A value of the wrong type (SHOWDETAILS=maybe) is
+    /// an InvalidOperationException "Failed to convert configuration value 'maybe' at 'SHOWDETAILS' to type …", thrown by
+    /// the binder that the configuration binding source generator wrote into the service itself.
+    /// </summary>
+    private static bool IsConfigurationError(Exception e) =>
+        e is StartupConfigurationException or OptionsValidationException
+        || (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal));
 
     private static void ListenOnDefaultPortUnlessConfigured(WebApplicationBuilder builder)
     {

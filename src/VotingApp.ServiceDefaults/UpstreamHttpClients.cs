@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -20,7 +21,7 @@ public static class UpstreamHttpClients
     /// For reads, which are safe to repeat: one retry after a short pause, each try bounded, all bounded
     /// together, and a circuit breaker so that a dead upstream is not hammered.
     /// </summary>
-    public static IHttpClientBuilder AddReadClient<TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
+    public static IHttpClientBuilder AddReadClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
         var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider))
@@ -50,7 +51,7 @@ public static class UpstreamHttpClients
     /// For votes and resets, which must not be counted twice: never retried, only bounded in time. A
     /// vote whose answer did not arrive is reported to the voter as not counted.
     /// </summary>
-    public static IHttpClientBuilder AddWriteClient<TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
+    public static IHttpClientBuilder AddWriteClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
         var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider))

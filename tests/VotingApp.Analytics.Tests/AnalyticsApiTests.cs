@@ -65,13 +65,37 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Liveness_does_not_depend_on_storage()
+    public async Task Liveness_does_not_depend_on_storage_but_readiness_waits_for_its_first_answer()
     {
         await using var factory = Analytics("2.0", FreePort.Next());
         using var client = factory.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
         Assert.Contains("voting_service_info", await client.GetStringAsync("/metrics"));
+        // Never answered yet: a page through this analytics could not show results, so no traffic for it.
+        using var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ready_once_storage_has_answered_and_stays_ready_when_it_goes_away()
+    {
+        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", new Dictionary<string, string?>
+        {
+            ["STORAGE_BACKEND"] = "sqlite",
+            ["SQLITE_PATH"] = Path.Combine(_folder, "ready.db"),
+        });
+        await using var factory = Analytics("1.1", storage.Port);
+        using var client = factory.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await client.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "analytics never became ready although storage answers");
+            await Task.Delay(50);
+        }
+
+        // A later outage is shown to voters as "unavailable"; it does not take analytics out of rotation.
+        storage.Kill();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
     }
 
     public async Task DisposeAsync()

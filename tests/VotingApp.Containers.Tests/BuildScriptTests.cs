@@ -1,3 +1,5 @@
+using VotingApp.Testing;
+
 namespace VotingApp.Containers.Tests;
 
 /// <summary>scripts/build-images.sh without building: its list of images, its registry prefix, its errors.</summary>
@@ -48,6 +50,51 @@ public sealed class BuildScriptTests
         var result = await RunAsync("--engine", "containerd", "voting-app:1.0");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--engine must be docker or podman", result.Error);
+    }
+
+    /// <summary>
+    /// A clone made with a token in its remote URL (as CI systems do) must not put the token into the
+    /// images: the script is run with a stand-in "podman" on PATH that records what it was asked to build.
+    /// </summary>
+    [Theory]
+    [InlineData("remote", "https://ci-user:s3cr3t-t0ken@git.example.com/team/voting.git", "https://git.example.com/team/voting.git")]
+    [InlineData("SOURCE", "https://s3cr3t-t0ken@git.example.com/team/voting.git", "https://git.example.com/team/voting.git")]
+    [InlineData("SOURCE", "https://git.example.com/team/voting.git", "https://git.example.com/team/voting.git")]
+    public async Task NoCredentialsOfTheRemoteUrlReachTheImage(string from, string url, string expected)
+    {
+        var folder = RepositoryPaths.NewTempFolder("build-script");
+        try
+        {
+            var log = Path.Combine(folder, "podman.log");
+            var podman = Path.Combine(folder, "podman");
+            await File.WriteAllTextAsync(podman, $"#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{log}'\n[ \"$1 $2\" = 'image inspect' ] && echo 1000000\nexit 0\n");
+            (await Command.RunAsync("chmod", ["+x", podman], TimeSpan.FromSeconds(30))).EnsureSuccess();
+            var git = Path.Combine(folder, "repo.git");
+            (await Command.RunAsync("git", ["init", "--quiet", "--bare", git], TimeSpan.FromSeconds(30))).EnsureSuccess();
+            if (from == "remote")
+            {
+                (await Command.RunAsync("git", ["--git-dir", git, "remote", "add", "origin", url], TimeSpan.FromSeconds(30))).EnsureSuccess();
+            }
+
+            var result = await Command.RunAsync("bash", [Repo.BuildScript, "voting-app:1.0"], TimeSpan.FromSeconds(30), new Dictionary<string, string?>
+            {
+                ["PATH"] = $"{folder}:{Environment.GetEnvironmentVariable("PATH")}",
+                ["CONTAINER_ENGINE"] = "podman",
+                ["REGISTRY"] = null,
+                ["GIT_DIR"] = git,
+                ["REVISION"] = "0123abc",
+                ["SOURCE"] = from == "SOURCE" ? url : null,
+            });
+            result.EnsureSuccess();
+
+            var build = File.ReadAllLines(log).Single(line => line.StartsWith("build ", StringComparison.Ordinal));
+            Assert.Contains($"--build-arg SOURCE={expected} ", build);
+            Assert.DoesNotContain("s3cr3t-t0ken", build + result.Output + result.Error);
+        }
+        finally
+        {
+            RepositoryPaths.DeleteFolder(folder);
+        }
     }
 
     [Fact]

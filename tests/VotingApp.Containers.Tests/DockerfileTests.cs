@@ -47,7 +47,7 @@ public sealed class DockerfileTests
     {
         var build = Load(name).Stages[0];
         Assert.Equal("build", build.Name);
-        Assert.Equal("mcr.microsoft.com/dotnet/sdk:10.0", build.Image);
+        Assert.Equal("mcr.microsoft.com/dotnet/sdk:10.0-noble-aot", build.Image);
         var instructions = build.Instructions.ToList();
         var restore = instructions.FindIndex(i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet restore", StringComparison.Ordinal));
         var copySource = instructions.FindIndex(i => i == new Instruction("COPY", "src/ src/"));
@@ -88,13 +88,14 @@ public sealed class DockerfileTests
     {
         var service = Repo.Service(name);
         var final = Load(name).Final;
-        Assert.Equal("mcr.microsoft.com/dotnet/aspnet:10.0", final.Image);
+        Assert.Equal("mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled", final.Image);
         var instructions = final.Instructions;
         Assert.Contains(new Instruction("COPY", $"--from=version /app/{Repo.Project(service)}/ ./"), instructions);
         Assert.Equal(new Instruction("USER", "$APP_UID"), instructions.Last(i => i.Keyword == "USER"));
         Assert.Contains(new Instruction("EXPOSE", "8080"), instructions);
         Assert.Contains(instructions, i => i.Keyword == "ENV" && i.Arguments.Contains("ASPNETCORE_HTTP_PORTS=8080", StringComparison.Ordinal));
-        Assert.Equal(new Instruction("ENTRYPOINT", $"[\"dotnet\", \"{Repo.Project(service)}.dll\"]"), instructions[^1]);
+        // The Native AOT executable itself: runtime-deps has no dotnet host.
+        Assert.Equal(new Instruction("ENTRYPOINT", $"[\"/app/{Repo.Project(service)}\"]"), instructions[^1]);
         // Nothing runs in the runtime image: it works on a base image without a shell (chiseled) too.
         Assert.DoesNotContain(instructions, i => i.Keyword == "RUN");
 
@@ -103,6 +104,20 @@ public sealed class DockerfileTests
         Assert.Contains("org.opencontainers.image.version=\"$VERSION\"", labels);
         Assert.Contains("org.opencontainers.image.source=\"$SOURCE\"", labels);
         Assert.Contains("org.opencontainers.image.revision=\"$REVISION\"", labels);
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void BuildStagePublishesNativeAotForTheImagesOwnArchitecture(string name)
+    {
+        var build = Load(name).Stages[0];
+        var publish = build.Instructions.Single(i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet publish", StringComparison.Ordinal));
+        // Native AOT cannot cross-compile without the other architecture's toolchain: no SDK stage on
+        // $BUILDPLATFORM; TARGETARCH (or, when a builder does not set it, the machine's) picks the target.
+        Assert.DoesNotContain("--platform", File.ReadAllLines(Repo.Dockerfile(Repo.Service(name))).Single(line => line.StartsWith("FROM ", StringComparison.Ordinal) && line.Contains(" AS build", StringComparison.Ordinal)));
+        Assert.Contains("-a \"${TARGETARCH:-$(dpkg --print-architecture)}\"", publish.Arguments);
+        Assert.DoesNotContain("UseAppHost=false", publish.Arguments);
+        Assert.DoesNotContain(Load(name).Final.Instructions, i => i.Keyword == "ENV" && i.Arguments.Contains("DOTNET_GCgen0size", StringComparison.Ordinal));
     }
 
     [Theory]

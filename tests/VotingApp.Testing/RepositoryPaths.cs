@@ -20,6 +20,26 @@ public static class RepositoryPaths
             : throw new FileNotFoundException($"{dll} is not built; build VotingApp.sln in {Configuration} first.", dll);
     }
 
+    /// <summary>
+    /// The folder of the Native AOT services, VOTING_AOT_DIR, as scripts/test.sh publishes them (what the images
+    /// ship): VotingApp.App/VotingApp.App, … Unset: the services run as built, dotnet VotingApp.X.dll.
+    /// </summary>
+    public static string? NativeServicesFolder =>
+        Environment.GetEnvironmentVariable(NativeServicesVariable) is { Length: > 0 } folder ? Path.GetFullPath(folder) : null;
+
+    public const string NativeServicesVariable = "VOTING_AOT_DIR";
+
+    /// <summary>The Native AOT executable of a service project in <see cref="NativeServicesFolder"/>.</summary>
+    public static string NativeService(string folder, string project)
+    {
+        var binary = Path.Combine(folder, project, project);
+        return File.Exists(binary)
+            ? binary
+            : throw new FileNotFoundException(
+                $"{binary} is not published; {NativeServicesVariable}={folder} asks for the Native AOT services: " +
+                $"dotnet publish src/{project} -c Release -r linux-x64 -o {Path.Combine(folder, project)} (scripts/test.sh does it).", binary);
+    }
+
     /// <summary>A fresh folder under the test run's temporary folder (VOTING_TEST_TMP, else the system's).</summary>
     public static string NewTempFolder(string purpose)
     {

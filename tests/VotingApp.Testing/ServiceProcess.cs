@@ -4,8 +4,9 @@ using Xunit;
 namespace VotingApp.Testing;
 
 /// <summary>
-/// One voting service running as its own process on a real Kestrel port (dotnet VotingApp.X.dll), as it
-/// runs in its container: configured only through environment variables.
+/// One voting service running as its own process on a real Kestrel port, as it runs in its container:
+/// configured only through environment variables. The Native AOT executable that the images ship when
+/// VOTING_AOT_DIR names where it is published (scripts/test.sh does), else dotnet VotingApp.X.dll.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -23,11 +24,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     private ChildProcess? _process;
     private string _previousOutput = "";
 
-    private ServiceProcess(VotingService service, string version, IReadOnlyDictionary<string, string?> environment)
+    private ServiceProcess(VotingService service, string version, IReadOnlyDictionary<string, string?> environment, int? port)
     {
         Service = service;
         Version = version;
-        Port = FreePort.Next();
+        Port = port ?? FreePort.Next();
         _environment = new Dictionary<string, string?>(environment)
         {
             ["VOTING_VERSION"] = version,
@@ -79,10 +80,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process?.HasExited ?? true;
 
+    /// <summary>Starts a service on <paramref name="port"/> (default: a free one).</summary>
     public static async Task<ServiceProcess> StartAsync(VotingService service, string version,
-        IReadOnlyDictionary<string, string?>? environment = null, bool waitUntilLive = true)
+        IReadOnlyDictionary<string, string?>? environment = null, bool waitUntilLive = true, int? port = null)
     {
-        var process = new ServiceProcess(service, version, environment ?? new Dictionary<string, string?>());
+        var process = new ServiceProcess(service, version, environment ?? new Dictionary<string, string?>(), port);
         await process.StartAsync(waitUntilLive);
         return process;
     }
@@ -95,11 +97,26 @@ public sealed class ServiceProcess : IAsyncDisposable
             Timeout = timeout ?? TimeSpan.FromSeconds(10),
         };
 
+    /// <summary>The program and arguments this service runs as: its Native AOT executable, or dotnet and its dll.</summary>
+    public static (string Program, string[] Arguments) CommandOf(VotingService service)
+    {
+        var project = Projects[service.Name];
+        if (RepositoryPaths.NativeServicesFolder is { } native)
+        {
+            return (RepositoryPaths.NativeService(native, project), []);
+        }
+
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        return (dotnet, [RepositoryPaths.ServiceDll(project)]);
+    }
+
+    /// <summary>The operating system's id of the running process (for /proc checks).</summary>
+    public int? ProcessId => _process?.Id;
+
     public async Task StartAsync(bool waitUntilLive = true)
     {
-        var dll = RepositoryPaths.ServiceDll(Projects[Service.Name]);
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        _process = ChildProcess.Start(dotnet, [dll], _environment);
+        var (program, arguments) = CommandOf(Service);
+        _process = ChildProcess.Start(program, arguments, _environment);
         if (waitUntilLive)
         {
             await WaitUntilLiveAsync(TimeSpan.FromSeconds(30));

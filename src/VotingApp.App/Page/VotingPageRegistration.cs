@@ -6,8 +6,8 @@ public static class VotingPageRegistration
 {
     public static void AddVotingPage(this WebApplicationBuilder builder)
     {
-        builder.Services.AddValidatedSettings<AppSettings>(builder.Configuration, settings => settings.Problems());
-        builder.Services.AddValidatedSettings<VoteOptions>(builder.Configuration, options => options.Problems());
+        builder.Services.AddValidatedSettings<AppSettings>(settings => settings.Problems()).Bind(builder.Configuration);
+        builder.Services.AddValidatedSettings<VoteOptions>(options => options.Problems()).Bind(builder.Configuration);
         builder.Services.AddSingleton<VotingPage>();
     }
 }

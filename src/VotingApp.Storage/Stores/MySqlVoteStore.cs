@@ -57,11 +57,10 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
         {
             // The MySQL image creates MYSQL_DATABASE itself; a bare server (tests, a local run) may not have it.
             var server = new MySqlConnectionStringBuilder(_connectionString) { Database = "" };
-            await using (var connection = new MySqlConnection(server.ConnectionString))
+            await using (var connection = await OpenAsync(server.ConnectionString, cancellationToken))
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    $"CREATE DATABASE IF NOT EXISTS `{new MySqlConnectionStringBuilder(_connectionString).Database.Replace("`", "``")}`",
-                    cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(
+                    $"CREATE DATABASE IF NOT EXISTS `{new MySqlConnectionStringBuilder(_connectionString).Database.Replace("`", "``")}`");
             }
 
             await ExecuteAsync(CreateTable, cancellationToken);
@@ -70,17 +69,16 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
 
     protected override async Task<IReadOnlyDictionary<string, long>> ReadCountsAsync(IReadOnlyList<string> options, CancellationToken cancellationToken)
     {
-        await using var connection = new MySqlConnection(_connectionString);
-        var rows = await connection.QueryAsync<(string Name, long Count)>(new CommandDefinition(
-            "SELECT option_name, vote_count FROM vote_counts WHERE option_name IN @options",
-            new { options }, cancellationToken: cancellationToken));
+        // Every row (one per option ever voted for: a handful), as Dapper.AOT has no list expansion (IN @options).
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        var rows = await connection.QueryAsync<VoteCountRow>("SELECT option_name AS Name, vote_count AS Count FROM vote_counts");
         return rows.ToDictionary(row => row.Name, row => row.Count);
     }
 
     protected override async Task<long> IncrementAsync(string option, CancellationToken cancellationToken)
     {
         await using var connection = new MySqlConnection(_connectionString);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Increment, new { option }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(Increment, new { option, cancellationToken });
     }
 
     protected override Task ClearAsync(CancellationToken cancellationToken) => ExecuteAsync("DELETE FROM vote_counts", cancellationToken);
@@ -91,7 +89,26 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
-        await using var connection = new MySqlConnection(_connectionString);
-        await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await connection.ExecuteAsync(sql);
+    }
+
+    /// <summary>
+    /// Opened here, where the wait for a server that is down can be cancelled: the statements themselves are
+    /// bounded by DefaultCommandTimeout (Dapper.AOT takes a cancellation token only beside other parameters).
+    /// </summary>
+    private static async Task<MySqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new MySqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 }

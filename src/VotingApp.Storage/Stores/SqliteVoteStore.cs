@@ -28,20 +28,19 @@ public sealed class SqliteVoteStore(string path) : VoteStore
     protected override async Task<IReadOnlyDictionary<string, long>> ReadCountsAsync(IReadOnlyList<string> options, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Name, long Count)>(new CommandDefinition(
-            "SELECT option_name, vote_count FROM vote_counts WHERE option_name IN @options",
-            new { options }, cancellationToken: cancellationToken));
+        // Every row (a handful): Dapper.AOT has no list expansion (IN @options).
+        var rows = await connection.QueryAsync<VoteCountRow>("SELECT option_name AS Name, vote_count AS Count FROM vote_counts");
         return rows.ToDictionary(row => row.Name, row => row.Count);
     }
 
     protected override async Task<long> IncrementAsync(string option, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+        return await connection.ExecuteScalarAsync<long>("""
             INSERT INTO vote_counts (option_name, vote_count) VALUES (@option, 1)
                 ON CONFLICT (option_name) DO UPDATE SET vote_count = vote_count + 1
                 RETURNING vote_count
-            """, new { option }, cancellationToken: cancellationToken));
+            """, new { option, cancellationToken });
     }
 
     protected override Task ClearAsync(CancellationToken cancellationToken) => ExecuteAsync("DELETE FROM vote_counts", cancellationToken);
@@ -60,6 +59,6 @@ public sealed class SqliteVoteStore(string path) : VoteStore
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(sql);
     }
 }

@@ -11,8 +11,8 @@ public static class VoteStoreRegistration
     /// </summary>
     public static void AddVoteStore(this WebApplicationBuilder builder, ServiceIdentity identity)
     {
-        builder.Services.AddValidatedSettings<VoteOptions>(builder.Configuration, options => options.Problems());
-        builder.Services.AddValidatedSettings<StorageSettings>(builder.Configuration, settings => settings.Problems(identity));
+        builder.Services.AddValidatedSettings<VoteOptions>(options => options.Problems()).Bind(builder.Configuration);
+        builder.Services.AddValidatedSettings<StorageSettings>(settings => settings.Problems(identity)).Bind(builder.Configuration);
         builder.Services.AddSingleton(provider => CreateStore(provider.GetRequiredService<IOptions<StorageSettings>>().Value, identity));
         builder.Services.AddHostedService<VoteStorePreparer>();
         builder.Services.AddSingleton<StorageMetrics>();

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Configuration;
+using Serilog.Events;
+
+namespace VotingApp.ServiceDefaults;
+
+/// <summary>
+/// The minimum log levels: the services' defaults, then what an operator sets through configuration in
+/// either of the two usual ways, e.g. as environment variables:
+///   Logging__LogLevel__Default=Debug, Logging__LogLevel__Microsoft.AspNetCore=Information (ASP.NET Core's),
+///   Serilog__MinimumLevel__Default=Debug, Serilog__MinimumLevel__Override__Polly=Error (Serilog's; it wins
+///   where both name the same thing).
+/// Read here rather than with Serilog's ReadFrom.Configuration, which needs reflection that a Native AOT
+/// service does not have. Level names of both libraries are accepted (Trace/Verbose, Critical/Fatal, None).
+/// </summary>
+public sealed class LogLevelSettings
+{
+    /// <summary>Framework chatter that nobody reads at Information; the lifetime lines are kept.</summary>
+    private static readonly (string Namespace, LogEventLevel Level)[] Defaults =
+    [
+        ("Microsoft.AspNetCore", LogEventLevel.Warning),
+        ("Microsoft.Extensions.Http", LogEventLevel.Warning),
+        ("System.Net.Http", LogEventLevel.Warning),
+        ("Polly", LogEventLevel.Warning),
+        ("Microsoft.Hosting.Lifetime", LogEventLevel.Information),
+    ];
+
+    /// <summary>"None": above Fatal, so that nothing of that namespace is written.</summary>
+    public const LogEventLevel Off = LogEventLevel.Fatal + 1;
+
+    private readonly Dictionary<string, LogEventLevel> _overrides = new(StringComparer.Ordinal);
+    private readonly List<string> _problems = [];
+
+    public LogEventLevel Default { get; private set; } = LogEventLevel.Information;
+
+    /// <summary>Namespace (or category) prefix → minimum level.</summary>
+    public IReadOnlyDictionary<string, LogEventLevel> Overrides => _overrides;
+
+    /// <summary>Values that are not a level, each naming its setting.</summary>
+    public IReadOnlyList<string> Problems => _problems;
+
+    public static LogLevelSettings Read(IConfiguration configuration)
+    {
+        var settings = new LogLevelSettings();
+        foreach (var (name, level) in Defaults) settings._overrides[name] = level;
+
+        foreach (var child in configuration.GetSection("Logging:LogLevel").GetChildren())
+        {
+            settings.Apply(child, isDefault: child.Key == "Default");
+        }
+
+        var serilog = configuration.GetSection("Serilog:MinimumLevel");
+        if (serilog.Value is not null)
+        {
+            settings.Apply(serilog, isDefault: true);
+        }
+
+        if (serilog.GetSection("Default") is { Value: not null } serilogDefault)
+        {
+            settings.Apply(serilogDefault, isDefault: true);
+        }
+
+        foreach (var child in serilog.GetSection("Override").GetChildren())
+        {
+            settings.Apply(child, isDefault: false);
+        }
+
+        return settings;
+    }
+
+    private void Apply(IConfigurationSection setting, bool isDefault)
+    {
+        if (setting.Value is null) return;
+        if (!TryParse(setting.Value, out var level))
+        {
+            _problems.Add($"{setting.Path.Replace(":", "__", StringComparison.Ordinal)}='{setting.Value}' is not a log level " +
+                          "(Trace, Debug, Information, Warning, Error, Critical or None; or Serilog's Verbose and Fatal).");
+            return;
+        }
+
+        if (isDefault)
+        {
+            Default = level;
+        }
+        else
+        {
+            _overrides[setting.Key] = level;
+        }
+    }
+
+    public static bool TryParse(string text, out LogEventLevel level)
+    {
+        (var known, level) = text.Trim().ToLowerInvariant() switch
+        {
+            "trace" or "verbose" => (true, LogEventLevel.Verbose),
+            "debug" => (true, LogEventLevel.Debug),
+            "information" => (true, LogEventLevel.Information),
+            "warning" => (true, LogEventLevel.Warning),
+            "error" => (true, LogEventLevel.Error),
+            "critical" or "fatal" => (true, LogEventLevel.Fatal),
+            "none" => (true, Off),
+            _ => (false, default),
+        };
+        return known;
+    }
+}
