@@ -23,8 +23,9 @@ public static class UpstreamHttpClients
     public static IHttpClientBuilder AddReadClient<TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
-        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider))
-            .AddHeaderPropagation();
+        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
+        if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
+        if (BenchSwitches.IsOff("resilience")) return client;
         client.AddResilienceHandler("read", pipeline =>
             {
                 pipeline.AddTimeout(TotalTimeout);
@@ -53,8 +54,9 @@ public static class UpstreamHttpClients
     public static IHttpClientBuilder AddWriteClient<TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
-        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider))
-            .AddHeaderPropagation();
+        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
+        if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
+        if (BenchSwitches.IsOff("resilience")) return client;
         client.AddResilienceHandler("write", pipeline => pipeline.AddTimeout(TotalTimeout));
         return client;
     }
