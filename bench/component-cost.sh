@@ -35,13 +35,6 @@ for tool in dotnet redis-server wrk curl; do command -v "$tool" >/dev/null || fa
 TMP=$(mktemp -d /tmp/voting-cost.XXXXXX)
 PIDS=()
 SERVER=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$TMP/redis/redis.pid" ] && kill "$(cat "$TMP/redis/redis.pid")" 2>/dev/null || true
-  sleep 1
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
 trap cleanup EXIT
 
 PUB=${BENCH_COST_PUBLISHED:-}

@@ -2,6 +2,16 @@
 # They expect $TMP (a scratch folder) and the arrays PIDS (processes to stop at exit) and SERVER (a
 # command prefix such as taskset, may be empty) to exist.
 
+# At exit: stop the processes started (SIGTERM, then SIGKILL after a second), Redis, and remove $TMP.
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$TMP/redis/redis.pid" ] && kill "$(cat "$TMP/redis/redis.pid")" 2>/dev/null || true
+  sleep 1
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+
 say() { printf '[bench %4ss] %s\n' "$SECONDS" "$*" >&2; }
 fail() { say "FAILED: $*"; exit 2; }
 

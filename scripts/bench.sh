@@ -43,13 +43,6 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 TMP=$(mktemp -d /tmp/voting-bench.XXXXXX)
 chmod 755 "$TMP"
 PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$TMP/redis/redis.pid" ] && kill "$(cat "$TMP/redis/redis.pid")" 2>/dev/null || true
-  sleep 1
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
 trap cleanup EXIT
 
 # CPU pinning for the earlier scenarios (step 3): on a small machine the load generator competes with the
