@@ -1,38 +1,41 @@
 #!/usr/bin/env bash
-# The benchmark anyone can rerun: scripts/bench.sh
-#   1. publishes the services, the load generator, the bare Kestrel reference (bench/BareHello) and the
-#      report writer (bench/BenchReport) in Release,
-#   2. starts Redis and MariaDB on 127.0.0.1 in a temporary folder, the 1.0/1.1 chain (app 1.0 →
-#      analytics 1.1 → storage 1.0 on Redis), the 2.0 chain (app 2.0 → analytics 2.0 → storage 2.0 on
-#      MariaDB) and the bare endpoint, all at once, with the services' defaults (logging, tracing, metrics
-#      and resilience on),
-#   3. measures each scenario with the load generator (16 connections, closed loop, after a warm-up) and,
-#      when wrk is installed, cross-checks the main ones with wrk,
-#   4. prints the figures beside their goals and writes docs/benchmarks.md and docs/benchmarks.png.
-# Needs: the .NET SDK, redis-server and mariadb-server (Debian packages), curl; taskset (util-linux) for pinning.
-# Settings (environment): BENCH_DURATION (20s), BENCH_WARMUP (5s before each scenario), BENCH_PREWARM (60s
-#   of mixed load on each service before the first scenario), BENCH_CONNECTIONS (16),
-#   BENCH_PIN (1: servers on the first half of the CPUs, the load generator on the rest; 0: no pinning),
-#   BENCH_VOTES (100000: votes in MariaDB before the second analytics measurement), BENCH_NOTE (free text
-#   for the page), BENCH_OUT (docs: where the page and chart go).
+# The benchmark anyone can rerun: scripts/bench.sh   (about 10–12 minutes on 2 cores, publishing included)
+#   1. publishes the services (`dotnet publish -c Release`: native executables when the projects set
+#      PublishAot, a dll otherwise), the load generator, the bare Kestrel reference (bench/BareHello) and
+#      the report writer (bench/BenchReport),
+#   2. the setup of issue 13 — wrk -t2 -c16 on the same cores as every server, no pinning, the bare endpoint
+#      measured in the same run: the app 1.0 → analytics 1.1 → storage 1.0 (Redis) chain started from
+#      nothing (time to the first page with results, the first 20 s after start, then warm after a 45 s
+#      warm-up), the vote POST, analytics 1.1 and storage alone, resident memory after the load; then the
+#      local run's configuration (the same chain on the embedded SQLite store) at 8 connections,
+#   3. the earlier scenarios: both chains (2.0 on MariaDB) with the load generator, servers pinned to half
+#      the CPUs and the load generator to the rest, after a warm-up,
+#   4. the image sizes when the images are built (podman or docker), "not measured" otherwise,
+#   5. prints the figures beside their goals and writes docs/benchmarks.md and docs/benchmarks.png.
+# Needs: the .NET SDK, redis-server, mariadb-server, wrk (Debian packages), curl; taskset (util-linux).
+# Settings (environment): BENCH_DURATION (10s per load-generator scenario), BENCH_WARMUP (3s before each),
+#   BENCH_PREWARM (20s of mixed load per chain before them), BENCH_CONNECTIONS (16),
+#   BENCH_PIN (1: pin the earlier scenarios; 0: no pinning), BENCH_VOTES (100000: votes in MariaDB before
+#   the second analytics measurement), BENCH_WRK_SECONDS (15: each warm wrk measurement),
+#   BENCH_NOTE (free text for the page), BENCH_OUT (docs: where the page and chart go),
+#   BENCH_KEEP (a folder to copy the raw results to).
 # Exits 1 when a goal is missed, 2 when the run itself failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+source "$ROOT/bench/lib.sh"
 
-DURATION=${BENCH_DURATION:-20s}
-WARMUP=${BENCH_WARMUP:-5s}
-PREWARM=${BENCH_PREWARM:-60s}
+DURATION=${BENCH_DURATION:-10s}
+WARMUP=${BENCH_WARMUP:-3s}
+PREWARM=${BENCH_PREWARM:-20s}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 PIN=${BENCH_PIN:-1}
 TOTAL_VOTES=${BENCH_VOTES:-100000}
+WRK_SECONDS=${BENCH_WRK_SECONDS:-15}
 OUT=${BENCH_OUT:-$ROOT/docs}
 
-say() { printf '[bench %4ss] %s\n' "$SECONDS" "$*" >&2; }
-fail() { say "FAILED: $*"; exit 2; }
-
-for tool in dotnet redis-server mariadbd mariadb-install-db curl; do
-  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || fail "$tool is not installed (apt-get install redis-server mariadb-server curl)"
+for tool in dotnet redis-server mariadbd mariadb-install-db curl wrk; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || fail "$tool is not installed (apt-get install redis-server mariadb-server curl wrk)"
 done
 export PATH=$PATH:/usr/sbin
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -40,64 +43,148 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 TMP=$(mktemp -d /tmp/voting-bench.XXXXXX)
 chmod 755 "$TMP"
 PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$TMP/redis/redis.pid" ] && kill "$(cat "$TMP/redis/redis.pid")" 2>/dev/null || true
-  sleep 1
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
 trap cleanup EXIT
 
-# CPU pinning: on a small machine the load generator competes with the services for the same cores.
+# CPU pinning for the earlier scenarios (step 3): on a small machine the load generator competes with the
+# services for the same cores. Step 2 never pins: all servers and wrk share every CPU.
 CPUS=$(nproc)
+SERVER=()
+PINNED_SERVER=()
+CLIENT=()
+PINNING="none: load generator and servers share all $CPUS CPUs"
 if [ "$PIN" = 1 ] && [ "$CPUS" -ge 2 ] && command -v taskset >/dev/null; then
   half=$((CPUS / 2))
-  SERVER_CPUS="0-$((half - 1))"
-  CLIENT_CPUS="$half-$((CPUS - 1))"
-  SERVER=(taskset -c "$SERVER_CPUS")
-  CLIENT=(taskset -c "$CLIENT_CPUS")
-  PINNING="servers (services, Redis, MariaDB, bare endpoint) on CPU $SERVER_CPUS, load generator and wrk on CPU $CLIENT_CPUS"
-else
-  SERVER=()
-  CLIENT=()
-  PINNING="none: load generator and servers share all $CPUS CPUs"
+  PINNED_SERVER=(taskset -c "0-$((half - 1))")
+  CLIENT=(taskset -c "$half-$((CPUS - 1))")
+  PINNING="servers (services, Redis, MariaDB, bare endpoint) on CPU 0-$((half - 1)), load generator and wrk on CPU $half-$((CPUS - 1))"
 fi
-say "pinning: $PINNING"
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-wait_http() { # url seconds
-  local deadline=$((SECONDS + $2))
-  until curl -fs -o /dev/null "$1"; do
-    [ $SECONDS -lt $deadline ] || fail "$1 did not answer within $2 s (logs in $TMP/*.log: $(tail -n 5 "$TMP"/*.log 2>/dev/null))"
-    sleep 0.3
-  done
-}
 
 # 1. Release builds.
 say "publishing in Release"
 PUB=$TMP/publish
 for project in src/VotingApp.App src/VotingApp.Analytics src/VotingApp.Storage src/VotingApp.LoadGenerator bench/BareHello bench/BenchReport; do
-  dotnet publish "$project" -c Release -o "$PUB/$(basename "$project")" -v q -nologo >"$TMP/publish.log" 2>&1 \
-    || { cat "$TMP/publish.log"; fail "publishing $project"; }
+  publish "$project" "$PUB"
 done
+APP_CMD=$(published_command "$PUB/VotingApp.App" VotingApp.App)
+ANALYTICS_CMD=$(published_command "$PUB/VotingApp.Analytics" VotingApp.Analytics)
+STORAGE_CMD=$(published_command "$PUB/VotingApp.Storage" VotingApp.Storage)
+BARE_CMD=$(published_command "$PUB/BareHello" BareHello)
 LOADGEN=(dotnet "$PUB/VotingApp.LoadGenerator/voting-loadgenerator.dll")
+BUILD="$(native_or_jit "$PUB/VotingApp.App" VotingApp.App) (app), $(native_or_jit "$PUB/VotingApp.Analytics" VotingApp.Analytics) (analytics), $(native_or_jit "$PUB/VotingApp.Storage" VotingApp.Storage) (storage)"
+say "services published as: $BUILD"
 
-# 2. The stores.
+RESULTS=$TMP/results
+mkdir -p "$RESULTS"
+uptime | sed 's/.*load average: //' >"$TMP/load_before"
+
+# Redis, for both step 2 and step 3 (unpinned: it serves the unpinned chain first).
 REDIS_PORT=$(free_port)
 mkdir -p "$TMP/redis"
-"${SERVER[@]}" redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$TMP/redis" \
+redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$TMP/redis" \
   --pidfile "$TMP/redis/redis.pid" --logfile "$TMP/redis.log" --appendonly yes --appendfsync everysec --save "" \
   --protected-mode no >/dev/null
+for _ in $(seq 1 50); do [ -s "$TMP/redis/redis.pid" ] && break; sleep 0.1; done
 say "redis on $REDIS_PORT"
 
+declare -A PORT PID
+start_service() { # name command version env...
+  local name=$1 command=$2 version=$3
+  shift 3
+  PORT[$name]=$(free_port)
+  # The garbage collector's defaults, as the images run (BENCH_GC_GEN0 sets DOTNET_GCgen0size for an
+  # experiment), for the bare endpoint too, so that both sides of every ratio run with the same settings.
+  env VOTING_VERSION="$version" ASPNETCORE_HTTP_PORTS="${PORT[$name]}" ASPNETCORE_ENVIRONMENT=Production \
+    ${BENCH_GC_GEN0:+DOTNET_GCgen0size=$BENCH_GC_GEN0} "$@" \
+    "${SERVER[@]}" $command >"$TMP/$name.log" 2>&1 &
+  PID[$name]=$!
+  PIDS+=($!)
+}
+stop_services() { # name...
+  local name
+  for name in "$@"; do kill "${PID[$name]}" 2>/dev/null || true; done
+  for name in "$@"; do wait "${PID[$name]}" 2>/dev/null || true; done
+}
+start_chain() { # prefix, storage environment...
+  local prefix=$1
+  shift
+  start_service "${prefix}storage" "$STORAGE_CMD" 1.0 "$@"
+  start_service "${prefix}analytics" "$ANALYTICS_CMD" 1.1 STORAGE_HOST=127.0.0.1 STORAGE_PORT="${PORT[${prefix}storage]}"
+  start_service "${prefix}app" "$APP_CMD" 1.0 ANALYTICS_HOST=127.0.0.1 ANALYTICS_PORT="${PORT[${prefix}analytics]}" \
+    STORAGE_HOST=127.0.0.1 STORAGE_PORT="${PORT[${prefix}storage]}"
+}
+now_ms() { date +%s%3N; }
+# Polls GET / until the results line shows counts; prints the milliseconds since $1 (epoch ms).
+first_results_ms() { # start_ms url timeout_s
+  local deadline=$(($1 + $3 * 1000)) body
+  while [ "$(now_ms)" -lt $deadline ]; do
+    body=$(curl -s -m 1 "$2" 2>/dev/null || true)
+    if grep -q 'id="results"' <<<"$body" && ! grep -q 'unavailable' <<<"$body"; then
+      echo $(($(now_ms) - $1))
+      return
+    fi
+    sleep 0.005
+  done
+  fail "no page with results within $3 s of the start: $(tail -n 5 "$TMP"/c*.log)"
+}
+write_vote_script "$TMP/vote.lua"
+: >"$RESULTS/wrk-setup.tsv"
+wrk_setup() { # id label url [connections] [seconds] [lua script]
+  local line
+  say "wrk -t2 -c${4:-$CONNECTIONS}: $2"
+  line=$(WRK_SCRIPT=${6:-} wrk_line 2 "${4:-$CONNECTIONS}" "${5:-$WRK_SECONDS}s" "$3") || fail "wrk: $2"
+  read -r requests rps p99 <<<"$line"
+  say "    $rps req/s, p99 $p99 ms"
+  printf '%s\t%s\t%s\t%s\n' "$1" "$rps" "$p99" "$2" >>"$RESULTS/wrk-setup.tsv"
+}
+
+# 2. The setup of issue 13: nothing pinned, wrk -t2 -c16.
+say "step 2: wrk, no pinning"
+start_service bare "$BARE_CMD" 1.0
+wait_http "http://127.0.0.1:${PORT[bare]}/" 60
+wrk -t2 -c"$CONNECTIONS" -d10s "http://127.0.0.1:${PORT[bare]}/" >/dev/null
+wrk_setup bare-get "bare Kestrel GET" "http://127.0.0.1:${PORT[bare]}/"
+wrk_setup bare-post "bare Kestrel POST" "http://127.0.0.1:${PORT[bare]}/" "$CONNECTIONS" "$WRK_SECONDS" "$TMP/vote.lua"
+stop_services bare
+
+# The chain from nothing: the three processes start at once, a visitor polls for the first page with
+# results, then wrk loads it until 20 s after the start (the cold figure) and 25 s more (the warm-up).
+say "starting app 1.0 → analytics 1.1 → storage 1.0 (Redis) from nothing"
+started=$(now_ms)
+start_chain c REDIS_HOST=127.0.0.1 REDIS_PORT="$REDIS_PORT"
+first=$(first_results_ms "$started" "http://127.0.0.1:${PORT[capp]}/" 60)
+echo "$first" >"$RESULTS/first-page-ms.txt"
+say "first page with results $first ms after the start"
+cold=$(( (20000 - ($(now_ms) - started)) / 1000 ))
+[ "$cold" -ge 3 ] || cold=3
+wrk_setup chain-cold "GET / chain, the first 20 s after start" "http://127.0.0.1:${PORT[capp]}/" "$CONNECTIONS" "$cold"
+wrk -t2 -c"$CONNECTIONS" -d25s "http://127.0.0.1:${PORT[capp]}/" >/dev/null
+wrk_setup chain-warm "GET / chain, warm (after 45 s)" "http://127.0.0.1:${PORT[capp]}/"
+wrk_setup vote-warm "vote POST app 1.0 → storage 1.0, warm" "http://127.0.0.1:${PORT[capp]}/" "$CONNECTIONS" "$WRK_SECONDS" "$TMP/vote.lua"
+wrk_setup analytics-warm "GET /analytics, analytics 1.1 alone, warm" "http://127.0.0.1:${PORT[canalytics]}/analytics"
+wrk_setup storage-warm "GET /api/votes, storage 1.0 alone, warm" "http://127.0.0.1:${PORT[cstorage]}/api/votes"
+: >"$RESULTS/rss-setup.tsv"
+for name in capp canalytics cstorage; do
+  case $name in capp) label="app 1.0" ;; canalytics) label="analytics 1.1" ;; cstorage) label="storage 1.0" ;; esac
+  printf '%s\t%s\n' "$label" "$(rss_kb "${PID[$name]}")" >>"$RESULTS/rss-setup.tsv"
+done
+stop_services capp canalytics cstorage
+
+# The local run's configuration (the README's run command: the same chain, votes in a SQLite file) at
+# 8 connections, as a user tries it with the load generator.
+say "the local run's configuration: the chain on SQLite"
+start_chain l STORAGE_BACKEND=sqlite SQLITE_PATH="$TMP/local/votes.db"
+wait_http "http://127.0.0.1:${PORT[lapp]}/health/ready" 60
+first_results_ms "$(now_ms)" "http://127.0.0.1:${PORT[lapp]}/" 60 >/dev/null
+WRK_SCRIPT=$TMP/vote.lua wrk -t2 -c8 -d5s "http://127.0.0.1:${PORT[lapp]}/" >/dev/null
+wrk -t2 -c8 -d15s "http://127.0.0.1:${PORT[lapp]}/" >/dev/null
+wrk_setup local-pages "local run (SQLite): GET /, 8 connections" "http://127.0.0.1:${PORT[lapp]}/" 8
+wrk_setup local-votes "local run (SQLite): vote POST, 8 connections" "http://127.0.0.1:${PORT[lapp]}/" 8 "$WRK_SECONDS" "$TMP/vote.lua"
+stop_services lapp lanalytics lstorage
+
+# 3. The earlier scenarios, with the load generator, pinned unless BENCH_PIN=0.
+SERVER=("${PINNED_SERVER[@]}")
+say "step 3: the load generator; pinning: $PINNING"
+[ ${#SERVER[@]} -gt 0 ] && taskset -p -c "${SERVER[2]}" "$(cat "$TMP/redis/redis.pid")" >/dev/null
 MYSQL_PORT=$(free_port)
 MYSQL_PASSWORD=bench-only-password
 mkdir -p "$TMP/mariadb"
@@ -116,29 +203,15 @@ mariadb --no-defaults -S "$TMP/mariadb/mariadb.sock" -u root -e \
   || fail "MariaDB did not start: $(tail -n 20 "$TMP/mariadb.log")"
 say "mariadb on $MYSQL_PORT"
 
-# 3. The services, as published, configured only through environment variables.
-declare -A PORT PID
-start_service() { # name dll version env...
-  local name=$1 dll=$2 version=$3
-  shift 3
-  PORT[$name]=$(free_port)
-  # DOTNET_GCgen0size as the images set it (Dockerfile.*), for the bare endpoint too, so that both sides
-  # of every ratio run with the same garbage collector settings.
-  env VOTING_VERSION="$version" ASPNETCORE_HTTP_PORTS="${PORT[$name]}" ASPNETCORE_ENVIRONMENT=Production \
-    DOTNET_GCgen0size="${BENCH_GC_GEN0:-0x1000000}" "$@" \
-    "${SERVER[@]}" dotnet "$PUB/$dll" >"$TMP/$name.log" 2>&1 &
-  PID[$name]=$!
-  PIDS+=($!)
-}
-start_service bare BareHello/BareHello.dll 1.0
-start_service storage1 VotingApp.Storage/VotingApp.Storage.dll 1.0 REDIS_HOST=127.0.0.1 REDIS_PORT="$REDIS_PORT"
-start_service storage2 VotingApp.Storage/VotingApp.Storage.dll 2.0 MYSQL_HOST=127.0.0.1 MYSQL_PORT="$MYSQL_PORT" \
+start_service bare "$BARE_CMD" 1.0
+start_service storage1 "$STORAGE_CMD" 1.0 REDIS_HOST=127.0.0.1 REDIS_PORT="$REDIS_PORT"
+start_service storage2 "$STORAGE_CMD" 2.0 MYSQL_HOST=127.0.0.1 MYSQL_PORT="$MYSQL_PORT" \
   MYSQL_USER=voting MYSQL_PASSWORD="$MYSQL_PASSWORD" MYSQL_DATABASE=votes
-start_service analytics1 VotingApp.Analytics/VotingApp.Analytics.dll 1.1 STORAGE_HOST=127.0.0.1 STORAGE_PORT="${PORT[storage1]}"
-start_service analytics2 VotingApp.Analytics/VotingApp.Analytics.dll 2.0 STORAGE_HOST=127.0.0.1 STORAGE_PORT="${PORT[storage2]}"
-start_service app1 VotingApp.App/VotingApp.App.dll 1.0 ANALYTICS_HOST=127.0.0.1 ANALYTICS_PORT="${PORT[analytics1]}" \
+start_service analytics1 "$ANALYTICS_CMD" 1.1 STORAGE_HOST=127.0.0.1 STORAGE_PORT="${PORT[storage1]}"
+start_service analytics2 "$ANALYTICS_CMD" 2.0 STORAGE_HOST=127.0.0.1 STORAGE_PORT="${PORT[storage2]}"
+start_service app1 "$APP_CMD" 1.0 ANALYTICS_HOST=127.0.0.1 ANALYTICS_PORT="${PORT[analytics1]}" \
   STORAGE_HOST=127.0.0.1 STORAGE_PORT="${PORT[storage1]}"
-start_service app2 VotingApp.App/VotingApp.App.dll 2.0 ANALYTICS_HOST=127.0.0.1 ANALYTICS_PORT="${PORT[analytics2]}" \
+start_service app2 "$APP_CMD" 2.0 ANALYTICS_HOST=127.0.0.1 ANALYTICS_PORT="${PORT[analytics2]}" \
   STORAGE_HOST=127.0.0.1 STORAGE_PORT="${PORT[storage2]}"
 wait_http "http://127.0.0.1:${PORT[bare]}/" 60
 for name in storage1 storage2 analytics1 analytics2 app1 app2; do wait_http "http://127.0.0.1:${PORT[$name]}/health/ready" 60; done
@@ -146,9 +219,9 @@ wait_http "http://127.0.0.1:${PORT[app1]}/" 30
 wait_http "http://127.0.0.1:${PORT[app2]}/" 30
 say "all services ready"
 
-# A long warm-up of every process first: .NET compiles each method again with better code after it has run
-# a while (tiered compilation, dynamic PGO), which took 30–45 s of saturating load on one shared core here; without it
-# the first scenarios would measure the JIT, not the service. Then the counts start from zero.
+# A warm-up of every process first: a JIT-compiled service compiles each method again with better code
+# after it has run a while (tiered compilation, dynamic PGO); a native one needs none. Then the counts
+# start from zero.
 say "warming up every service for $PREWARM each"
 for url in "http://127.0.0.1:${PORT[app1]}/" "http://127.0.0.1:${PORT[app2]}/" "http://127.0.0.1:${PORT[bare]}/"; do
   "${CLIENT[@]}" "${LOADGEN[@]}" --url "$url" --mode mix --vote-ratio 0.3 --connections "$CONNECTIONS" --duration "$PREWARM" \
@@ -159,9 +232,6 @@ done
 curl -fs -X DELETE "http://127.0.0.1:${PORT[storage1]}/api/votes" >/dev/null
 curl -fs -X DELETE "http://127.0.0.1:${PORT[storage2]}/api/votes" >/dev/null
 
-# 4. The measurements.
-RESULTS=$TMP/results
-mkdir -p "$RESULTS"
 : >"$RESULTS/scenarios.tsv"
 measure() { # id label url mode [extra load generator options]
   local id=$1 label=$2 url=$3 mode=$4
@@ -174,7 +244,7 @@ measure() { # id label url mode [extra load generator options]
   printf '%s\t%s\n' "$id" "$label" >>"$RESULTS/scenarios.tsv"
 }
 total_votes() { # storage port → the sum of the counts
-  curl -fs "http://127.0.0.1:$1/api/votes" | grep -o '"count":[0-9]*' | cut -d: -f2 | paste -sd+ | bc
+  curl -fs "http://127.0.0.1:$1/api/votes" | grep -o '"count":[0-9]*' | cut -d: -f2 | awk '{s+=$1} END {print s+0}'
 }
 add_votes() { # app port, how many
   [ "$2" -gt 0 ] || return 0
@@ -182,10 +252,7 @@ add_votes() { # app port, how many
   "${CLIENT[@]}" "${LOADGEN[@]}" --url "http://127.0.0.1:$1/" --mode vote --connections "$CONNECTIONS" --duration 0 \
     --requests "$2" --quiet >"$TMP/add-votes.txt" 2>&1 || { cat "$TMP/add-votes.txt"; fail "adding votes"; }
 }
-command -v bc >/dev/null || total_votes() { curl -fs "http://127.0.0.1:$1/api/votes" | grep -o '"count":[0-9]*' | cut -d: -f2 | awk '{s+=$1} END {print s+0}'; }
 
-uptime | sed 's/.*load average: //' >"$TMP/load_before"
-say "machine load before: $(cat "$TMP/load_before")"
 measure get-bare "bare Kestrel GET" "http://127.0.0.1:${PORT[bare]}/" browse
 measure post-bare "bare Kestrel POST" "http://127.0.0.1:${PORT[bare]}/" vote
 measure get-chain1 "GET / app 1.0 chain (Redis)" "http://127.0.0.1:${PORT[app1]}/" browse
@@ -211,33 +278,34 @@ for name in app1 analytics1 storage1 app2 analytics2 storage2; do
     app1) label="app 1.0" ;; analytics1) label="analytics 1.1" ;; storage1) label="storage 1.0" ;;
     app2) label="app 2.0" ;; analytics2) label="analytics 2.0" ;; storage2) label="storage 2.0" ;;
   esac
-  printf '%s\t%s\n' "$label" "$(awk '/^VmRSS:/ {print $2}' "/proc/${PID[$name]}/status")" >>"$RESULTS/rss.tsv"
+  printf '%s\t%s\n' "$label" "$(rss_kb "${PID[$name]}")" >>"$RESULTS/rss.tsv"
 done
 
-# Cross-check with wrk, when installed.
-if command -v wrk >/dev/null; then
-  cat >"$TMP/vote.lua" <<'EOF'
-wrk.method = "POST"
-wrk.body = "vote=Cats"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-EOF
-  : >"$RESULTS/wrk.tsv"
-  wrk_run() { # label url [script]
-    say "wrk: $1"
-    local out
-    out=$("${CLIENT[@]}" wrk -t2 -c"$CONNECTIONS" -d10s --latency ${3:+-s "$3"} "$2")
-    local rps p99
-    rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-    printf '%s\t%s\t%s\n' "$1" "$rps" "$p99" >>"$RESULTS/wrk.tsv"
-  }
-  wrk_run "bare Kestrel GET" "http://127.0.0.1:${PORT[bare]}/"
-  wrk_run "GET / app 1.0 chain (Redis)" "http://127.0.0.1:${PORT[app1]}/"
-  wrk_run "bare Kestrel POST" "http://127.0.0.1:${PORT[bare]}/" "$TMP/vote.lua"
-  wrk_run "vote app 1.0 → Redis" "http://127.0.0.1:${PORT[app1]}/" "$TMP/vote.lua"
-else
-  say "wrk is not installed: no cross-check (apt-get install wrk)"
-fi
+# Cross-check of the pinned scenarios with wrk.
+: >"$RESULTS/wrk.tsv"
+wrk_run() { # label url [script]
+  say "wrk: $1"
+  local line
+  line=$(WRK_SCRIPT=${3:-} "${CLIENT[@]}" bash -c "source '$ROOT/bench/lib.sh'; wrk_line 2 $CONNECTIONS 10s '$2'") || fail "wrk: $1"
+  read -r _ rps p99 <<<"$line"
+  printf '%s\t%s\t%s ms\n' "$1" "$rps" "$p99" >>"$RESULTS/wrk.tsv"
+}
+wrk_run "bare Kestrel GET" "http://127.0.0.1:${PORT[bare]}/"
+wrk_run "GET / app 1.0 chain (Redis)" "http://127.0.0.1:${PORT[app1]}/"
+wrk_run "bare Kestrel POST" "http://127.0.0.1:${PORT[bare]}/" "$TMP/vote.lua"
+wrk_run "vote app 1.0 → Redis" "http://127.0.0.1:${PORT[app1]}/" "$TMP/vote.lua"
+
+# 4. Image sizes, when the images exist (scripts/build-images.sh builds them).
+: >"$RESULTS/images.tsv"
+for engine in podman docker; do
+  command -v "$engine" >/dev/null || continue
+  for tag in $(bash "$ROOT/scripts/build-images.sh" --list 2>/dev/null); do
+    bytes=$("$engine" image inspect --format '{{.Size}}' "$tag" 2>/dev/null) || continue
+    printf '%s\t%s\n' "$tag" "$bytes" >>"$RESULTS/images.tsv"
+  done
+  [ -s "$RESULTS/images.tsv" ] && { IMAGES_BY=$engine; break; }
+done
+say "images: $([ -s "$RESULTS/images.tsv" ] && echo "$(wc -l <"$RESULTS/images.tsv") measured with $IMAGES_BY" || echo "not built, not measured")"
 
 # 5. The report.
 {
@@ -246,12 +314,15 @@ fi
   echo "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
   echo "memory=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "dotnet=$(dotnet --version)"
-  echo "pinning=$PINNING"
+  echo "build=dotnet publish -c Release: $BUILD"
+  echo "setup=issue 13: wrk -t2 -c$CONNECTIONS (local run: -c8), ${WRK_SECONDS} s per warm figure, no pinning: wrk and every server share all $CPUS CPUs"
+  echo "pinning=$PINNING (load generator scenarios)"
   echo "connections=$CONNECTIONS (closed loop, except the open-model scenario)"
-  echo "duration=$DURATION per scenario"
-  echo "warmup=$PREWARM of mixed load per chain before the first scenario, then $WARMUP before each scenario"
-  echo "load_before=$(cat "$TMP/load_before") (1, 5, 15 min load average before the first scenario)"
+  echo "duration=$DURATION per load generator scenario"
+  echo "warmup=$PREWARM of mixed load per chain before the load generator scenarios, then $WARMUP before each"
+  echo "load_before=$(cat "$TMP/load_before") (1, 5, 15 min load average before the first measurement)"
   echo "load_after=$(cat "$TMP/load_after")"
+  echo "duration_total=$SECONDS s"
   echo "note=${BENCH_NOTE:-}"
 } >"$RESULTS/meta.txt"
 [ -f "$ROOT/bench/notes.md" ] && cp "$ROOT/bench/notes.md" "$RESULTS/notes.md"
@@ -259,4 +330,5 @@ mkdir -p "$OUT"
 status=0
 dotnet "$PUB/BenchReport/BenchReport.dll" "$RESULTS" "$OUT/benchmarks.md" "$OUT/benchmarks.png" || status=$?
 [ -n "${BENCH_KEEP:-}" ] && cp -r "$RESULTS" "$BENCH_KEEP"
+say "done in $SECONDS s"
 exit $status

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -10,9 +10,6 @@ namespace VotingApp.ServiceDefaults;
 
 public static class LoggingExtensions
 {
-    /// <summary>Requests slower than this are logged as warnings whatever their method.</summary>
-    private const double SlowRequestMilliseconds = 1000;
-
     /// <summary>
     /// Serilog for every log event of the service: JSON lines in a container (LOG_FORMAT=json forces it),
     /// readable text otherwise; written on a background thread so that no request waits on the console.
@@ -55,42 +52,11 @@ public static class LoggingExtensions
         });
     }
 
-    /// <summary>
-    /// One structured event per request. Votes, resets, failures and slow requests are logged at
-    /// Information or above; routine fast reads (the curl loop, probes, scrapes) at Debug, so that the
-    /// default level does not spend the hot path on formatting log lines nobody reads.
-    /// </summary>
+    /// <summary>One event per request that someone reads (<see cref="RequestLogging"/>).</summary>
     internal static void UseVotingRequestLogging(this WebApplication app)
     {
-        app.UseSerilogRequestLogging(options =>
-        {
-            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
-            options.GetLevel = RequestLevel;
-            options.EnrichDiagnosticContext = (diagnostics, context) =>
-            {
-                if (context.Request.Headers.TryGetValue("x-request-id", out var requestId))
-                {
-                    diagnostics.Set("RequestId", requestId.ToString());
-                }
-            };
-        });
-    }
-
-    private static LogEventLevel RequestLevel(HttpContext context, double elapsedMilliseconds, Exception? error)
-    {
-        var status = context.Response.StatusCode;
-        if (error is not null || status >= 500)
-        {
-            return LogEventLevel.Error;
-        }
-
-        if (status >= 400 || elapsedMilliseconds > SlowRequestMilliseconds)
-        {
-            return LogEventLevel.Warning;
-        }
-
-        return HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
-            ? LogEventLevel.Debug
-            : LogEventLevel.Information;
+        if (BenchSwitches.IsOff("logging")) return;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogging.Category);
+        app.Use(next => new RequestLogging(next, logger).InvokeAsync);
     }
 }

@@ -61,21 +61,20 @@ public static class ServiceDefaultsExtensions
     public static void UseServiceDefaults(this WebApplication app)
     {
         app.Services.GetRequiredService<TelemetryExtensions.ServiceInfoMeter>();
-        var identity = app.Services.GetRequiredService<ServiceIdentity>();
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use((context, next) =>
+        if (!BenchSwitches.IsOff("chain"))
         {
-            context.Response.OnStarting(() =>
+            app.Use(static (context, next) =>
             {
-                context.Response.Headers[VersionChain.HeaderName] = VersionChain.Compose(identity, context);
-                return Task.CompletedTask;
+                context.Response.OnStarting(VersionChain.SetHeader, context);
+                return next(context);
             });
-            return next(context);
-        });
+        }
+
         app.UseVotingRequestLogging();
-        app.UseHeaderPropagation();
+        if (!BenchSwitches.IsOff("propagation")) app.UseHeaderPropagation();
     }
 
     /// <summary>

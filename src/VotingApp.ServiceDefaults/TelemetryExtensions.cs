@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -16,36 +17,53 @@ public static class TelemetryExtensions
 
     /// <summary>
     /// Metrics (served for Prometheus at /metrics) and traces (exported over OTLP when
-    /// OTEL_EXPORTER_OTLP_ENDPOINT is set). The service name and version are resource attributes, and
-    /// the gauge voting_service_info{service,version} is 1, so a dashboard can tell versions apart.
+    /// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set). The service name and
+    /// version are resource attributes, and the gauge voting_service_info{service,version} is 1, so a
+    /// dashboard can tell versions apart. Without an exporter no span is recorded, but the trace context
+    /// still flows through (<see cref="TraceContextPropagation"/>).
     /// </summary>
     internal static void AddVotingTelemetry(this WebApplicationBuilder builder, ServiceIdentity identity)
     {
-        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(identity.Name, serviceVersion: identity.Version))
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
-                    .AddRuntimeInstrumentation()
-                    .AddMeter(MeterName)
-                    .AddPrometheusExporter();
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructurePath(context.Request.Path))
-                    .AddHttpClientInstrumentation()
-                    .AddSource(MeterName);
-                if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+                if (!BenchSwitches.IsOff("metrics"))
                 {
-                    tracing.AddOtlpExporter();
+                    metrics.AddAspNetCoreInstrumentation()
+                        .AddHttpClientInstrumentation()
+                        .AddRuntimeInstrumentation();
                 }
-            });
 
+                metrics.AddMeter(MeterName)
+                    .AddPrometheusExporter();
+            });
         builder.Services.AddSingleton(_ => CreateServiceInfoMeter(identity));
+
+        if (BenchSwitches.IsOff("tracing"))
+        {
+            return;
+        }
+
+        if (ExportsTraces(builder.Configuration))
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructurePath(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddSource(MeterName)
+                .AddOtlpExporter());
+        }
+        else
+        {
+            // Spans that no exporter sends are not recorded; the trace context still flows (bench/notes.md).
+            builder.Services.AddHostedService<TraceContextPropagation>();
+        }
     }
+
+    /// <summary>An OTLP endpoint is configured, for all signals or for traces (the exporter's own variables).</summary>
+    public static bool ExportsTraces(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+        || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
 
     /// <summary>Health probes and metric scrapes are not part of any user's request.</summary>
     public static bool IsInfrastructurePath(PathString path) =>

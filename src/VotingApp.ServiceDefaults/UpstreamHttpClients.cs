@@ -24,8 +24,9 @@ public static class UpstreamHttpClients
     public static IHttpClientBuilder AddReadClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
-        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider))
-            .AddHeaderPropagation();
+        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
+        if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
+        if (BenchSwitches.IsOff("resilience")) return client;
         client.AddResilienceHandler("read", pipeline =>
             {
                 pipeline.AddTimeout(TotalTimeout);
@@ -54,8 +55,9 @@ public static class UpstreamHttpClients
     public static IHttpClientBuilder AddWriteClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
-        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider))
-            .AddHeaderPropagation();
+        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
+        if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
+        if (BenchSwitches.IsOff("resilience")) return client;
         client.AddResilienceHandler("write", pipeline => pipeline.AddTimeout(TotalTimeout));
         return client;
     }

@@ -6,15 +6,13 @@ namespace VotingApp.App.Page;
 /// <summary>GET / shows the page; POST / records a vote (or a reset) through storage.</summary>
 public static partial class VotingPageApi
 {
-    private const string Html = "text/html; charset=utf-8";
-
     public static void MapVotingPage(this WebApplication app)
     {
         app.MapGet("/", ShowPage).WithName("VotingPage");
         app.MapPost("/", Vote).WithName("Vote");
     }
 
-    private static async Task<IResult> ShowPage(HttpContext context, AnalyticsClient analytics, VotingPage page,
+    private static async Task ShowPage(HttpContext context, AnalyticsClient analytics, VotingPage page,
         ILogger<VotingPage> logger, CancellationToken cancellationToken)
     {
         string? text = null, store = null;
@@ -29,8 +27,7 @@ public static partial class VotingPageApi
             LogResultsUnavailable(logger, e.Message);
         }
 
-        var html = page.Render(new VotingPageModel(text, store, FeatureFlagCookie.IsSet(context.Request)));
-        return Results.Content(html, Html);
+        await page.WriteAsync(context.Response, new VotingPageModel(text, store, FeatureFlagCookie.IsSet(context.Request)));
     }
 
     private static async Task<IResult> Vote(HttpContext context, VoteWriter storage, VotingPage page,
@@ -89,7 +86,7 @@ public static partial class VotingPageApi
     }
 
     private static IResult Problem(VotingPage page, int status, string heading, string message) =>
-        Results.Content(page.RenderProblem(heading, message), Html, statusCode: status);
+        Results.Content(page.RenderProblem(heading, message), VotingPage.HtmlContentType, statusCode: status);
 
     [LoggerMessage(LogLevel.Warning, "Results unavailable, page rendered without them: {Reason}")]
     private static partial void LogResultsUnavailable(ILogger logger, string reason);
