@@ -14,9 +14,11 @@ public sealed class ClusterState
 
     public IEnumerable<ManifestDocument> Objects => _objects.Values;
 
+    /// <summary>The objects after the first <paramref name="stepCount"/> steps (and what the operator created before them).</summary>
     public static ClusterState After(int stepCount)
     {
         var state = new ClusterState();
+        foreach (var file in Repository.OperatorObjects) state.Apply(new RolloutStep(file));
         foreach (var step in Repository.Steps.Take(stepCount))
         {
             state.Apply(step);
