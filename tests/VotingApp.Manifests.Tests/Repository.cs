@@ -24,7 +24,8 @@ public static class Repository
     /// <summary>
     /// docs/istio-walkthrough.md, in order. Kubernetes step 3 comes before Istio step 3 (the article has it
     /// the other way round): the step-2 routes already pin every call by version label, so the 2.0 pods can
-    /// start unreached, and the cookie route then points at a subset that already has pods.
+    /// start unreached, and the cookie route then points at a subset that already has pods. Istio step 3 is
+    /// two applies: the routes app 2.0 needs, then (once its sidecars have them) the cookie route to it.
     /// </summary>
     public static IReadOnlyList<RolloutStep> Steps { get; } =
     [
@@ -34,6 +35,7 @@ public static class Repository
         new("istio/step-2-update-and-add-routing-for-all-components.yaml"),
         new("kubernetes/step-3-update-voting-app-with-new-storage.yaml"),
         new("istio/step-3-add-routing-for-2.0-components.yaml"),
+        new("istio/step-3b-route-the-featureflag-cookie-to-2.0.yaml"),
         new("istio/step-4-route-all-traffic-to-2.0.yaml"),
         new("istio/step-5-remove-old-versions.yaml"),
         new("kubernetes/step-4-remove-old-versions.yaml", Delete: true),

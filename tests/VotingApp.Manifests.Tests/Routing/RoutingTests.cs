@@ -33,10 +33,11 @@ public sealed class RoutingTests
         { 3, [Chain10, Chain11], [Chain10, Chain11], [Vote10], [Vote10] }, // analytics 1.1 joins round-robin
         { 4, [Chain11], [Chain11], [Vote10], [Vote10] },              // istio step 2: pinned to 1.1
         { 5, [Chain11], [Chain11], [Vote10], [Vote10] },              // 2.0 pods run, unreached
-        { 6, [Chain11], [Chain20], [Vote10], [Vote20] },              // istio step 3: the cookie canary
-        { 7, [Chain20], [Chain20], [Vote20], [Vote20] },              // istio step 4: everyone on 2.0
-        { 8, [Chain20], [Chain20], [Vote20], [Vote20] },              // istio step 5: old subsets gone
-        { 9, [Chain20], [Chain20], [Vote20], [Vote20] },              // old Deployments deleted
+        { 6, [Chain11], [Chain11], [Vote10], [Vote10] },              // istio step 3: 2.0 routes, nobody sent there yet
+        { 7, [Chain11], [Chain20], [Vote10], [Vote20] },              // istio step 3b: the cookie canary
+        { 8, [Chain20], [Chain20], [Vote20], [Vote20] },              // istio step 4: everyone on 2.0
+        { 9, [Chain20], [Chain20], [Vote20], [Vote20] },              // istio step 5: old subsets gone
+        { 10, [Chain20], [Chain20], [Vote20], [Vote20] },             // old Deployments deleted
     };
 
     [Theory]

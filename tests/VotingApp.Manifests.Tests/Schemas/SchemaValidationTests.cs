@@ -39,7 +39,7 @@ public sealed class SchemaValidationTests
     [SchemaFact]
     public void A_misspelt_istio_field_fails()
     {
-        var route = Document("istio/step-3-add-routing-for-2.0-components.yaml", "VirtualService/voting-app");
+        var route = Document("istio/step-3b-route-the-featureflag-cookie-to-2.0.yaml", "VirtualService/voting-app");
         var destination = route["spec"]!["http"]![0]!["route"]![0]!["destination"]!.AsObject();
         destination["subsett"] = destination["subset"]!.DeepClone();
         destination.Remove("subset");
