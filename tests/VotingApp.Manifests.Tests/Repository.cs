@@ -7,19 +7,16 @@ public static class Repository
 {
     public static string Root => RepositoryPaths.Root;
 
-    /// <summary>kustomization.yaml is kustomize's own file, not an object for the API server.</summary>
-    public const string Kustomization = "kubernetes/kustomization.yaml";
-
-    /// <summary>Every YAML file under kubernetes/ and istio/ (relative paths), including files added later.</summary>
+    /// <summary>Every YAML file under kubernetes/, istio/ and platforms/ (relative paths), including files added later.</summary>
     public static IReadOnlyList<string> AllYamlFiles() =>
-        new[] { "kubernetes", "istio" }
+        new[] { "kubernetes", "istio", "platforms" }
             .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Root, folder), "*.y*ml", SearchOption.AllDirectories))
             .Select(path => Path.GetRelativePath(Root, path).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The files whose documents are Kubernetes or Istio objects.</summary>
-    public static IReadOnlyList<string> ObjectFiles() => AllYamlFiles().Where(file => file != Kustomization).ToList();
+    /// <summary>The files whose documents are Kubernetes or Istio objects (kustomization.yaml is kustomize's own).</summary>
+    public static IReadOnlyList<string> ObjectFiles() => AllYamlFiles().Where(file => Path.GetFileName(file) != "kustomization.yaml").ToList();
 
     /// <summary>
     /// docs/istio-walkthrough.md, in order. Kubernetes step 3 comes before Istio step 3 (the article has it
@@ -47,5 +44,11 @@ public static class Repository
 /// <summary>One `kubectl apply -f File` (or `kubectl delete -f File`) of the walkthrough.</summary>
 public sealed record RolloutStep(string File, bool Delete = false)
 {
+    /// <summary>The load generator: not a step, applied beside any of them.</summary>
+    public static RolloutStep LoadGenerator { get; } = new("kubernetes/loadgenerator.yaml");
+
+    /// <summary>"step-3b" for istio/step-3b-route-...yaml; "loadgenerator" for the load generator.</summary>
+    public string Id => System.Text.RegularExpressions.Regex.Match(Path.GetFileNameWithoutExtension(File), @"^(step-\d+[a-z]?|[a-z]+)").Value;
+
     public override string ToString() => (Delete ? "delete " : "apply ") + File;
 }
