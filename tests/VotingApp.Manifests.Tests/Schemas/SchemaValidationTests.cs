@@ -71,7 +71,7 @@ public sealed class SchemaValidationTests
         var stream = new YamlDotNet.RepresentationModel.YamlStream();
         stream.Load(new StringReader(yaml));
         var deployment = stream.Documents.Select(d => YamlToJson.Convert(d.RootNode)).OfType<JsonObject>()
-            .Single(d => d["metadata"]!["name"]!.GetValue<string>() == "voting-app-1-0");
+            .Single(d => d["kind"]!.GetValue<string>() == "Deployment" && d["metadata"]!["name"]!.GetValue<string>() == "voting-app-1-0");
         AssertFails(deployment, "labels");
     }
 
