@@ -47,7 +47,7 @@ public sealed class PlatformFactTests
     public static TheoryData<string, string> DocumentedFacts() => new()
     {
         { "kubectl label namespace voting istio.io/rev=$REVISION", "https://learn.microsoft.com/azure/aks/istio-deploy-addon" },
-        { "az aks show --resource-group $RESOURCE_GROUP --name $CLUSTER --query 'serviceMeshProfile.istio.revisions'", "https://learn.microsoft.com/azure/aks/istio-deploy-addon" },
+        { "az aks show --resource-group $RESOURCE_GROUP --name $CLUSTER --query 'serviceMeshProfile.istio.revisions'", "https://learn.microsoft.com/javascript/api/@azure/arm-containerservice/istioservicemesh" },
         { "ISTIOCTL=\"istioctl --istioNamespace aks-istio-system\"", "https://learn.microsoft.com/azure/aks/istio-deploy-addon" },
         { "az aks mesh enable-ingress-gateway --resource-group $RESOURCE_GROUP --name $CLUSTER --ingress-gateway-type external", "https://learn.microsoft.com/azure/aks/istio-deploy-ingress" },
         { "kubectl get pod -n aks-istio-ingress -l istio=aks-istio-ingressgateway-external", "to be confirmed" },
