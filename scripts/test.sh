@@ -18,6 +18,10 @@ say() { printf '[test %4ss] %s\n' "$SECONDS" "$*"; }
 # clang and zlib1g-dev: the native toolchain that Native AOT publishing links with.
 PACKAGES=(redis-server mariadb-server chromium yamllint podman buildah runc conmon catatonit netavark
           aardvark-dns iptables slirp4netns uidmap fuse-overlayfs debootstrap curl clang zlib1g-dev)
+# kubectl renders the platform variants (kubectl kustomize). Debian's kubernetes-client only when no kubectl
+# is on PATH: it conflicts with an installed one, and its kustomize (v2.0.3) is older than the variants need
+# (v5), which the manifest tests then report as a failure saying what to install.
+command -v kubectl >/dev/null || PACKAGES+=(kubernetes-client)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

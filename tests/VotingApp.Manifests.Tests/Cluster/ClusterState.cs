@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VotingApp.Manifests.Tests.Platforms;
 using VotingApp.Manifests.Tests.Yaml;
 
 namespace VotingApp.Manifests.Tests.Cluster;
@@ -6,18 +7,22 @@ namespace VotingApp.Manifests.Tests.Cluster;
 /// <summary>
 /// The objects in namespace `voting` after some steps of the walkthrough: `apply` creates or replaces
 /// an object by kind and name, `delete` removes it. (kubectl apply merges, but every step file carries
-/// whole objects, so replacing is what the result looks like.)
+/// whole objects, so replacing is what the result looks like.) The documents are the step files as they
+/// are, or a platform's kustomize variant of each step.
 /// </summary>
-public sealed class ClusterState
+public sealed class ClusterState(Platform? platform = null)
 {
     private readonly Dictionary<string, ManifestDocument> _objects = new(StringComparer.Ordinal);
+
+    /// <summary>Where the files were rendered for: which ingress gateway calls in, under which identity.</summary>
+    public Platform Platform { get; } = platform ?? Platform.Files;
 
     public IEnumerable<ManifestDocument> Objects => _objects.Values;
 
     /// <summary>The objects after the first <paramref name="stepCount"/> steps (and what the operator created before them).</summary>
-    public static ClusterState After(int stepCount)
+    public static ClusterState After(int stepCount, Platform? platform = null)
     {
-        var state = new ClusterState();
+        var state = new ClusterState(platform);
         foreach (var file in Repository.OperatorObjects) state.Apply(new RolloutStep(file));
         foreach (var step in Repository.Steps.Take(stepCount))
         {
@@ -31,9 +36,17 @@ public sealed class ClusterState
     public static IEnumerable<(RolloutStep Step, ClusterState State)> EveryStep() =>
         Repository.Steps.Select((step, index) => (step, After(index + 1)));
 
+    /// <summary>The same objects, to apply more documents to without changing this state.</summary>
+    public ClusterState Copy()
+    {
+        var copy = new ClusterState(Platform);
+        foreach (var (key, document) in _objects) copy._objects[key] = document;
+        return copy;
+    }
+
     public void Apply(RolloutStep step)
     {
-        foreach (var document in ManifestFile.Read(step.File))
+        foreach (var document in Platform.Read(step))
         {
             Apply(step, document);
         }

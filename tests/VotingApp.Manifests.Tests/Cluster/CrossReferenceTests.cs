@@ -1,25 +1,39 @@
 using System.Text.Json.Nodes;
+using VotingApp.Manifests.Tests.Platforms;
 
 namespace VotingApp.Manifests.Tests.Cluster;
 
 /// <summary>
 /// After every step of the walkthrough (the files applied so far, in order), everything one object
 /// names exists: subsets, the pods they select, ports, Secrets and their keys, ServiceAccounts, volumes.
+/// For the step files as they are and for every platform's kustomize variant of them.
 /// </summary>
 public sealed class CrossReferenceTests
 {
     /// <summary>1 = after the first step, ...; the step's file is in every failure message.</summary>
     public static TheoryData<int> StepCounts() => new(Enumerable.Range(1, Repository.Steps.Count));
 
-    [Theory]
-    [MemberData(nameof(StepCounts))]
-    public void Every_virtual_service_subset_exists_in_a_destination_rule(int steps)
+    /// <summary>Each platform (the plain files and every variant) with each step count.</summary>
+    public static TheoryData<string, int> PlatformSteps()
     {
-        var state = ClusterState.After(steps);
+        var data = new TheoryData<string, int>();
+        foreach (var platform in Platform.All)
+        {
+            foreach (var steps in Enumerable.Range(1, Repository.Steps.Count)) data.Add(platform.Name, steps);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PlatformSteps))]
+    public void Every_virtual_service_subset_exists_in_a_destination_rule(string platform, int steps)
+    {
+        var state = ClusterState.After(steps, Platform.Named(platform));
         var missing = new List<string>();
         foreach (var service in state.OfKind("VirtualService"))
         {
-            foreach (var destination in Destinations(service.Json))
+            foreach (var destination in Subsets.Destinations(service.Json))
             {
                 var host = destination["host"]!.GetValue<string>();
                 if (destination["subset"]?.GetValue<string>() is not { } subset) continue;
@@ -31,14 +45,14 @@ public sealed class CrossReferenceTests
             }
         }
 
-        AssertNone(steps, missing);
+        AssertNone(platform, steps, missing);
     }
 
     [Theory]
-    [MemberData(nameof(StepCounts))]
-    public void Every_subset_selects_pods_of_its_service(int steps)
+    [MemberData(nameof(PlatformSteps))]
+    public void Every_subset_selects_pods_of_its_service(string platform, int steps)
     {
-        var state = ClusterState.After(steps);
+        var state = ClusterState.After(steps, Platform.Named(platform));
         var empty = new List<string>();
         foreach (var rule in state.OfKind("DestinationRule"))
         {
@@ -56,20 +70,20 @@ public sealed class CrossReferenceTests
             }
         }
 
-        AssertNone(steps, empty);
+        AssertNone(platform, steps, empty);
     }
 
     [Theory]
-    [MemberData(nameof(StepCounts))]
-    public void Every_destination_host_is_a_service_with_that_port(int steps)
+    [MemberData(nameof(PlatformSteps))]
+    public void Every_destination_host_is_a_service_with_that_port(string platform, int steps)
     {
-        var state = ClusterState.After(steps);
+        var state = ClusterState.After(steps, Platform.Named(platform));
         var wrong = new List<string>();
         foreach (var document in state.OfKind("VirtualService").Concat(state.OfKind("DestinationRule")))
         {
             var hosts = document.Kind == "DestinationRule"
                 ? [(document.Json["spec"]!["host"]!.GetValue<string>(), (int?)null)]
-                : Destinations(document.Json).Select(d => (d["host"]!.GetValue<string>(), d["port"]?["number"]?.GetValue<int>()));
+                : Subsets.Destinations(document.Json).Select(d => (d["host"]!.GetValue<string>(), d["port"]?["number"]?.GetValue<int>()));
             foreach (var (host, port) in hosts)
             {
                 var service = state.Find("Service", host);
@@ -90,14 +104,14 @@ public sealed class CrossReferenceTests
             }
         }
 
-        AssertNone(steps, wrong);
+        AssertNone(platform, steps, wrong);
     }
 
     [Theory]
-    [MemberData(nameof(StepCounts))]
-    public void Every_service_selects_pods_with_its_target_port(int steps)
+    [MemberData(nameof(PlatformSteps))]
+    public void Every_service_selects_pods_with_its_target_port(string platform, int steps)
     {
-        var state = ClusterState.After(steps);
+        var state = ClusterState.After(steps, Platform.Named(platform));
         var wrong = new List<string>();
         foreach (var service in state.OfKind("Service"))
         {
@@ -114,14 +128,14 @@ public sealed class CrossReferenceTests
             }
         }
 
-        AssertNone(steps, wrong);
+        AssertNone(platform, steps, wrong);
     }
 
     [Theory]
-    [MemberData(nameof(StepCounts))]
-    public void Every_secret_key_service_account_and_volume_claim_exists(int steps)
+    [MemberData(nameof(PlatformSteps))]
+    public void Every_secret_key_service_account_and_volume_claim_exists(string platform, int steps)
     {
-        var state = ClusterState.After(steps);
+        var state = ClusterState.After(steps, Platform.Named(platform));
         var missing = new List<string>();
         foreach (var workload in state.Workloads)
         {
@@ -151,14 +165,14 @@ public sealed class CrossReferenceTests
             }
         }
 
-        AssertNone(steps, missing);
+        AssertNone(platform, steps, missing);
     }
 
     [Theory]
-    [MemberData(nameof(StepCounts))]
-    public void Every_authorization_policy_names_existing_identities(int steps)
+    [MemberData(nameof(PlatformSteps))]
+    public void Every_authorization_policy_names_existing_identities(string platform, int steps)
     {
-        var state = ClusterState.After(steps);
+        var state = ClusterState.After(steps, Platform.Named(platform));
         var missing = new List<string>();
         foreach (var policy in state.OfKind("AuthorizationPolicy"))
         {
@@ -171,35 +185,7 @@ public sealed class CrossReferenceTests
             }
         }
 
-        AssertNone(steps, missing);
-    }
-
-    /// <summary>Subsets are added before any route names them and removed after no route does, document by document.</summary>
-    [Fact]
-    public void No_document_of_any_step_leaves_a_route_to_a_missing_subset()
-    {
-        var state = new ClusterState();
-        var problems = new List<string>();
-        foreach (var step in Repository.Steps)
-        {
-            foreach (var document in Yaml.ManifestFile.Read(step.File))
-            {
-                state.Apply(step, document);
-                foreach (var service in state.OfKind("VirtualService"))
-                {
-                    foreach (var destination in Destinations(service.Json).Where(d => d["subset"] is not null))
-                    {
-                        var rule = state.OfKind("DestinationRule").SingleOrDefault(r => r.Json["spec"]!["host"]!.GetValue<string>() == destination["host"]!.GetValue<string>());
-                        if (rule is null || !ClusterState.Items(rule.Json["spec"]!["subsets"]).Any(s => s["name"]!.GetValue<string>() == destination["subset"]!.GetValue<string>()))
-                        {
-                            problems.Add($"after {document}: {service} routes to missing subset {destination["subset"]}");
-                        }
-                    }
-                }
-            }
-        }
-
-        Assert.True(problems.Count == 0, string.Join("\n", problems.Distinct()));
+        AssertNone(platform, steps, missing);
     }
 
     private static bool HasPort(JsonObject container, JsonNode target) =>
@@ -207,11 +193,6 @@ public sealed class CrossReferenceTests
             ? port["name"]?.GetValue<string>() == target.GetValue<string>()
             : port["containerPort"]!.GetValue<int>() == target.GetValue<int>());
 
-    private static IEnumerable<JsonObject> Destinations(JsonObject virtualService) =>
-        ClusterState.Items(virtualService["spec"]!["http"])
-            .SelectMany(route => ClusterState.Items(route["route"]))
-            .Select(route => route["destination"]!.AsObject());
-
-    private static void AssertNone(int steps, List<string> problems) =>
-        Assert.True(problems.Count == 0, $"after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", problems));
+    private static void AssertNone(string platform, int steps, List<string> problems) =>
+        Assert.True(problems.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", problems));
 }

@@ -78,10 +78,6 @@ public sealed class WorkloadPolicyTests
     }
 
     [Fact]
-    public void The_app_runs_three_replicas_of_each_version() =>
-        Assert.All(AllWorkloads().Where(w => w.App == "voting-app"), w => Assert.Equal(3, w.Replicas));
-
-    [Fact]
     public void Redis_appends_to_a_file_on_a_volume_claim()
     {
         var redis = AllWorkloads().Single(w => w.App == "voting-redis");

@@ -54,7 +54,7 @@ public sealed class CallGraph(MeshRouter router)
 
     /// <summary>The ingress gateway, when a Gateway object configures it.</summary>
     public Caller? Entry =>
-        Router.State.OfKind("Gateway").SingleOrDefault() is { } gateway ? Caller.IngressGateway(gateway.Name) : null;
+        Router.State.OfKind("Gateway").SingleOrDefault() is { } gateway ? Caller.IngressGateway(Router.State.Platform, gateway.Name) : null;
 
     /// <summary>The app pods a browser's GET / with these cookies reaches.</summary>
     public IReadOnlyList<Workload> Apps(string? cookie) =>

@@ -1,4 +1,5 @@
 using VotingApp.Manifests.Tests.Cluster;
+using VotingApp.Manifests.Tests.Platforms;
 
 namespace VotingApp.Manifests.Tests.Routing;
 
@@ -6,9 +7,11 @@ namespace VotingApp.Manifests.Tests.Routing;
 public sealed record Caller(string Name, IReadOnlyDictionary<string, string> Labels, string Principal, string? Gateway)
 {
     /// <summary>The default install's ingress gateway: label istio=ingressgateway, its own ServiceAccount.</summary>
-    public static Caller IngressGateway(string gateway) => new("istio-ingressgateway",
-        new Dictionary<string, string> { ["istio"] = "ingressgateway" },
-        "cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account", gateway);
+    public static Caller IngressGateway(string gateway) => IngressGateway(Platform.Files, gateway);
+
+    /// <summary>A platform's ingress gateway: its `istio` label and its ServiceAccount's identity.</summary>
+    public static Caller IngressGateway(Platform platform, string gateway) => new("istio-ingressgateway",
+        new Dictionary<string, string> { ["istio"] = platform.GatewayLabel }, platform.GatewayPrincipal, gateway);
 
     public static Caller Pod(Workload workload) => new(workload.Name, workload.PodLabels, workload.Principal, null);
 

@@ -6,14 +6,14 @@ using VotingApp.Testing;
 namespace VotingApp.Manifests.Tests.Routing;
 
 /// <summary>
-/// The cookie regex of istio step 3, taken from the YAML, against the Set-Cookie the app really sends
+/// The cookie regex of istio step 3b, taken from the YAML, against the Set-Cookie the app really sends
 /// from POST /featureflag/set, put into a Cookie header the way a browser sends it among other cookies.
 /// </summary>
 public sealed class CookieRegexTests
 {
     private static string CanaryRegex()
     {
-        var service = ManifestFile.Read("istio/step-3-add-routing-for-2.0-components.yaml").Single(d => d.Key == "VirtualService/voting-app");
+        var service = ManifestFile.Read("istio/step-3b-route-the-featureflag-cookie-to-2.0.yaml").Single(d => d.Key == "VirtualService/voting-app");
         var regexes = service.Json["spec"]!["http"]!.AsArray()
             .SelectMany(route => route!["match"]?.AsArray() ?? [])
             .Select(match => match!["headers"]?["cookie"]?["regex"]?.GetValue<string>())

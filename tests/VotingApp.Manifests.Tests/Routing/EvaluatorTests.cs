@@ -60,10 +60,10 @@ public sealed class EvaluatorTests
         ["weight"] = weight,
     };
 
-    /// <summary>The state after istio step 3, with its cookie route changed.</summary>
+    /// <summary>The state after istio step 3b, with its cookie route changed.</summary>
     private static CallGraph WithCanaryRoute(Action<JsonObject> change)
     {
-        var step = Repository.Step("istio/step-3-add-routing-for-2.0-components.yaml");
+        var step = Repository.Step("istio/step-3b-route-the-featureflag-cookie-to-2.0.yaml");
         var state = ClusterState.After(Repository.Steps.ToList().IndexOf(step) + 1);
         var original = state.Find("VirtualService", "voting-app")!;
         var json = original.Json.DeepClone().AsObject();

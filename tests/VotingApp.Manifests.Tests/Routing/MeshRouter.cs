@@ -84,9 +84,10 @@ public sealed class MeshRouter(ClusterState state)
     {
         var gateway = State.Find("Gateway", name) ?? throw new RoutingException($"no Gateway {name}");
         var spec = Only(gateway.Json["spec"], $"{gateway} spec", "selector", "servers");
-        if (Workload.Labels(spec["selector"]).GetValueOrDefault("istio") != "ingressgateway")
+        var selector = Workload.Labels(spec["selector"]);
+        if (selector.Count != 1 || selector.GetValueOrDefault("istio") != State.Platform.GatewayLabel)
         {
-            throw new RoutingException($"{gateway}: does not select the ingress gateway");
+            throw new RoutingException($"{gateway}: does not select the {State.Platform} ingress gateway (istio: {State.Platform.GatewayLabel})");
         }
 
         var serves = false;

@@ -1,10 +1,12 @@
 using VotingApp.Manifests.Tests.Cluster;
+using VotingApp.Manifests.Tests.Platforms;
 
 namespace VotingApp.Manifests.Tests.Routing;
 
 /// <summary>
 /// The routing table after each step, computed from the YAML by <see cref="MeshRouter"/>, against what
-/// the article says each step does. Chains are written as the x-voting-chain header shows them.
+/// the article says each step does. Chains are written as the x-voting-chain header shows them. Every
+/// platform's variant routes exactly as the plain files do, through that platform's ingress gateway.
 /// </summary>
 public sealed class RoutingTests
 {
@@ -33,18 +35,34 @@ public sealed class RoutingTests
         { 3, [Chain10, Chain11], [Chain10, Chain11], [Vote10], [Vote10] }, // analytics 1.1 joins round-robin
         { 4, [Chain11], [Chain11], [Vote10], [Vote10] },              // istio step 2: pinned to 1.1
         { 5, [Chain11], [Chain11], [Vote10], [Vote10] },              // 2.0 pods run, unreached
-        { 6, [Chain11], [Chain20], [Vote10], [Vote20] },              // istio step 3: the cookie canary
-        { 7, [Chain20], [Chain20], [Vote20], [Vote20] },              // istio step 4: everyone on 2.0
-        { 8, [Chain20], [Chain20], [Vote20], [Vote20] },              // istio step 5: old subsets gone
-        { 9, [Chain20], [Chain20], [Vote20], [Vote20] },              // old Deployments deleted
+        { 6, [Chain11], [Chain11], [Vote10], [Vote10] },              // istio step 3: 2.0 routes, nobody sent there yet
+        { 7, [Chain11], [Chain20], [Vote10], [Vote20] },              // istio step 3b: the cookie canary
+        { 8, [Chain20], [Chain20], [Vote20], [Vote20] },              // istio step 4: everyone on 2.0
+        { 9, [Chain20], [Chain20], [Vote20], [Vote20] },              // istio step 5: old subsets gone
+        { 10, [Chain20], [Chain20], [Vote20], [Vote20] },             // old Deployments deleted
     };
 
-    [Theory]
-    [MemberData(nameof(Expectations))]
-    public void Each_step_routes_as_the_article_says(int steps, string[] pages, string[] flaggedPages, string[] votes, string[] flaggedVotes)
+    /// <summary>Every row of <see cref="Expectations"/> for every platform.</summary>
+    public static TheoryData<string, int, string[], string[], string[], string[]> PlatformExpectations()
     {
-        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps)));
-        var step = Repository.Steps[steps - 1];
+        var data = new TheoryData<string, int, string[], string[], string[], string[]>();
+        foreach (var platform in Platform.All)
+        {
+            foreach (var row in Expectations())
+            {
+                data.Add(platform.Name, (int)row[0], (string[])row[1], (string[])row[2], (string[])row[3], (string[])row[4]);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PlatformExpectations))]
+    public void Each_step_routes_as_the_article_says(string platform, int steps, string[] pages, string[] flaggedPages, string[] votes, string[] flaggedVotes)
+    {
+        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps, Platform.Named(platform))));
+        var step = $"{platform}: {Repository.Steps[steps - 1]}";
         foreach (var cookie in FlagOff)
         {
             Assert.True(graph.PageChains(cookie).SetEquals(pages), $"after {step}, cookie '{cookie}': {string.Join(" | ", graph.PageChains(cookie))}");
@@ -63,10 +81,10 @@ public sealed class RoutingTests
 
     /// <summary>Every call a running pod makes (and every browser request) reaches pods, and is allowed in.</summary>
     [Theory]
-    [MemberData(nameof(CrossReferenceTests.StepCounts), MemberType = typeof(CrossReferenceTests))]
-    public void Every_live_call_has_a_route_to_pods_that_accept_it(int steps)
+    [MemberData(nameof(CrossReferenceTests.PlatformSteps), MemberType = typeof(CrossReferenceTests))]
+    public void Every_live_call_has_a_route_to_pods_that_accept_it(string platform, int steps)
     {
-        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps)));
+        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps, Platform.Named(platform))));
         var problems = new List<string>();
         foreach (var (caller, host, request) in graph.LiveCalls(FlagOn.Concat(FlagOff)))
         {
@@ -82,6 +100,6 @@ public sealed class RoutingTests
             }
         }
 
-        Assert.True(problems.Count == 0, $"after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", problems.Distinct()));
+        Assert.True(problems.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", problems.Distinct()));
     }
 }

@@ -39,7 +39,7 @@ public sealed class SchemaValidationTests
     [SchemaFact]
     public void A_misspelt_istio_field_fails()
     {
-        var route = Document("istio/step-3-add-routing-for-2.0-components.yaml", "VirtualService/voting-app");
+        var route = Document("istio/step-3b-route-the-featureflag-cookie-to-2.0.yaml", "VirtualService/voting-app");
         var destination = route["spec"]!["http"]![0]!["route"]![0]!["destination"]!.AsObject();
         destination["subsett"] = destination["subset"]!.DeepClone();
         destination.Remove("subset");
@@ -71,7 +71,7 @@ public sealed class SchemaValidationTests
         var stream = new YamlDotNet.RepresentationModel.YamlStream();
         stream.Load(new StringReader(yaml));
         var deployment = stream.Documents.Select(d => YamlToJson.Convert(d.RootNode)).OfType<JsonObject>()
-            .Single(d => d["metadata"]!["name"]!.GetValue<string>() == "voting-app-1-0");
+            .Single(d => d["kind"]!.GetValue<string>() == "Deployment" && d["metadata"]!["name"]!.GetValue<string>() == "voting-app-1-0");
         AssertFails(deployment, "labels");
     }
 

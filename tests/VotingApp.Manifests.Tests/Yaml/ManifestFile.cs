@@ -8,8 +8,15 @@ public static class ManifestFile
 {
     public static IReadOnlyList<ManifestDocument> Read(string relativePath)
     {
-        var path = Path.Combine(Repository.Root, relativePath);
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(Path.Combine(Repository.Root, relativePath));
+        return Parse(reader, relativePath);
+    }
+
+    /// <summary>The documents of YAML text (e.g. what `kubectl kustomize` printed), named after its source.</summary>
+    public static IReadOnlyList<ManifestDocument> Parse(string yaml, string source) => Parse(new StringReader(yaml), source);
+
+    private static IReadOnlyList<ManifestDocument> Parse(TextReader reader, string relativePath)
+    {
         var stream = new YamlStream();
         stream.Load(reader);
         var documents = new List<ManifestDocument>();
