@@ -23,7 +23,11 @@ public sealed class ClusterState(Platform? platform = null)
     public static ClusterState After(int stepCount, Platform? platform = null)
     {
         var state = new ClusterState(platform);
-        foreach (var file in Repository.OperatorObjects) state.Apply(new RolloutStep(file));
+        // The operator's own objects (the Secret) are the same on every platform: no variant renders them.
+        foreach (var file in Repository.OperatorObjects)
+        {
+            foreach (var document in ManifestFile.Read(file)) state.Apply(new RolloutStep(file), document);
+        }
         foreach (var step in Repository.Steps.Take(stepCount))
         {
             state.Apply(step);

@@ -33,6 +33,7 @@ public sealed class CallGraph(MeshRouter router)
                 (VotingService.Analytics.Name, "GET", "/analytics"),
                 (VotingService.Storage.Name, "POST", "/api/votes"),
                 (VotingService.Storage.Name, "DELETE", "/api/votes"),
+                (VotingService.Storage.Name, "GET", "/api/store"),
             ],
             [VotingService.Analytics.Name] = [(VotingService.Storage.Name, "GET", "/api/votes")],
         };
