@@ -32,6 +32,14 @@ public sealed class StorageSettings
     [ConfigurationKeyName("MYSQL_PASSWORD")]
     public string? MySqlPassword { get; set; }
 
+    /// <summary>
+    /// A file that holds the password instead (a mounted Kubernetes Secret), the *_FILE convention of the
+    /// MySQL image's entrypoint: exclusive with MYSQL_PASSWORD, trailing line breaks dropped as bash's
+    /// $(&lt; file) does. Read once at start-up: after a rotation, restart storage.
+    /// </summary>
+    [ConfigurationKeyName("MYSQL_PASSWORD_FILE")]
+    public string? MySqlPasswordFile { get; set; }
+
     [ConfigurationKeyName("MYSQL_DATABASE")]
     public string MySqlDatabase { get; set; } = "votes";
 
@@ -44,6 +52,29 @@ public sealed class StorageSettings
         string.IsNullOrWhiteSpace(Backend) ? VersionBackend(identity) : Backend.Trim().ToLowerInvariant();
 
     public static string VersionBackend(ServiceIdentity identity) => identity.Version == "1.0" ? Redis : MySql;
+
+    /// <summary>MYSQL_PASSWORD, or the contents of MYSQL_PASSWORD_FILE (checked by <see cref="Problems"/>).</summary>
+    public string? EffectiveMySqlPassword() =>
+        string.IsNullOrEmpty(MySqlPasswordFile) ? MySqlPassword : File.ReadAllText(MySqlPasswordFile).TrimEnd('\r', '\n');
+
+    private string? PasswordProblem()
+    {
+        if (string.IsNullOrEmpty(MySqlPasswordFile))
+        {
+            return MySqlPassword is null ? "MYSQL_PASSWORD (or MYSQL_PASSWORD_FILE, a file holding it) is not set." : null;
+        }
+
+        if (MySqlPassword is not null) return "MYSQL_PASSWORD and MYSQL_PASSWORD_FILE are both set: set one of them.";
+        try
+        {
+            _ = EffectiveMySqlPassword();
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"MYSQL_PASSWORD_FILE='{MySqlPasswordFile}' cannot be read: {e.Message}";
+        }
+    }
 
     public IEnumerable<string> Problems(ServiceIdentity identity)
     {
@@ -66,7 +97,7 @@ public sealed class StorageSettings
             if (string.IsNullOrWhiteSpace(MySqlHost)) yield return "MYSQL_HOST is not set: storage 2.0 needs the MySQL server's host name.";
             if (MySqlPort is < 1 or > 65535) yield return $"MYSQL_PORT={MySqlPort} is not a port number (1-65535).";
             if (string.IsNullOrWhiteSpace(MySqlUser)) yield return "MYSQL_USER is not set.";
-            if (MySqlPassword is null) yield return "MYSQL_PASSWORD is not set.";
+            if (PasswordProblem() is { } problem) yield return problem;
             if (string.IsNullOrWhiteSpace(MySqlDatabase)) yield return "MYSQL_DATABASE must not be empty.";
         }
     }

@@ -38,6 +38,12 @@ public static class Repository
         new("kubernetes/step-4-remove-old-versions.yaml", Delete: true),
     ];
 
+    /// <summary>
+    /// What the operator creates before the steps, outside them: the MySQL Secret (the walkthrough's
+    /// `kubectl create secret`, or this sample file in a sandbox). The step files never carry it.
+    /// </summary>
+    public static IReadOnlyList<string> OperatorObjects { get; } = ["kubernetes/sample-secrets/voting-mysql.yaml"];
+
     public static RolloutStep Step(string file) => Steps.Single(step => step.File == file);
 }
 

@@ -38,7 +38,7 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
         Server = settings.MySqlHost,
         Port = (uint)settings.MySqlPort,
         UserID = settings.MySqlUser,
-        Password = settings.MySqlPassword,
+        Password = settings.EffectiveMySqlPassword(),
         Database = settings.MySqlDatabase,
         Pooling = true,
         MaximumPoolSize = 64,

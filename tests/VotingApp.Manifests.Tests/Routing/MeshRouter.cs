@@ -29,6 +29,10 @@ public sealed class MeshRouter(ClusterState state)
         }
 
         if (!request.Http) throw new NotSupportedException($"{virtualService}: tcp routes are not evaluated");
+        // Envoy normalizes the path before it routes (and answers 400 to what it refuses), then matches without the query.
+        var path = IstioPath.Normalize(request.Path);
+        if (path is null) return [];
+        request = request with { Path = path };
         var spec = Only(virtualService.Json["spec"], $"{virtualService} spec", "hosts", "gateways", "http");
         foreach (var (route, index) in List(spec["http"]).Select((r, i) => (r, i)))
         {
@@ -49,37 +53,11 @@ public sealed class MeshRouter(ClusterState state)
         return [];
     }
 
-    /// <summary>Whether the target's AuthorizationPolicies and PeerAuthentication let the caller in.</summary>
-    public bool Allows(Caller caller, Workload target)
-    {
-        foreach (var authentication in State.OfKind("PeerAuthentication"))
-        {
-            var spec = Only(authentication.Json["spec"], $"{authentication} spec", "mtls");
-            var mode = Text(Only(spec["mtls"], $"{authentication} mtls", "mode")["mode"], $"{authentication} mode");
-            if (mode is not ("STRICT" or "PERMISSIVE")) throw new NotSupportedException($"{authentication}: mode {mode}");
-            // Every caller here has a sidecar (injected namespace, or the gateway), so both modes let it in.
-        }
+    /// <summary>Whether the target's AuthorizationPolicies and PeerAuthentication let this request of the caller in.</summary>
+    public bool Allows(Caller caller, Workload target, MeshRequest request) => IstioAuthorization.Allows(State, caller, target, request);
 
-        var policies = State.OfKind("AuthorizationPolicy")
-            .Select(policy => (policy, spec: Only(policy.Json["spec"], $"{policy} spec", "selector", "action", "rules")))
-            .Where(p => target.HasLabels(Workload.Labels(Only(p.spec["selector"], $"{p.policy} selector", "matchLabels")["matchLabels"])))
-            .ToList();
-        if (policies.Count == 0) return true;
-        foreach (var (policy, spec) in policies)
-        {
-            if (Text(spec["action"], $"{policy} action") != "ALLOW") throw new NotSupportedException($"{policy}: only ALLOW is evaluated");
-            foreach (var rule in List(spec["rules"]))
-            {
-                foreach (var from in List(Only(rule, $"{policy} rule", "from")["from"]))
-                {
-                    var source = Only(Only(from, $"{policy} from", "source")["source"], $"{policy} source", "principals");
-                    if (source["principals"]!.AsArray().Any(p => p!.GetValue<string>() == caller.Principal)) return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether the target's policies let the caller send it anything at all (who may call whom).</summary>
+    public bool Allows(Caller caller, Workload target) => IstioAuthorization.Allows(State, caller, target, null);
 
     private ManifestDocument? VirtualServiceFor(Caller caller, string host)
     {
@@ -92,11 +70,17 @@ public sealed class MeshRouter(ClusterState state)
             return bound && hosts.Any(h => h == host || h == $"{host}.voting.svc.cluster.local" || (caller.Gateway is not null && h == "*"));
         }).ToList();
         if (candidates.Count > 1) throw new NotSupportedException($"{host}: several VirtualServices ({string.Join(", ", candidates)})");
-        if (caller.Gateway is not null && candidates.Count == 1) CheckGateway(caller.Gateway);
+        if (caller.Gateway is not null && candidates.Count == 1 && !GatewayServes(caller.Gateway)) return null;
         return candidates.SingleOrDefault();
     }
 
-    private void CheckGateway(string name)
+    /// <summary>
+    /// Whether the Gateway has a server that takes requests (plain HTTP, or HTTPS with a certificate; an HTTP
+    /// server with httpsRedirect only answers 301) and lets this namespace's VirtualServices bind to it:
+    /// hosts are [namespace/]dnsName, "./" the Gateway's own namespace, no prefix or "*/" any namespace
+    /// (istio/api networking/v1alpha3/gateway.proto, Server.hosts). Files here are applied to namespace voting.
+    /// </summary>
+    private bool GatewayServes(string name)
     {
         var gateway = State.Find("Gateway", name) ?? throw new RoutingException($"no Gateway {name}");
         var spec = Only(gateway.Json["spec"], $"{gateway} spec", "selector", "servers");
@@ -106,12 +90,34 @@ public sealed class MeshRouter(ClusterState state)
             throw new RoutingException($"{gateway}: does not select the {State.Platform} ingress gateway (istio: {State.Platform.GatewayLabel})");
         }
 
+        var serves = false;
         foreach (var server in List(spec["servers"]))
         {
-            var fields = Only(server, $"{gateway} server", "port", "hosts");
+            var fields = Only(server, $"{gateway} server", "port", "hosts", "tls");
             var protocol = Only(fields["port"], $"{gateway} port", "number", "name", "protocol")["protocol"]!.GetValue<string>();
-            if (protocol != "HTTP") throw new NotSupportedException($"{gateway}: protocol {protocol}");
+            var tls = fields["tls"] is { } node ? Only(node, $"{gateway} tls", "httpsRedirect", "mode", "credentialName") : null;
+            var takesRequests = protocol switch
+            {
+                "HTTP" => tls?["httpsRedirect"]?.GetValue<bool>() != true,
+                "HTTPS" => tls?["mode"]?.GetValue<string>() == "SIMPLE" && tls["credentialName"] is not null,
+                _ => throw new NotSupportedException($"{gateway}: protocol {protocol}"),
+            };
+            var hosts = fields["hosts"]!.AsArray().Select(h => h!.GetValue<string>());
+            serves |= takesRequests && hosts.Any(host => BindsNamespace(host, ManifestNamespace));
         }
+
+        return serves;
+    }
+
+    /// <summary>The namespace the walkthrough applies every file to.</summary>
+    public const string ManifestNamespace = "voting";
+
+    /// <summary>Whether a Gateway server host lets a VirtualService (hosts "*") of the namespace bind.</summary>
+    public static bool BindsNamespace(string host, string ns)
+    {
+        var parts = host.Split('/', 2);
+        var (scope, _) = parts.Length == 2 ? (parts[0], parts[1]) : ("*", parts[0]);
+        return scope is "*" || scope == ns || scope == ".";
     }
 
     private static bool Matches(JsonObject match, Caller caller, MeshRequest request, string where)

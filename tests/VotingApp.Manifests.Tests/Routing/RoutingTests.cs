@@ -92,7 +92,7 @@ public sealed class RoutingTests
             {
                 var targets = graph.Router.Route(caller, host, request);
                 if (targets.Count == 0) problems.Add($"{caller} -> {host}{request.Path}: no route or no pods");
-                problems.AddRange(targets.Where(t => !graph.Router.Allows(caller, t)).Select(t => $"{caller} -> {t}: denied"));
+                problems.AddRange(targets.Where(t => !graph.Router.Allows(caller, t, request)).Select(t => $"{caller} -> {t} {request}: denied"));
             }
             catch (RoutingException e)
             {

@@ -38,6 +38,7 @@ public sealed class ManifestEnvironmentTests
             var value = variable["value"]?.GetValue<string>() ?? SecretValue(variable);
             environment[name] = name.EndsWith("_HOST", StringComparison.Ordinal) ? "127.0.0.1"
                 : name.EndsWith("_PORT", StringComparison.Ordinal) ? closedPort
+                : name.EndsWith("_FILE", StringComparison.Ordinal) ? SecretFile(container, value)
                 : value;
         }
 
@@ -61,8 +62,25 @@ public sealed class ManifestEnvironmentTests
     private static string SecretValue(System.Text.Json.Nodes.JsonObject variable)
     {
         var reference = variable["valueFrom"]!["secretKeyRef"]!;
-        var secret = Repository.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File))
-            .Single(d => d.Key == $"Secret/{reference["name"]!.GetValue<string>()}");
-        return secret.Json["stringData"]![reference["key"]!.GetValue<string>()]!.GetValue<string>();
+        return SecretKey(reference["name"]!.GetValue<string>(), reference["key"]!.GetValue<string>());
+    }
+
+    private static string SecretKey(string name, string key)
+    {
+        var secret = Repository.OperatorObjects.SelectMany(ManifestFile.Read).Single(d => d.Key == $"Secret/{name}");
+        return secret.Json["stringData"]![key]!.GetValue<string>();
+    }
+
+    /// <summary>A path into a Secret volume of the pod, materialised as the kubelet would (one file per item), in a temp folder.</summary>
+    private static string SecretFile(VotingContainer container, string path)
+    {
+        var mount = ClusterState.Items(container.Container["volumeMounts"])
+            .Single(m => path.StartsWith(m["mountPath"]!.GetValue<string>() + "/", StringComparison.Ordinal));
+        var secret = container.Workload.Volumes.Single(v => v["name"]!.GetValue<string>() == mount["name"]!.GetValue<string>())["secret"]!;
+        var relative = path[(mount["mountPath"]!.GetValue<string>().Length + 1)..];
+        var item = ClusterState.Items(secret["items"]).Single(i => i["path"]!.GetValue<string>() == relative);
+        var file = Path.Combine(RepositoryPaths.NewTempFolder("secret-volume"), relative);
+        File.WriteAllText(file, SecretKey(secret["secretName"]!.GetValue<string>(), item["key"]!.GetValue<string>()));
+        return file;
     }
 }

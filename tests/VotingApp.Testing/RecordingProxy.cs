@@ -3,9 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using VotingApp.Testing;
 
-namespace VotingApp.EndToEnd.Tests;
+namespace VotingApp.Testing;
 
 /// <summary>
 /// A pass-through HTTP proxy in front of a real service: it forwards every request unchanged and keeps the

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using VotingApp.Manifests.Tests.Cluster;
+using static VotingApp.Manifests.Tests.Routing.StrictFields;
+
+namespace VotingApp.Manifests.Tests.Routing;
+
+/// <summary>
+/// Kubernetes NetworkPolicy for connections into a pod, as kubernetes.io/docs/concepts/services-networking/
+/// network-policies describes it: a pod selected by no Ingress policy accepts everything; a selected pod
+/// accepts a connection that some rule of some selecting policy allows (rules and policies add up). A rule
+/// allows a port when it lists it (or lists no ports) and a source when one of its peers matches: a
+/// podSelector alone picks pods of the policy's namespace, a namespaceSelector {} any namespace; no `from`
+/// allows every source. Traffic from the pod's own node (kubelet probes) is always allowed, so it is not
+/// modelled. Fields the files do not use (ipBlock, endPort, matchExpressions, Egress) are refused.
+/// </summary>
+public static class NetworkPolicies
+{
+    public static bool Admits(ClusterState state, Caller caller, Workload target, int port)
+    {
+        var selecting = state.OfKind("NetworkPolicy")
+            .Select(policy => (policy, spec: Only(policy.Json["spec"], $"{policy} spec", "podSelector", "policyTypes", "ingress")))
+            .Where(p => target.HasLabels(MatchLabels(p.spec["podSelector"], $"{p.policy} podSelector")))
+            .ToList();
+        foreach (var (policy, spec) in selecting)
+        {
+            var types = spec["policyTypes"]?.AsArray().Select(t => t!.GetValue<string>()).ToList() ?? ["Ingress"];
+            if (!types.SequenceEqual(["Ingress"])) throw new NotSupportedException($"{policy}: policyTypes {string.Join(",", types)}");
+        }
+
+        return selecting.Count == 0 || selecting.Any(p => List(p.spec["ingress"]).Any(rule => RuleAdmits(rule, caller, port, $"{p.policy}")));
+    }
+
+    /// <summary>The container port a connection to the Service's first port lands on in the target's pods.</summary>
+    public static int TargetPort(ClusterState state, string host, Workload target)
+    {
+        var service = state.Find("Service", host) ?? throw new RoutingException($"no Service {host}");
+        var servicePort = ClusterState.Items(service.Json["spec"]!["ports"]).First();
+        var targetPort = servicePort["targetPort"] ?? servicePort["port"]!;
+        if (targetPort.GetValueKind() == System.Text.Json.JsonValueKind.Number) return targetPort.GetValue<int>();
+        return target.Containers.SelectMany(c => ClusterState.Items(c["ports"]))
+            .Single(p => p["name"]?.GetValue<string>() == targetPort.GetValue<string>())["containerPort"]!.GetValue<int>();
+    }
+
+    private static bool RuleAdmits(JsonObject rule, Caller caller, int port, string where)
+    {
+        var fields = Only(rule, $"{where} ingress", "from", "ports");
+        var ports = List(fields["ports"]).Select(p => Only(p, $"{where} port", "port", "protocol")).ToList();
+        if (ports.Any(p => p["protocol"]?.GetValue<string>() is { } protocol && protocol != "TCP")) throw new NotSupportedException($"{where}: non-TCP port");
+        var portMatches = ports.Count == 0 || ports.Any(p => p["port"]!.GetValue<int>() == port);
+        var peers = List(fields["from"]).ToList();
+        return portMatches && (fields["from"] is null || peers.Any(peer => PeerMatches(peer, caller, where)));
+    }
+
+    private static bool PeerMatches(JsonObject peer, Caller caller, string where)
+    {
+        var fields = Only(peer, $"{where} from", "podSelector", "namespaceSelector");
+        // A podSelector without a namespaceSelector means the policy's own namespace.
+        var namespaceMatches = caller.Namespace == MeshRouter.ManifestNamespace;
+        if (fields["namespaceSelector"] is { } selector)
+        {
+            if (MatchLabels(selector, $"{where} namespaceSelector").Count > 0) throw new NotSupportedException($"{where}: namespace labels");
+            namespaceMatches = true;
+        }
+
+        var podLabels = fields["podSelector"] is { } pods ? MatchLabels(pods, $"{where} podSelector") : new Dictionary<string, string>();
+        return namespaceMatches && podLabels.All(pair => caller.Labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+    }
+
+    private static IReadOnlyDictionary<string, string> MatchLabels(JsonNode? selector, string where) =>
+        Workload.Labels(Only(selector, where, "matchLabels")["matchLabels"]);
+}
