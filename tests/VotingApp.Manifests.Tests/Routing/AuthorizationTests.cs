@@ -1,11 +1,13 @@
 using VotingApp.Manifests.Tests.Cluster;
+using VotingApp.Manifests.Tests.Platforms;
 
 namespace VotingApp.Manifests.Tests.Routing;
 
 /// <summary>
 /// Who may call whom once the policies are in (after kubernetes step 3, when every workload runs):
 /// only the ingress gateway reaches the app, only the app reaches analytics, only the app and analytics
-/// reach storage, and only storage reaches Redis and MySQL.
+/// reach storage, and only storage reaches Redis and MySQL. On the plain files and every platform variant,
+/// each with its own gateway's identity.
 /// </summary>
 public sealed class AuthorizationTests
 {
@@ -18,13 +20,14 @@ public sealed class AuthorizationTests
         ["voting-mysql"] = ["voting-storage"],
     };
 
-    [Fact]
-    public void Only_the_intended_callers_get_in()
+    [Theory]
+    [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
+    public void Only_the_intended_callers_get_in(string platform)
     {
-        var state = ClusterState.After(Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("kubernetes/step-3", StringComparison.Ordinal)) + 1);
+        var state = ClusterState.After(Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("kubernetes/step-3", StringComparison.Ordinal)) + 1, Platform.Named(platform));
         var router = new MeshRouter(state);
         var workloads = state.Workloads.ToList();
-        var callers = workloads.Select(Caller.Pod).Append(Caller.IngressGateway("voting-app-gateway")).ToList();
+        var callers = workloads.Select(Caller.Pod).Append(Caller.IngressGateway(state.Platform, "voting-app-gateway")).ToList();
         Assert.Equal(Expected.Keys.Order(), workloads.Select(w => w.App).Distinct().Order());
         var wrong = new List<string>();
         foreach (var target in workloads)
@@ -37,7 +40,7 @@ public sealed class AuthorizationTests
             }
         }
 
-        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+        Assert.True(wrong.Count == 0, $"{platform}:\n" + string.Join("\n", wrong));
     }
 
     [Fact]
@@ -48,10 +51,11 @@ public sealed class AuthorizationTests
         Assert.All(accounts, pair => Assert.Equal([pair.Key], pair.Value));
     }
 
-    [Fact]
-    public void Mutual_tls_is_strict_and_every_destination_rule_uses_istio_mutual()
+    [Theory]
+    [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
+    public void Mutual_tls_is_strict_and_every_destination_rule_uses_istio_mutual(string platform)
     {
-        var state = ClusterState.After(Repository.Steps.Count);
+        var state = ClusterState.After(Repository.Steps.Count, Platform.Named(platform));
         var authentication = Assert.Single(state.OfKind("PeerAuthentication"));
         Assert.Equal("STRICT", authentication.Json["spec"]!["mtls"]!["mode"]!.GetValue<string>());
         Assert.Null(authentication.Json["spec"]!["selector"]);

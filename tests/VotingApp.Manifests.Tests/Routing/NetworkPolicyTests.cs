@@ -1,4 +1,5 @@
 using VotingApp.Manifests.Tests.Cluster;
+using VotingApp.Manifests.Tests.Platforms;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.Routing;
@@ -7,7 +8,8 @@ namespace VotingApp.Manifests.Tests.Routing;
 /// The NetworkPolicies of kubernetes step 1 close, before Istio step 2 brings the AuthorizationPolicies, the
 /// window in which any pod could reach Redis or reset the votes: only storage of the right version reaches
 /// each database port, only the app and analytics reach storage, only the app reaches analytics; Istio's
-/// ports stay open where they must. And no step's traffic is cut by them.
+/// ports stay open where they must. And no step's traffic is cut by them. On the plain files and on every
+/// platform variant, whose ingress gateway runs in its own namespace under its own identity.
 /// </summary>
 public sealed class NetworkPolicyTests
 {
@@ -25,11 +27,11 @@ public sealed class NetworkPolicyTests
     };
 
     [Theory]
-    [MemberData(nameof(CrossReferenceTests.StepCounts), MemberType = typeof(CrossReferenceTests))]
-    public void Only_the_intended_pods_reach_each_port_from_the_first_step_on(int steps)
+    [MemberData(nameof(CrossReferenceTests.PlatformSteps), MemberType = typeof(CrossReferenceTests))]
+    public void Only_the_intended_pods_reach_each_port_from_the_first_step_on(string platform, int steps)
     {
-        var state = ClusterState.After(steps);
-        var callers = state.Workloads.Select(Caller.Pod).Append(Caller.IngressGateway("voting-app-gateway")).ToList();
+        var state = ClusterState.After(steps, Platform.Named(platform));
+        var callers = state.Workloads.Select(Caller.Pod).Append(Caller.IngressGateway(state.Platform, "voting-app-gateway")).ToList();
         var wrong = new List<string>();
         foreach (var target in state.Workloads)
         {
@@ -45,14 +47,14 @@ public sealed class NetworkPolicyTests
             }
         }
 
-        Assert.True(wrong.Count == 0, $"after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", wrong));
+        Assert.True(wrong.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", wrong));
     }
 
     [Theory]
-    [MemberData(nameof(CrossReferenceTests.StepCounts), MemberType = typeof(CrossReferenceTests))]
-    public void Every_live_call_passes_the_network_policies(int steps)
+    [MemberData(nameof(CrossReferenceTests.PlatformSteps), MemberType = typeof(CrossReferenceTests))]
+    public void Every_live_call_passes_the_network_policies(string platform, int steps)
     {
-        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps)));
+        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps, Platform.Named(platform))));
         var blocked = new List<string>();
         foreach (var (caller, host, request) in graph.LiveCalls(RoutingTests.FlagOn.Concat(RoutingTests.FlagOff)))
         {
@@ -63,15 +65,16 @@ public sealed class NetworkPolicyTests
             }
         }
 
-        Assert.True(blocked.Count == 0, $"after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", blocked.Distinct()));
+        Assert.True(blocked.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", blocked.Distinct()));
     }
 
     /// <summary>Before Istio step 2 no AuthorizationPolicy exists, so only the network stops these.</summary>
-    [Fact]
-    public void Before_istio_step_2_the_network_stops_what_istio_does_not_yet()
+    [Theory]
+    [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
+    public void Before_istio_step_2_the_network_stops_what_istio_does_not_yet(string platform)
     {
         var steps = Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("istio/step-2", StringComparison.Ordinal));
-        var state = ClusterState.After(steps);
+        var state = ClusterState.After(steps, Platform.Named(platform));
         var router = new MeshRouter(state);
         Assert.Empty(state.OfKind("AuthorizationPolicy"));
         var redis = state.Workloads.Single(w => w.App == "voting-redis");
@@ -87,6 +90,6 @@ public sealed class NetworkPolicyTests
             Assert.False(NetworkPolicies.Admits(state, Caller.Pod(caller), target, port), $"{caller} -> {target}:{port}");
         }
 
-        Assert.False(NetworkPolicies.Admits(state, Caller.IngressGateway("voting-app-gateway"), storage, 8080));
+        Assert.False(NetworkPolicies.Admits(state, Caller.IngressGateway(state.Platform, "voting-app-gateway"), storage, 8080));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Cluster;
+using VotingApp.Manifests.Tests.Platforms;
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.ServiceDefaults;
 
@@ -10,6 +11,7 @@ namespace VotingApp.Manifests.Tests.Routing;
 /// requests it makes (<see cref="CallGraph.ServiceCalls"/>, checked against the running services), the
 /// ingress gateway exactly what a browser sends (<see cref="CallGraph.BrowserCalls"/>), and nothing else:
 /// no other method, no other endpoint the service serves, no spelling of /metrics that Kestrel would serve.
+/// On the plain files and on every platform variant, each with its own gateway's identity.
 /// </summary>
 public sealed class OperationAuthorizationTests
 {
@@ -37,17 +39,29 @@ public sealed class OperationAuthorizationTests
         "/featureflag/set/", "/favicon.ico", "/%2fmetrics", "/%00",
     ];
 
-    public static TheoryData<int> PolicyStates() =>
-        new(Repository.Steps.Select((step, index) => (step, index + 1))
-            .Where(s => ClusterState.After(s.Item2).OfKind("AuthorizationPolicy").Any()).Select(s => s.Item2));
+    /// <summary>Each platform with each step count after which AuthorizationPolicies exist.</summary>
+    public static TheoryData<string, int> PolicyStates()
+    {
+        var data = new TheoryData<string, int>();
+        var steps = Enumerable.Range(1, Repository.Steps.Count).Where(s => ClusterState.After(s).OfKind("AuthorizationPolicy").Any()).ToList();
+        foreach (var platform in Platform.All)
+        {
+            foreach (var count in steps) data.Add(platform.Name, count);
+        }
+
+        return data;
+    }
+
+    /// <summary>The platform's ingress gateway, as the Gateway of the step files binds it.</summary>
+    private static Caller Gateway(Platform platform) => Caller.IngressGateway(platform, "voting-app-gateway");
 
     [Theory]
     [MemberData(nameof(PolicyStates))]
-    public void Each_caller_may_send_exactly_the_requests_it_makes(int steps)
+    public void Each_caller_may_send_exactly_the_requests_it_makes(string platform, int steps)
     {
-        var state = ClusterState.After(steps);
+        var state = ClusterState.After(steps, Platform.Named(platform));
         var router = new MeshRouter(state);
-        var callers = state.Workloads.Select(Caller.Pod).Append(Caller.IngressGateway("voting-app-gateway")).ToList();
+        var callers = state.Workloads.Select(Caller.Pod).Append(Gateway(state.Platform)).ToList();
         var wrong = new List<string>();
         var checkedCount = 0;
         foreach (var target in state.Workloads.Where(w => VotingService.All.Any(s => s.Name == w.App)))
@@ -72,8 +86,13 @@ public sealed class OperationAuthorizationTests
         }
 
         Assert.True(checkedCount > 500, $"only {checkedCount} requests checked");
-        Assert.True(wrong.Count == 0, $"after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", wrong));
+        Assert.True(wrong.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", wrong));
     }
+
+    /// <summary>After kubernetes step 3 (every workload runs), on the plain files and every variant.</summary>
+    private static IEnumerable<ClusterState> EveryWorkloadOnEveryPlatform() =>
+        Platform.All.Select(platform => ClusterState.After(
+            Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("kubernetes/step-3", StringComparison.Ordinal)) + 1, platform));
 
     [Theory]
     [InlineData("voting-analytics-1-1", "voting-storage", "DELETE", "/api/votes")] // analytics may read, not reset
@@ -92,33 +111,39 @@ public sealed class OperationAuthorizationTests
     [InlineData("istio-ingressgateway", "voting-storage", "DELETE", "/api/votes")]
     public void Representative_requests_are_denied(string caller, string target, string method, string path)
     {
-        var state = ClusterState.After(Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("kubernetes/step-3", StringComparison.Ordinal)) + 1);
-        var router = new MeshRouter(state);
-        var from = caller == "istio-ingressgateway" ? Caller.IngressGateway("voting-app-gateway") : Caller.Pod(state.Workloads.Single(w => w.Name == caller));
-        var targets = state.Workloads.Where(w => w.App == target).ToList();
-        Assert.NotEmpty(targets);
-        Assert.All(targets, t => Assert.False(router.Allows(from, t, MeshRequest.Send(method, path)), $"{from} -> {t} {method} {path} is allowed"));
+        foreach (var state in EveryWorkloadOnEveryPlatform())
+        {
+            var router = new MeshRouter(state);
+            var from = caller == "istio-ingressgateway" ? Gateway(state.Platform) : Caller.Pod(state.Workloads.Single(w => w.Name == caller));
+            var targets = state.Workloads.Where(w => w.App == target).ToList();
+            Assert.NotEmpty(targets);
+            Assert.All(targets, t => Assert.False(router.Allows(from, t, MeshRequest.Send(method, path)), $"{state.Platform}: {from} -> {t} {method} {path} is allowed"));
+        }
     }
 
     [Fact]
     public void Storage_may_open_a_connection_to_its_own_database_only()
     {
-        var router = new MeshRouter(ClusterState.After(Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("kubernetes/step-3", StringComparison.Ordinal)) + 1));
-        foreach (var database in router.State.Workloads.Where(w => w.App is "voting-redis" or "voting-mysql"))
+        foreach (var state in EveryWorkloadOnEveryPlatform())
         {
-            foreach (var caller in router.State.Workloads)
+            var router = new MeshRouter(state);
+            foreach (var database in state.Workloads.Where(w => w.App is "voting-redis" or "voting-mysql"))
             {
-                Assert.Equal(caller.App == VotingService.Storage.Name, router.Allows(Caller.Pod(caller), database, MeshRequest.Tcp));
+                foreach (var caller in state.Workloads.Select(Caller.Pod).Append(Gateway(state.Platform)))
+                {
+                    Assert.True(caller.Labels.GetValueOrDefault("app") == VotingService.Storage.Name == router.Allows(caller, database, MeshRequest.Tcp),
+                        $"{state.Platform}: {caller} -> {database}");
+                }
             }
         }
     }
 
     /// <summary>From Istio step 1 the route, from Istio step 2 also the app's policy, let only the browser's paths in.</summary>
     [Theory]
-    [MemberData(nameof(CrossReferenceTests.StepCounts), MemberType = typeof(CrossReferenceTests))]
-    public void The_gateway_reaches_only_the_page_votes_and_the_feature_flag(int steps)
+    [MemberData(nameof(CrossReferenceTests.PlatformSteps), MemberType = typeof(CrossReferenceTests))]
+    public void The_gateway_reaches_only_the_page_votes_and_the_feature_flag(string platform, int steps)
     {
-        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps)));
+        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps, Platform.Named(platform))));
         if (graph.Entry is not { } entry) return;
         var problems = new List<string>();
         foreach (var cookie in new[] { null, "featureflag=on" })
@@ -144,7 +169,7 @@ public sealed class OperationAuthorizationTests
             }
         }
 
-        Assert.True(problems.Count == 0, $"after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", problems));
+        Assert.True(problems.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", problems));
     }
 
     /// <summary>The check above can fail: the article's `prefix: /` route sends every one of those paths to the app.</summary>
@@ -163,28 +188,31 @@ public sealed class OperationAuthorizationTests
     }
 
     /// <summary>A workload that no policy names (a debug pod, one added later) accepts nothing once allow-nothing is in.</summary>
-    [Fact]
-    public void A_workload_without_its_own_policy_accepts_nothing()
+    [Theory]
+    [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
+    public void A_workload_without_its_own_policy_accepts_nothing(string platform)
     {
-        var state = ClusterState.After(Repository.Steps.Count);
+        var state = ClusterState.After(Repository.Steps.Count, Platform.Named(platform));
         var router = new MeshRouter(state);
         var analytics = state.Workloads.First(w => w.App == VotingService.Analytics.Name);
         var json = analytics.Deployment.Json.DeepClone().AsObject();
         json["metadata"]!["name"] = "voting-debug";
         json["spec"]!["template"]!["metadata"]!["labels"]!["app"] = "voting-debug";
         var debug = new Workload(new ManifestDocument(analytics.Deployment.File, analytics.Deployment.Index, json));
-        var callers = state.Workloads.Select(Caller.Pod).Append(Caller.IngressGateway("voting-app-gateway"));
+        var callers = state.Workloads.Select(Caller.Pod).Append(Gateway(state.Platform));
         Assert.All(callers, caller => Assert.False(router.Allows(caller, debug, MeshRequest.Get("/analytics")), $"{caller} -> voting-debug"));
 
         // Without the allow-nothing policy it would accept anything: the check above can fail.
         state.Apply(new RolloutStep(state.Find("AuthorizationPolicy", "allow-nothing")!.File, Delete: true), state.Find("AuthorizationPolicy", "allow-nothing")!);
-        Assert.True(router.Allows(Caller.IngressGateway("voting-app-gateway"), debug, MeshRequest.Get("/analytics")));
+        Assert.True(router.Allows(Gateway(state.Platform), debug, MeshRequest.Get("/analytics")));
     }
 
-    [Fact]
-    public void Allow_nothing_comes_after_every_policy_that_allows_the_calls()
+    /// <summary>In the order kubectl applies them: the file's, or the platform variant's rendering of it.</summary>
+    [Theory]
+    [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
+    public void Allow_nothing_comes_after_every_policy_that_allows_the_calls(string platform)
     {
-        var documents = ManifestFile.Read("istio/step-2-update-and-add-routing-for-all-components.yaml").ToList();
+        var documents = Platform.Named(platform).Read(Repository.Step("istio/step-2-update-and-add-routing-for-all-components.yaml")).ToList();
         var allowNothing = documents.FindIndex(d => d.Key == "AuthorizationPolicy/allow-nothing");
         Assert.True(allowNothing >= 0, "no allow-nothing policy in istio step 2");
         Assert.Equal("{}", documents[allowNothing].Json["spec"]!.ToJsonString());
