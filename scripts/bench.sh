@@ -301,7 +301,11 @@ for engine in podman docker; do
   command -v "$engine" >/dev/null || continue
   for tag in $(bash "$ROOT/scripts/build-images.sh" --list 2>/dev/null); do
     bytes=$("$engine" image inspect --format '{{.Size}}' "$tag" 2>/dev/null) || continue
-    printf '%s\t%s\n' "$tag" "$bytes" >>"$RESULTS/images.tsv"
+    # The base the image runs on: the last FROM of its Dockerfile (voting-app:1.0 → Dockerfile.app).
+    component=${tag##*/}; component=${component%%:*}; component=${component#voting-}
+    base=$(awk '/^FROM /{b=$2} END{print b}' "$ROOT/Dockerfile.$component" 2>/dev/null)
+    base_bytes=$("$engine" image inspect --format '{{.Size}}' "$base" 2>/dev/null || echo 0)
+    printf '%s\t%s\t%s\t%s\n' "$tag" "$bytes" "$base_bytes" "$base" >>"$RESULTS/images.tsv"
   done
   [ -s "$RESULTS/images.tsv" ] && { IMAGES_BY=$engine; break; }
 done

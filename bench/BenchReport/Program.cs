@@ -65,7 +65,15 @@ var images = ReadRows(Path.Combine(folder, "images.tsv"));
 foreach (var row in images)
 {
     var mb = double.Parse(row[1], inv) / 1_000_000;
-    goals.Add(new Goal($"image {row[0]}", $"{mb:0.0} MB", "≤ 60 MB", mb <= 60));
+    var baseMb = row.Length > 2 ? double.Parse(row[2], inv) / 1_000_000 : 0;
+    var ownMb = mb - baseMb;
+    // The real runtime-deps:10.0-noble-chiseled is a few MB (dotnet/dotnet-docker's
+    // documentation/sample-image-size-report.md: 11.6 MB compressed for a whole Native AOT sample image);
+    // the stand-in made by ../shared/containers is a Debian with a shell, over 100 MB. Judged on the whole
+    // image when the base is that small, on the layers this project adds when it is not.
+    var standIn = baseMb > 40;
+    var shown = baseMb > 0 ? $"{mb:0.0} MB: {ownMb:0.0} MB of ours on {row[3]} ({baseMb:0.0} MB{(standIn ? ", a local stand-in: judged on our layers" : "")})" : $"{mb:0.0} MB";
+    goals.Add(new Goal($"image {row[0]}", shown, "≤ 60 MB", (standIn ? ownMb : mb) <= 60));
 }
 
 if (images.Count == 0)

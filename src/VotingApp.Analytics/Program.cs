@@ -1,7 +1,7 @@
 using VotingApp.Analytics;
 using VotingApp.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = VotingHost.CreateBuilder(args);
 builder.AddServiceDefaults(VotingService.Analytics);
 builder.AddStorageReader();
 

@@ -2,7 +2,7 @@ using VotingApp.App;
 using VotingApp.App.Page;
 using VotingApp.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = VotingHost.CreateBuilder(args);
 builder.AddServiceDefaults(VotingService.App);
 builder.AddVotingPage();
 builder.AddUpstreamClients();

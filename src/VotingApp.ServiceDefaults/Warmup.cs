@@ -61,7 +61,7 @@ public static partial class Warmup
     internal sealed partial class WarmupRunner(IEnumerable<WarmupCall> calls, WarmupGate gate, IServiceProvider services,
         ILogger<WarmupGate> logger) : BackgroundService
     {
-        private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
+        private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(20);
         private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
 
         protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

@@ -2,7 +2,7 @@ using VotingApp.ServiceDefaults;
 using VotingApp.Storage;
 using VotingApp.Storage.Stores;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = VotingHost.CreateBuilder(args);
 var identity = builder.AddServiceDefaults(VotingService.Storage);
 builder.AddVoteStore(identity);
 builder.Services.AddOpenApi();

@@ -29,6 +29,14 @@ public class NativeServicesTests(DatabaseServers servers)
             var executable = File.ResolveLinkTarget($"/proc/{service.ProcessId}/exe", returnFinalTarget: true)?.FullName;
             Assert.Equal(ServiceProcess.CommandOf(service.Service).Program, executable);
             Assert.DoesNotContain(File.ReadAllLines($"/proc/{service.ProcessId}/maps"), line => line.EndsWith("libcoreclr.so", StringComparison.Ordinal));
+            // Settings are read once (VotingHost): no inotify watch on the content root, the test's output
+            // folder here, and on every folder below it, which the default host adds and pays for at start.
+            Assert.Equal(0, InotifyWatches(service.ProcessId!.Value));
         }
     }
+
+    /// <summary>The inotify watches a process holds: one "inotify wd:" line per watch in /proc/PID/fdinfo.</summary>
+    private static int InotifyWatches(int processId) =>
+        Directory.EnumerateFiles($"/proc/{processId}/fdinfo")
+            .Sum(file => { try { return File.ReadLines(file).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal)); } catch (IOException) { return 0; } });
 }

@@ -66,6 +66,25 @@ public sealed class TracingHeadersTests(DatabaseServers servers) : IAsyncLifetim
         Assert.Equal(Sent["tracestate"], received["tracestate"]);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/votes")]
+    [InlineData("POST", "/api/votes")]
+    public async Task An_unsampled_trace_stays_unsampled(string method, string storagePath)
+    {
+        // Istio (or the caller) decided not to sample this trace: no hop may turn the flag back on, or every
+        // service behind it would record and export what the sampler chose to drop.
+        const string unsampledTrace = "0af7651916cd43dd8448eb211c80319c";
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/");
+        if (method == "POST") request.Content = new FormUrlEncodedContent([new("vote", "Dogs")]);
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{unsampledTrace}-b7ad6b7169203331-00");
+        using var response = await client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode || (int)response.StatusCode == 303, $"app answered {(int)response.StatusCode}");
+
+        var received = _proxy.Requests.Last(r => r.Method == method && r.Path == storagePath).Headers;
+        Assert.Matches($"^00-{unsampledTrace}-[0-9a-f]{{16}}-00$", received["traceparent"]);
+    }
+
     [Fact]
     public async Task Absent_or_empty_headers_are_not_invented()
     {
