@@ -18,7 +18,8 @@
 #   BENCH_PIN (1: pin the earlier scenarios; 0: no pinning), BENCH_VOTES (100000: votes in MariaDB before
 #   the second analytics measurement), BENCH_WRK_SECONDS (15: each warm wrk measurement),
 #   BENCH_NOTE (free text for the page), BENCH_OUT (docs: where the page and chart go),
-#   BENCH_KEEP (a folder to copy the raw results to).
+#   BENCH_KEEP (a folder to copy the raw results to), BENCH_PUBLISHED (a folder with the three services
+#   already published in Release, e.g. scripts/test.sh's $VOTING_TEST_TMP/aot, to skip publishing them).
 # Exits 1 when a goal is missed, 2 when the run itself failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,15 +63,18 @@ fi
 # 1. Release builds.
 say "publishing in Release"
 PUB=$TMP/publish
-for project in src/VotingApp.App src/VotingApp.Analytics src/VotingApp.Storage src/VotingApp.LoadGenerator bench/BareHello bench/BenchReport; do
+SERVICES_PUB=${BENCH_PUBLISHED:-$PUB}
+projects=(src/VotingApp.LoadGenerator bench/BareHello bench/BenchReport)
+[ -n "${BENCH_PUBLISHED:-}" ] || projects+=(src/VotingApp.App src/VotingApp.Analytics src/VotingApp.Storage)
+for project in "${projects[@]}"; do
   publish "$project" "$PUB"
 done
-APP_CMD=$(published_command "$PUB/VotingApp.App" VotingApp.App)
-ANALYTICS_CMD=$(published_command "$PUB/VotingApp.Analytics" VotingApp.Analytics)
-STORAGE_CMD=$(published_command "$PUB/VotingApp.Storage" VotingApp.Storage)
+APP_CMD=$(published_command "$SERVICES_PUB/VotingApp.App" VotingApp.App)
+ANALYTICS_CMD=$(published_command "$SERVICES_PUB/VotingApp.Analytics" VotingApp.Analytics)
+STORAGE_CMD=$(published_command "$SERVICES_PUB/VotingApp.Storage" VotingApp.Storage)
 BARE_CMD=$(published_command "$PUB/BareHello" BareHello)
 LOADGEN=(dotnet "$PUB/VotingApp.LoadGenerator/voting-loadgenerator.dll")
-BUILD="$(native_or_jit "$PUB/VotingApp.App" VotingApp.App) (app), $(native_or_jit "$PUB/VotingApp.Analytics" VotingApp.Analytics) (analytics), $(native_or_jit "$PUB/VotingApp.Storage" VotingApp.Storage) (storage)"
+BUILD="$(native_or_jit "$SERVICES_PUB/VotingApp.App" VotingApp.App) (app), $(native_or_jit "$SERVICES_PUB/VotingApp.Analytics" VotingApp.Analytics) (analytics), $(native_or_jit "$SERVICES_PUB/VotingApp.Storage" VotingApp.Storage) (storage)"
 say "services published as: $BUILD"
 
 RESULTS=$TMP/results
