@@ -35,8 +35,8 @@ public static class GatewayApiTrack
         new("gateway-api/step-3c-send-a-tenth-of-new-visitors-to-2.0.yaml"),
         new("gateway-api/step-4-route-all-traffic-to-2.0.yaml"),
         new("gateway-api/step-5-remove-old-versions.yaml"),
-        new("kubernetes/step-4-remove-old-versions.yaml", Delete: true),
         new("gateway-api/step-5b-remove-old-version-services.yaml", Delete: true),
+        new("kubernetes/step-4-remove-old-versions.yaml", Delete: true),
     ];
 
     /// <summary>The steps that ambient mode renders through gateway-api/ambient; the others are the same files.</summary>

@@ -37,8 +37,8 @@ public sealed class GatewayRoutingTests
         (Weighted, Only(Chain20), WeightedVotes, Only(Vote20)),                    // step 3c: a tenth of new visitors
         (Only(Chain20), Only(Chain20), Only(Vote20), Only(Vote20)),                // step 4: everyone on 2.0
         (Only(Chain20), Only(Chain20), Only(Vote20), Only(Vote20)),                // step 5: old routes gone
-        (Only(Chain20), Only(Chain20), Only(Vote20), Only(Vote20)),                // old Deployments deleted
         (Only(Chain20), Only(Chain20), Only(Vote20), Only(Vote20)),                // old Services deleted
+        (Only(Chain20), Only(Chain20), Only(Vote20), Only(Vote20)),                // old Deployments deleted
     ];
 
     [Fact]
