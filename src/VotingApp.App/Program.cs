@@ -9,6 +9,7 @@ builder.AddUpstreamClients();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UseTrackCookie();
 app.MapVotingPage();
 app.MapFeatureFlag();
 app.MapDefaultEndpoints();

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -17,6 +18,14 @@ public static class UpstreamHttpClients
     /// <summary>One try of a read.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(800);
 
+    /// <summary>Every call names its track (<see cref="VotingTrack"/>), for the Gateway API track's mesh routes.</summary>
+    private static void AddVotingTrack(this IHttpClientBuilder client)
+    {
+        client.Services.AddHttpContextAccessor();
+        client.Services.TryAddTransient<VotingTrackHandler>();
+        client.AddHttpMessageHandler<VotingTrackHandler>();
+    }
+
     /// <summary>
     /// For reads, which are safe to repeat: one retry after a short pause, each try bounded, all bounded
     /// together, and a circuit breaker so that a dead upstream is not hammered.
@@ -26,6 +35,7 @@ public static class UpstreamHttpClients
     {
         var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
         if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
+        client.AddVotingTrack();
         if (BenchSwitches.IsOff("resilience")) return client;
         client.AddResilienceHandler("read", pipeline =>
             {
@@ -57,6 +67,7 @@ public static class UpstreamHttpClients
     {
         var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
         if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
+        client.AddVotingTrack();
         if (BenchSwitches.IsOff("resilience")) return client;
         client.AddResilienceHandler("write", pipeline => pipeline.AddTimeout(TotalTimeout));
         return client;

@@ -17,6 +17,15 @@ public static class SchemaFolder
     public static string KubernetesFolder => System.IO.Path.Combine(Path, "kubernetes", "v1.34.0-standalone-strict");
     public static string IstioCrds => System.IO.Path.Combine(Path, "istio", "crd-all.gen.yaml");
 
+    /// <summary>The Gateway API standard channel v1.5.1, the version Istio 1.30 is built against (its go.mod).</summary>
+    public static string GatewayApiCrds => System.IO.Path.Combine(Path, "gateway-api", "v1.5.1", "standard");
+
+    /// <summary>Every CRD file: Istio's, then the Gateway API's (the ValidatingAdmissionPolicy file holds no CRD).</summary>
+    public static IEnumerable<string> CrdFiles =>
+        Directory.Exists(GatewayApiCrds)
+            ? Directory.EnumerateFiles(GatewayApiCrds, "*.yaml").Order(StringComparer.Ordinal).Prepend(IstioCrds)
+            : [IstioCrds];
+
     public static bool Exists => Directory.Exists(KubernetesFolder) && File.Exists(IstioCrds);
 
     public static string SkipReason =>

@@ -9,14 +9,14 @@ namespace VotingApp.Manifests.Tests.Schemas;
 
 /// <summary>
 /// The schema for each apiVersion and kind: Kubernetes 1.34 standalone-strict JSON schemas, and the
-/// Istio 1.30 CRDs closed by <see cref="StrictSchema"/>. Istio objects get Kubernetes' own strict
+/// Istio 1.30 and Gateway API v1.5.1 CRDs closed by <see cref="StrictSchema"/>. Their objects get Kubernetes' own strict
 /// ObjectMeta for `metadata` (the CRDs leave it open), so a typo in metadata fails too.
 /// Not checked: CEL rules (x-kubernetes-validations) and formats, which only the API server evaluates.
 /// </summary>
 public static class SchemaSet
 {
     private static readonly ConcurrentDictionary<string, JsonSchema?> Cache = new();
-    private static readonly Lazy<Dictionary<string, JsonObject>> IstioSchemas = new(LoadIstio);
+    private static readonly Lazy<Dictionary<string, JsonObject>> CrdSchemas = new(LoadCrds);
 
     /// <summary>Every problem the schema finds in the document; empty when it is valid.</summary>
     public static IReadOnlyList<string> Validate(JsonObject document)
@@ -40,9 +40,9 @@ public static class SchemaSet
     private static JsonSchema? Load(string apiVersion, string kind)
     {
         JsonObject? schema;
-        if (apiVersion.Contains(".istio.io/", StringComparison.Ordinal))
+        if (apiVersion.Contains(".istio.io/", StringComparison.Ordinal) || apiVersion.StartsWith("gateway.networking.k8s.io/", StringComparison.Ordinal))
         {
-            schema = IstioSchemas.Value.GetValueOrDefault($"{apiVersion}|{kind}")?.DeepClone().AsObject();
+            schema = CrdSchemas.Value.GetValueOrDefault($"{apiVersion}|{kind}")?.DeepClone().AsObject();
             if (schema is not null)
             {
                 schema["properties"]!["metadata"] = KubernetesObjectMeta();
@@ -77,10 +77,16 @@ public static class SchemaSet
     private static JsonNode KubernetesObjectMeta() =>
         KubernetesSchema("v1", "ConfigMap")!["properties"]!["metadata"]!.DeepClone();
 
-    private static Dictionary<string, JsonObject> LoadIstio()
+    private static Dictionary<string, JsonObject> LoadCrds()
     {
         var result = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        using var reader = new StreamReader(SchemaFolder.IstioCrds);
+        foreach (var file in SchemaFolder.CrdFiles) LoadCrds(file, result);
+        return result;
+    }
+
+    private static void LoadCrds(string file, Dictionary<string, JsonObject> result)
+    {
+        using var reader = new StreamReader(file);
         var stream = new YamlStream();
         stream.Load(reader);
         foreach (var document in stream.Documents)
@@ -105,7 +111,5 @@ public static class SchemaSet
                 result[$"{group}/{name}|{kind}"] = schema;
             }
         }
-
-        return result;
     }
 }
