@@ -16,13 +16,15 @@ public static class SchemaFolder
 
     public static string KubernetesFolder => System.IO.Path.Combine(Path, "kubernetes", "v1.34.0-standalone-strict");
     public static string IstioCrds => System.IO.Path.Combine(Path, "istio", "crd-all.gen.yaml");
+    public static string FlaggerCrds => System.IO.Path.Combine(Path, "flagger", "crd.yaml");
 
-    public static bool Exists => Directory.Exists(KubernetesFolder) && File.Exists(IstioCrds);
+    public static bool Exists => Directory.Exists(KubernetesFolder) && File.Exists(IstioCrds) && File.Exists(FlaggerCrds);
 
     public static string SkipReason =>
         $"No schemas at {Path}. To run the schema tests, set {Variable} to a folder holding " +
         "kubernetes/v1.34.0-standalone-strict/*.json (yannh/kubernetes-json-schema layout) and " +
-        "istio/crd-all.gen.yaml (Istio 1.30 manifests/charts/base/files/crd-all.gen.yaml).";
+        "istio/crd-all.gen.yaml (Istio 1.30 manifests/charts/base/files/crd-all.gen.yaml) and " +
+        "flagger/crd.yaml (Flagger v1.44 artifacts/flagger/crd.yaml).";
 }
 
 /// <summary>A fact that is skipped, saying how to enable it, when the schemas are not there.</summary>

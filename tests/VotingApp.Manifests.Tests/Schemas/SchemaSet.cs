@@ -9,14 +9,15 @@ namespace VotingApp.Manifests.Tests.Schemas;
 
 /// <summary>
 /// The schema for each apiVersion and kind: Kubernetes 1.34 standalone-strict JSON schemas, and the
-/// Istio 1.30 CRDs closed by <see cref="StrictSchema"/>. Istio objects get Kubernetes' own strict
+/// Istio 1.30 and Flagger 1.44 CRDs closed by <see cref="StrictSchema"/>. Istio and Flagger objects get Kubernetes' own strict
 /// ObjectMeta for `metadata` (the CRDs leave it open), so a typo in metadata fails too.
 /// Not checked: CEL rules (x-kubernetes-validations) and formats, which only the API server evaluates.
 /// </summary>
 public static class SchemaSet
 {
     private static readonly ConcurrentDictionary<string, JsonSchema?> Cache = new();
-    private static readonly Lazy<Dictionary<string, JsonObject>> IstioSchemas = new(LoadIstio);
+    private static readonly Lazy<Dictionary<string, JsonObject>> IstioSchemas = new(() => LoadCrds(SchemaFolder.IstioCrds));
+    private static readonly Lazy<Dictionary<string, JsonObject>> FlaggerSchemas = new(() => LoadCrds(SchemaFolder.FlaggerCrds));
 
     /// <summary>Every problem the schema finds in the document; empty when it is valid.</summary>
     public static IReadOnlyList<string> Validate(JsonObject document)
@@ -40,9 +41,12 @@ public static class SchemaSet
     private static JsonSchema? Load(string apiVersion, string kind)
     {
         JsonObject? schema;
-        if (apiVersion.Contains(".istio.io/", StringComparison.Ordinal))
+        var crds = apiVersion.Contains(".istio.io/", StringComparison.Ordinal) ? IstioSchemas
+            : apiVersion.StartsWith("flagger.app/", StringComparison.Ordinal) ? FlaggerSchemas
+            : null;
+        if (crds is not null)
         {
-            schema = IstioSchemas.Value.GetValueOrDefault($"{apiVersion}|{kind}")?.DeepClone().AsObject();
+            schema = crds.Value.GetValueOrDefault($"{apiVersion}|{kind}")?.DeepClone().AsObject();
             if (schema is not null)
             {
                 schema["properties"]!["metadata"] = KubernetesObjectMeta();
@@ -77,10 +81,11 @@ public static class SchemaSet
     private static JsonNode KubernetesObjectMeta() =>
         KubernetesSchema("v1", "ConfigMap")!["properties"]!["metadata"]!.DeepClone();
 
-    private static Dictionary<string, JsonObject> LoadIstio()
+    /// <summary>Every version of every CustomResourceDefinition in a file (Istio's, Flagger's), closed by <see cref="StrictSchema"/>.</summary>
+    private static Dictionary<string, JsonObject> LoadCrds(string path)
     {
         var result = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        using var reader = new StreamReader(SchemaFolder.IstioCrds);
+        using var reader = new StreamReader(path);
         var stream = new YamlStream();
         stream.Load(reader);
         foreach (var document in stream.Documents)
