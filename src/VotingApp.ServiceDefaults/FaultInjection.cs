@@ -11,7 +11,8 @@ namespace VotingApp.ServiceDefaults;
 /// <summary>
 /// Applies <see cref="FaultSettings"/> to every request but the infrastructure paths. An aborted request
 /// is answered at once with the configured status, a text body that says so and the header
-/// <c>x-voting-fault: abort</c> (the request log and the x-voting-chain header still name the service);
+/// <c>x-voting-fault: abort</c> (the request log and the x-voting-chain header still name the service); a
+/// delayed one carries <c>x-voting-fault: delay</c>;
 /// it never reaches the endpoint, so an aborted vote is not counted. Each fault is counted in
 /// <c>voting_faults_injected_total{kind="abort"|"delay"}</c>.
 /// </summary>
@@ -47,6 +48,7 @@ public static partial class FaultInjection
         if (settings.Delays && Random.Shared.NextDouble() * 100 < settings.DelayPercent)
         {
             metrics.Injected("delay");
+            context.Response.Headers.Append(Header, "delay");
             await Task.Delay(settings.DelayMilliseconds, context.RequestAborted);
         }
 
@@ -54,7 +56,7 @@ public static partial class FaultInjection
         {
             metrics.Injected("abort");
             context.Response.StatusCode = settings.AbortStatus;
-            context.Response.Headers[Header] = "abort";
+            context.Response.Headers.Append(Header, "abort");
             context.Response.ContentType = "text/plain; charset=utf-8";
             await context.Response.WriteAsync($"Fault injected: FAULT_ABORT_PERCENT={settings.AbortPercent} answers {settings.AbortStatus}.\n", context.RequestAborted);
             return;
