@@ -10,13 +10,14 @@ public static partial class AnalyticsApi
         app.MapGet("/analytics", GetAnalytics).WithName("GetAnalytics");
 
     private static async Task<Results<Ok<AnalyticsResult>, ProblemHttpResult>> GetAnalytics(
-        HttpContext context, StorageReader storage, ServiceIdentity identity, ILogger<StorageReader> logger,
+        HttpContext context, StorageReader storage, ServiceIdentity identity, AnalyticsMetrics metrics, ILogger<StorageReader> logger,
         CancellationToken cancellationToken)
     {
         try
         {
             var counts = await storage.GetCountsAsync(context, cancellationToken);
             var (first, second) = (counts.Options[0], counts.Options[1]);
+            metrics.Served(ResultsText.Kind(identity.Version));
             return TypedResults.Ok(new AnalyticsResult(first, second, ResultsText.Format(identity.Version, first, second), counts.Store));
         }
         catch (UpstreamUnavailableException e)

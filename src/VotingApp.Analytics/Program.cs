@@ -4,6 +4,7 @@ using VotingApp.ServiceDefaults;
 var builder = VotingHost.CreateBuilder(args);
 builder.AddServiceDefaults(VotingService.Analytics);
 builder.AddStorageReader();
+builder.Services.AddSingleton<AnalyticsMetrics>();
 
 var app = builder.Build();
 app.UseServiceDefaults();

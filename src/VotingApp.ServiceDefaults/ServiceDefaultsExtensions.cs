@@ -40,6 +40,7 @@ public static class ServiceDefaultsExtensions
         ListenOnDefaultPortUnlessConfigured(builder);
         builder.AddVotingLogging(identity, errors);
         builder.AddVotingTelemetry(identity);
+        builder.AddFaultInjection();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJsonContext.Default));
@@ -74,6 +75,7 @@ public static class ServiceDefaultsExtensions
         }
 
         app.UseVotingRequestLogging();
+        app.UseFaultInjection();
         if (!BenchSwitches.IsOff("propagation")) app.UseHeaderPropagation();
     }
 
@@ -85,8 +87,8 @@ public static class ServiceDefaultsExtensions
     {
         app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/health/ready");
-        app.MapGet("/version", (ServiceIdentity identity) =>
-            TypedResults.Ok(new ServiceVersionInfo(identity.Name, identity.Version, Environment.MachineName)))
+        app.MapGet("/version", (ServiceIdentity identity, IOptions<FaultSettings> faults) =>
+            TypedResults.Ok(new ServiceVersionInfo(identity.Name, identity.Version, Environment.MachineName, faults.Value.Summary())))
             .WithName("GetVersion");
         app.MapPrometheusScrapingEndpoint("/metrics");
     }
@@ -147,5 +149,7 @@ public static class ServiceDefaultsExtensions
     }
 }
 
-/// <summary>The body of GET /version.</summary>
-public sealed record ServiceVersionInfo(string Service, string Version, string Host);
+/// <summary>The body of GET /version; <c>faults</c> only when the FAULT_* settings inject some.</summary>
+public sealed record ServiceVersionInfo(string Service, string Version, string Host,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    FaultSummary? Faults = null);

@@ -44,6 +44,17 @@ public static class Repository
     /// </summary>
     public static IReadOnlyList<string> OperatorObjects { get; } = ["kubernetes/sample-secrets/voting-mysql.yaml"];
 
+    /// <summary>
+    /// Optional Istio steps beside the walkthrough's (docs/flagger-walkthrough.md#mesh-faults-and-mirroring), each
+    /// a replacement of VirtualService voting-analytics: mirror analytics reads to 2.0 (after istio step 3) and
+    /// faults for the cookie users' reads (after step 3b). Applying step 3 again undoes either.
+    /// </summary>
+    public static IReadOnlyList<RolloutStep> OptionalSteps { get; } =
+    [
+        new("istio/step-3m-mirror-analytics-reads-to-2.0.yaml"),
+        new("istio/step-3f-inject-analytics-faults-for-cookie-users.yaml"),
+    ];
+
     public static RolloutStep Step(string file) => Steps.Single(step => step.File == file);
 }
 

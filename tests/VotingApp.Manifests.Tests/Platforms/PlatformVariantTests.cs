@@ -14,7 +14,7 @@ namespace VotingApp.Manifests.Tests.Platforms;
 /// </summary>
 public sealed class PlatformVariantTests
 {
-    private static readonly RolloutStep[] Everything = [.. Repository.Steps, RolloutStep.LoadGenerator];
+    private static readonly RolloutStep[] Everything = [.. Repository.Steps, .. Repository.OptionalSteps, RolloutStep.LoadGenerator];
 
     public static TheoryData<string, string> VariantSteps()
     {

@@ -8,7 +8,8 @@ namespace VotingApp.Manifests.Tests.Routing;
 /// <summary>
 /// A small evaluator of the Istio routing the step files use, to compute where a request lands:
 /// Gateway (selector, HTTP servers), VirtualService http routes (match on uri prefix/exact, header
-/// exact/prefix/regex, sourceLabels; route destinations with host, subset, port and weight),
+/// exact/prefix/regex, sourceLabels; route destinations with host, subset, port and weight; fault delay/abort and
+/// mirror, reported by <see cref="Effects"/>),
 /// DestinationRule subsets (labels) and tls mode, AuthorizationPolicy ALLOW rules by principal and
 /// PeerAuthentication mode. It refuses (throws on) any other field rather than ignoring it.
 /// Without a VirtualService, mesh traffic goes to every pod of the Service, as Kubernetes does.
@@ -22,36 +23,89 @@ public sealed class MeshRouter(ClusterState state)
     {
         var service = State.Find("Service", host) ?? throw new RoutingException($"{caller} -> {host}: no Service {host}");
         var selector = Workload.Labels(service.Json["spec"]!["selector"]);
-        var virtualService = VirtualServiceFor(caller, host);
-        if (virtualService is null)
+        if (VirtualServiceFor(caller, host) is null)
         {
             return caller.Gateway is null ? Pods(selector) : [];
         }
 
+        return MatchingRoute(caller, host, request) is { } matched
+            ? Destinations(matched.Route["route"], matched.Where)
+                .SelectMany(destination => SubsetPods(destination.Host, destination.Subset, matched.Where))
+                .Distinct()
+                .ToList()
+            : [];
+    }
+
+    /// <summary>
+    /// What Envoy does to the request besides routing it (HTTPRoute.fault and .mirror): the fault injected into
+    /// it, if any, and the pods a copy goes to (Envoy drops the copy's answer). Nothing when no route matches.
+    /// </summary>
+    public RouteEffects Effects(Caller caller, string host, MeshRequest request)
+    {
+        if (VirtualServiceFor(caller, host) is null || MatchingRoute(caller, host, request) is not { } matched) return RouteEffects.None;
+        var fault = Fault(matched.Route["fault"], matched.Where);
+        var mirrored = matched.Route["mirror"] is { } mirror
+            ? SubsetPods(Text(mirror["host"], $"{matched.Where} mirror host"), mirror["subset"]?.GetValue<string>(), matched.Where).ToList()
+            : [];
+        var share = matched.Route["mirrorPercentage"]?["value"]?.GetValue<double>() ?? 100;
+        return new RouteEffects(fault, mirrored, mirrored.Count > 0 ? share : 0);
+    }
+
+    /// <summary>The first http route of the caller's VirtualService for the host that matches the request.</summary>
+    private (JsonObject Route, string Where)? MatchingRoute(Caller caller, string host, MeshRequest request)
+    {
+        var virtualService = VirtualServiceFor(caller, host)!;
         if (!request.Http) throw new NotSupportedException($"{virtualService}: tcp routes are not evaluated");
         // Envoy normalizes the path before it routes (and answers 400 to what it refuses), then matches without the query.
         var path = IstioPath.Normalize(request.Path);
-        if (path is null) return [];
+        if (path is null) return null;
         request = request with { Path = path };
         var spec = Only(virtualService.Json["spec"], $"{virtualService} spec", "hosts", "gateways", "http");
         foreach (var (route, index) in List(spec["http"]).Select((r, i) => (r, i)))
         {
             var where = $"{virtualService} http[{index}]";
-            var fields = Only(route, where, "match", "route");
+            var fields = Only(route, where, "match", "route", "fault", "mirror", "mirrorPercentage");
+            // Read (and so checked) whether or not this route is taken.
+            _ = Fault(fields["fault"], where);
+            if (fields["mirror"] is { } mirror)
+            {
+                var target = Only(mirror, $"{where} mirror", "host", "subset", "port");
+                if (target["port"] is { } port) Only(port, $"{where} mirror port", "number");
+                _ = Text(target["host"], $"{where} mirror host");
+            }
+
+            if (fields["mirrorPercentage"] is { } share) Only(share, $"{where} mirrorPercentage", "value");
             var matches = List(fields["match"]).ToList();
             if (matches.Count > 0 && !matches.Any(match => Matches(match, caller, request, where)))
             {
                 continue;
             }
 
-            return Destinations(fields["route"], where)
-                .SelectMany(destination => SubsetPods(destination.Host, destination.Subset, where))
-                .Distinct()
-                .ToList();
+            return (fields, where);
         }
 
-        return [];
+        return null;
     }
+
+    /// <summary>HTTPFaultInjection: a delay (fixedDelay, percentage) and/or an abort (httpStatus, percentage).</summary>
+    private static InjectedFault? Fault(JsonNode? node, string where)
+    {
+        if (node is null) return null;
+        var fault = Only(node, $"{where} fault", "delay", "abort");
+        if (fault.Count == 0) throw new NotSupportedException($"{where} fault: neither delay nor abort");
+        var delay = fault["delay"] is { } d ? Only(d, $"{where} fault delay", "fixedDelay", "percentage") : null;
+        var abort = fault["abort"] is { } a ? Only(a, $"{where} fault abort", "httpStatus", "percentage") : null;
+        static double Percent(JsonObject? part, string where) =>
+            part is null ? 0 : Only(part["percentage"], $"{where} percentage", "value")["value"]!.GetValue<double>();
+        var fixedDelay = delay is null ? TimeSpan.Zero : IstioDuration(Text(delay["fixedDelay"], $"{where} fault delay fixedDelay"), where);
+        return new InjectedFault(fixedDelay, Percent(delay, where), abort?["httpStatus"]?.GetValue<int>(), Percent(abort, where));
+    }
+
+    /// <summary>A protobuf Duration as Istio writes it: "3s", "500ms", "1.5s".</summary>
+    private static TimeSpan IstioDuration(string text, string where) =>
+        text.EndsWith("ms", StringComparison.Ordinal) ? TimeSpan.FromMilliseconds(double.Parse(text[..^2], System.Globalization.CultureInfo.InvariantCulture))
+        : text.EndsWith('s') ? TimeSpan.FromSeconds(double.Parse(text[..^1], System.Globalization.CultureInfo.InvariantCulture))
+        : throw new NotSupportedException($"{where}: duration {text}");
 
     /// <summary>Whether the target's AuthorizationPolicies and PeerAuthentication let this request of the caller in.</summary>
     public bool Allows(Caller caller, Workload target, MeshRequest request) => IstioAuthorization.Allows(State, caller, target, request);
@@ -191,6 +245,15 @@ public sealed class MeshRouter(ClusterState state)
 
     private List<Workload> Pods(IReadOnlyDictionary<string, string> selector) =>
         State.Workloads.Where(w => w.Replicas > 0 && w.HasLabels(selector)).ToList();
+}
+
+/// <summary>A route's fault injection: how long and how often requests are held, which status and how often they are answered instead.</summary>
+public sealed record InjectedFault(TimeSpan Delay, double DelayPercent, int? AbortStatus, double AbortPercent);
+
+/// <summary>What a matched route does besides routing: its fault, and the pods that get a copy (with the share copied).</summary>
+public sealed record RouteEffects(InjectedFault? Fault, IReadOnlyList<Workload> MirroredTo, double MirrorPercent)
+{
+    public static RouteEffects None { get; } = new(null, [], 0);
 }
 
 /// <summary>The configuration routes a request nowhere useful (Envoy would answer 404 or 503).</summary>

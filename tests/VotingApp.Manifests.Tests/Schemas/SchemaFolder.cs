@@ -16,22 +16,24 @@ public static class SchemaFolder
 
     public static string KubernetesFolder => System.IO.Path.Combine(Path, "kubernetes", "v1.34.0-standalone-strict");
     public static string IstioCrds => System.IO.Path.Combine(Path, "istio", "crd-all.gen.yaml");
+    public static string FlaggerCrds => System.IO.Path.Combine(Path, "flagger", "crd.yaml");
 
     /// <summary>The Gateway API standard channel v1.5.1, the version Istio 1.30 is built against (its go.mod).</summary>
     public static string GatewayApiCrds => System.IO.Path.Combine(Path, "gateway-api", "v1.5.1", "standard");
 
-    /// <summary>Every CRD file: Istio's, then the Gateway API's (the ValidatingAdmissionPolicy file holds no CRD).</summary>
+    /// <summary>Every CRD file: Istio's, Flagger's, then the Gateway API's (the ValidatingAdmissionPolicy file holds no CRD).</summary>
     public static IEnumerable<string> CrdFiles =>
         Directory.Exists(GatewayApiCrds)
-            ? Directory.EnumerateFiles(GatewayApiCrds, "*.yaml").Order(StringComparer.Ordinal).Prepend(IstioCrds)
-            : [IstioCrds];
+            ? Directory.EnumerateFiles(GatewayApiCrds, "*.yaml").Order(StringComparer.Ordinal).Prepend(FlaggerCrds).Prepend(IstioCrds)
+            : [IstioCrds, FlaggerCrds];
 
-    public static bool Exists => Directory.Exists(KubernetesFolder) && File.Exists(IstioCrds);
+    public static bool Exists => Directory.Exists(KubernetesFolder) && File.Exists(IstioCrds) && File.Exists(FlaggerCrds);
 
     public static string SkipReason =>
         $"No schemas at {Path}. To run the schema tests, set {Variable} to a folder holding " +
         "kubernetes/v1.34.0-standalone-strict/*.json (yannh/kubernetes-json-schema layout) and " +
-        "istio/crd-all.gen.yaml (Istio 1.30 manifests/charts/base/files/crd-all.gen.yaml).";
+        "istio/crd-all.gen.yaml (Istio 1.30 manifests/charts/base/files/crd-all.gen.yaml) and " +
+        "flagger/crd.yaml (Flagger v1.44 artifacts/flagger/crd.yaml).";
 }
 
 /// <summary>A fact that is skipped, saying how to enable it, when the schemas are not there.</summary>

@@ -9,7 +9,7 @@ namespace VotingApp.Manifests.Tests.Schemas;
 
 /// <summary>
 /// The schema for each apiVersion and kind: Kubernetes 1.34 standalone-strict JSON schemas, and the
-/// Istio 1.30 and Gateway API v1.5.1 CRDs closed by <see cref="StrictSchema"/>. Their objects get Kubernetes' own strict
+/// Istio 1.30, Flagger 1.44 and Gateway API v1.5.1 CRDs closed by <see cref="StrictSchema"/>. Their objects get Kubernetes' own strict
 /// ObjectMeta for `metadata` (the CRDs leave it open), so a typo in metadata fails too.
 /// Not checked: CEL rules (x-kubernetes-validations) and formats, which only the API server evaluates.
 /// </summary>
@@ -40,7 +40,8 @@ public static class SchemaSet
     private static JsonSchema? Load(string apiVersion, string kind)
     {
         JsonObject? schema;
-        if (apiVersion.Contains(".istio.io/", StringComparison.Ordinal) || apiVersion.StartsWith("gateway.networking.k8s.io/", StringComparison.Ordinal))
+        if (apiVersion.Contains(".istio.io/", StringComparison.Ordinal) || apiVersion.StartsWith("gateway.networking.k8s.io/", StringComparison.Ordinal)
+            || apiVersion.StartsWith("flagger.app/", StringComparison.Ordinal))
         {
             schema = CrdSchemas.Value.GetValueOrDefault($"{apiVersion}|{kind}")?.DeepClone().AsObject();
             if (schema is not null)

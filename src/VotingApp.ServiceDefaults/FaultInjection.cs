@@ -1,0 +1,93 @@
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace VotingApp.ServiceDefaults;
+
+/// <summary>
+/// Applies <see cref="FaultSettings"/> to every request but the infrastructure paths. An aborted request
+/// is answered at once with the configured status, a text body that says so and the header
+/// <c>x-voting-fault: abort</c> (the request log and the x-voting-chain header still name the service); a
+/// delayed one carries <c>x-voting-fault: delay</c>;
+/// it never reaches the endpoint, so an aborted vote is not counted. Each fault is counted in
+/// <c>voting_faults_injected_total{kind="abort"|"delay"}</c>.
+/// </summary>
+public static partial class FaultInjection
+{
+    public const string Header = "x-voting-fault";
+
+    internal static void AddFaultInjection(this WebApplicationBuilder builder)
+    {
+        // Bound here, where the type is known, so the configuration binding source generator writes the binder.
+        builder.Services.AddValidatedSettings<FaultSettings>(settings => settings.Problems()).Bind(builder.Configuration);
+        builder.Services.AddSingleton<FaultMetrics>();
+        builder.Services.AddHostedService<FaultAnnouncement>();
+    }
+
+    internal static void UseFaultInjection(this WebApplication app)
+    {
+        // Read on the first request, not here: the settings are validated when the host starts, and a
+        // malformed value must stop the service with its configuration error, not fail building the pipeline.
+        var options = app.Services.GetRequiredService<IOptions<FaultSettings>>();
+        var metrics = app.Services.GetRequiredService<FaultMetrics>();
+        app.Use((context, next) =>
+        {
+            var settings = options.Value;
+            return settings.Enabled && !TelemetryExtensions.IsInfrastructurePath(context.Request.Path)
+                ? InjectAsync(context, next, settings, metrics)
+                : next(context);
+        });
+    }
+
+    private static async Task InjectAsync(HttpContext context, RequestDelegate next, FaultSettings settings, FaultMetrics metrics)
+    {
+        if (settings.Delays && Random.Shared.NextDouble() * 100 < settings.DelayPercent)
+        {
+            metrics.Injected("delay");
+            context.Response.Headers.Append(Header, "delay");
+            await Task.Delay(settings.DelayMilliseconds, context.RequestAborted);
+        }
+
+        if (settings.Aborts && Random.Shared.NextDouble() * 100 < settings.AbortPercent)
+        {
+            metrics.Injected("abort");
+            context.Response.StatusCode = settings.AbortStatus;
+            context.Response.Headers.Append(Header, "abort");
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync($"Fault injected: FAULT_ABORT_PERCENT={settings.AbortPercent} answers {settings.AbortStatus}.\n", context.RequestAborted);
+            return;
+        }
+
+        await next(context);
+    }
+
+    internal sealed class FaultMetrics
+    {
+        private readonly Counter<long> _injected;
+
+        public FaultMetrics(IMeterFactory meterFactory) =>
+            _injected = meterFactory.Create(TelemetryExtensions.MeterName)
+                .CreateCounter<long>("voting_faults_injected", description: "Requests delayed or aborted by the FAULT_* settings");
+
+        public void Injected(string kind) => _injected.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    }
+
+    /// <summary>A warning at start when faults are on, so `kubectl logs` says why this release fails.</summary>
+    private sealed partial class FaultAnnouncement(IOptions<FaultSettings> options, ServiceIdentity identity, ILogger<FaultAnnouncement> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (options.Value.Enabled) LogFaultsOn(logger, identity.Name, identity.Version, options.Value.Describe());
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(LogLevel.Warning, "{Service} {Version}: fault injection is ON (FAULT_* settings): {Faults}")]
+        private static partial void LogFaultsOn(ILogger logger, string service, string version, string faults);
+    }
+}
