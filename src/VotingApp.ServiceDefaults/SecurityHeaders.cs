@@ -11,7 +11,7 @@ namespace VotingApp.ServiceDefaults;
 /// </summary>
 internal static class SecurityHeaders
 {
-    public const string DefaultPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    public const string DefaultPolicy = "default-src 'none'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     public static Task InvokeAsync(HttpContext context, RequestDelegate next)
     {

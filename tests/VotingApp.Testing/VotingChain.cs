@@ -65,6 +65,13 @@ public sealed class VotingChain : IAsyncDisposable
         ["REDIS_PORT"] = redis.Port.ToString(),
     };
 
+    /// <summary>Storage on the embedded SQLite store, its file in <paramref name="folder"/>: a chain without a database server.</summary>
+    public static IReadOnlyDictionary<string, string?> SqliteEnvironment(string folder) => new Dictionary<string, string?>
+    {
+        ["STORAGE_BACKEND"] = "sqlite",
+        ["SQLITE_PATH"] = Path.Combine(folder, "votes.db"),
+    };
+
     private static Task<ServiceProcess> StartAnalyticsAsync(string version, ServiceProcess storage) =>
         ServiceProcess.StartAsync(VotingService.Analytics, version, new Dictionary<string, string?>
         {
