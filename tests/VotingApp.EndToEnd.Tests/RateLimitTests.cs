@@ -94,8 +94,8 @@ public partial class RateLimitTests
         }
 
         Assert.True(await app.TerminateAsync(TimeSpan.FromSeconds(15)), app.Output);
-        Assert.Single(Throttled().Matches(app.Output).Where(m => m.Groups["client"].Value == "203.0.113.7"));
-        Assert.Single(Throttled().Matches(app.Output).Where(m => m.Groups["client"].Value == "203.0.113.9"));
+        Assert.Single(Throttled().Matches(app.Output), m => m.Groups["client"].Value == "203.0.113.7");
+        Assert.Single(Throttled().Matches(app.Output), m => m.Groups["client"].Value == "203.0.113.9");
         Assert.DoesNotContain("responded 429", app.Output);
     }
 
