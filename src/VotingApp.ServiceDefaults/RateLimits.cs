@@ -18,7 +18,7 @@ namespace VotingApp.ServiceDefaults;
 /// refusals are logged once per window and client, not once per request. The probes and the scrape
 /// (/health/*, /metrics) are never limited. The defaults are generous — the load generator and the
 /// benchmark send thousands of requests per second over 16 connections from one address — so an operator
-/// sets the budget that fits the site (docs/running-locally.md, "Rate limits").
+/// sets the budget that fits the site (docs/http.md, "Rate limits").
 /// </summary>
 public sealed class RateLimitSettings
 {
