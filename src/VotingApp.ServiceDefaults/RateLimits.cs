@@ -27,13 +27,13 @@ public sealed class RateLimitSettings
     public const string ClientWindowKey = "RATE_LIMIT_CLIENT_WINDOW_SECONDS";
 
     public int ConcurrentRequests { get; private init; } = 1024;
-    public int ClientRequests { get; private init; } = 100_000;
+    public int ClientRequests { get; private init; } = 1_000_000;
     public int ClientWindowSeconds { get; private init; } = 10;
 
     public static RateLimitSettings Read(IConfiguration configuration, ICollection<string> problems) => new()
     {
         ConcurrentRequests = Read(configuration, ConcurrentKey, 1024, 1, 1_000_000, problems),
-        ClientRequests = Read(configuration, ClientRequestsKey, 100_000, 1, 100_000_000, problems),
+        ClientRequests = Read(configuration, ClientRequestsKey, 1_000_000, 1, 100_000_000, problems),
         ClientWindowSeconds = Read(configuration, ClientWindowKey, 10, 1, 3600, problems),
     };
 
