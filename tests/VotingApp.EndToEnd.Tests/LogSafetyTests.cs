@@ -17,15 +17,13 @@ public class LogSafetyTests
 
     private static readonly int DeadPort = FreePort.Next();
 
-    private static Dictionary<string, string?> Settings(string format, string? requestLogLevel) => new()
+    private static Dictionary<string, string?> Settings(string format, string? requestLogLevel)
     {
-        ["LOG_FORMAT"] = format,
-        ["Logging__LogLevel__VotingApp.RequestLog"] = requestLogLevel,
-        ["ANALYTICS_HOST"] = "127.0.0.1",
-        ["ANALYTICS_PORT"] = DeadPort.ToString(),
-        ["STORAGE_HOST"] = "127.0.0.1",
-        ["STORAGE_PORT"] = DeadPort.ToString(),
-    };
+        var settings = VotingChain.AppUpstreams(DeadPort, DeadPort);
+        settings["LOG_FORMAT"] = format;
+        settings["Logging__LogLevel__VotingApp.RequestLog"] = requestLogLevel;
+        return settings;
+    }
 
     [Theory]
     [InlineData("text")]

@@ -10,19 +10,14 @@ namespace VotingApp.EndToEnd.Tests;
 /// while other clients (told apart by what the gateway forwards) are served; past the concurrency bound
 /// everyone gets 429 at once rather than a queue; the probes are never limited; a flood is one log line.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public partial class RateLimitTests
 {
     private static readonly int DeadPort = FreePort.Next();
 
     private static Dictionary<string, string?> Settings(int analyticsPort, params (string Key, string Value)[] limits)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ANALYTICS_HOST"] = "127.0.0.1",
-            ["ANALYTICS_PORT"] = analyticsPort.ToString(),
-            ["STORAGE_HOST"] = "127.0.0.1",
-            ["STORAGE_PORT"] = DeadPort.ToString(),
-        };
+        var settings = VotingChain.AppUpstreams(analyticsPort, DeadPort);
         foreach (var (key, value) in limits) settings[key] = value;
         return settings;
     }
