@@ -23,8 +23,9 @@ public static partial class AnalyticsApi
         catch (UpstreamUnavailableException e)
         {
             LogUnavailable(logger, e.Message);
+            // The reason (which host, which error) is in the log; the caller gets a plain sentence and the trace id.
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Results unavailable", detail: e.Message);
+                title: "Results unavailable", detail: "The vote counts could not be read; please try again.");
         }
     }
 

@@ -35,6 +35,7 @@ public static class LoggingExtensions
 
             logger
                 .Enrich.FromLogContext()
+                .Enrich.With(new LogValue.Enricher())
                 .Enrich.WithProperty("service", identity.Name)
                 .Enrich.WithProperty("version", identity.Version)
                 .WriteTo.Async(sink =>

@@ -6,8 +6,12 @@ namespace VotingApp.ServiceDefaults;
 
 /// <summary>
 /// One structured event per request: "HTTP POST / responded 303 in 1.2 ms". Votes, resets and other
-/// writes are logged at Information, failures (5xx, exceptions) at Error, refused requests (4xx) and slow
-/// ones (over a second) at Warning; routine reads (GET/HEAD: the curl loop, probes, scrapes) at Debug.
+/// writes are logged at Information, failures (5xx, exceptions) at Error (with the trace id that the
+/// caller was shown), refused requests (4xx) and slow ones (over a second) at Warning; routine reads
+/// (GET/HEAD: the curl loop, probes, scrapes) and routine refusals at Debug: 404 and 405 (scanners, typos)
+/// and 429 (a throttled flood is logged once per window by the rate limiter, not once per request). The
+/// path is escaped and cut to <see cref="LogValue.MaxPathLength"/> characters (an 8 KB path of %0A is one
+/// short line); the x-request-id is one that <see cref="RequestIdFilter"/> let through.
 /// A request whose level is not enabled costs a timestamp and a comparison: nothing is collected or
 /// formatted for it (Serilog's request logging built a diagnostic context for every request, logged or not).
 /// Operators see the reads too with Logging__LogLevel__VotingApp.RequestLog=Debug.
@@ -43,8 +47,12 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger logge
         var request = context.Request;
         // An unhandled exception becomes a 500 further out (the exception handler), as the log says.
         var status = error is null ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
-        var path = request.Path.Value ?? "/";
-        if (request.Headers.TryGetValue("x-request-id", out var requestId) && requestId.Count > 0)
+        var path = LogValue.Safe(request.Path.Value ?? "/", LogValue.MaxPathLength);
+        if (level >= LogLevel.Error)
+        {
+            LogFailure(logger, level, error, request.Method, path, status, elapsedMilliseconds, ErrorResponses.TraceId(context));
+        }
+        else if (request.Headers.TryGetValue(RequestIdFilter.Header, out var requestId) && requestId.Count > 0)
         {
             LogRequestWithId(logger, level, error, request.Method, path, status, elapsedMilliseconds, requestId.ToString());
         }
@@ -61,6 +69,11 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger logge
             return LogLevel.Error;
         }
 
+        if (status is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status429TooManyRequests)
+        {
+            return elapsedMilliseconds > SlowRequestMilliseconds ? LogLevel.Warning : LogLevel.Debug;
+        }
+
         if (status >= 400 || elapsedMilliseconds > SlowRequestMilliseconds)
         {
             return LogLevel.Warning;
@@ -72,6 +85,10 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger logge
     [LoggerMessage("HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms")]
     private static partial void LogRequest(ILogger logger, LogLevel level, Exception? error,
         string requestMethod, string requestPath, int statusCode, double elapsed);
+
+    [LoggerMessage("HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms (trace id {TraceId})")]
+    private static partial void LogFailure(ILogger logger, LogLevel level, Exception? error,
+        string requestMethod, string requestPath, int statusCode, double elapsed, string traceId);
 
     [LoggerMessage("HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms (x-request-id {RequestId})")]
     private static partial void LogRequestWithId(ILogger logger, LogLevel level, Exception? error,

@@ -18,7 +18,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Identity (VOTING_VERSION), port 8080 unless ASPNETCORE_HTTP_PORTS/URLS say otherwise, Serilog,
-    /// OpenTelemetry, health checks, problem details and tracing-header propagation.
+    /// OpenTelemetry, health checks, problem details (with the trace id), request limits, rate limits and
+    /// tracing-header propagation.
     /// </summary>
     public static ServiceIdentity AddServiceDefaults(this WebApplicationBuilder builder, VotingService service)
     {
@@ -44,7 +45,9 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJsonContext.Default));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ErrorResponses.Customize);
+        builder.AddRequestLimits();
+        builder.AddRateLimits(errors);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.Services.AddHeaderPropagation(options =>
         {
@@ -65,6 +68,7 @@ public static class ServiceDefaultsExtensions
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(SecurityHeaders.InvokeAsync);
         if (!BenchSwitches.IsOff("chain"))
         {
             app.Use(static (context, next) =>
@@ -74,7 +78,13 @@ public static class ServiceDefaultsExtensions
             });
         }
 
+        app.Use(RequestIdFilter.InvokeAsync);
         app.UseVotingRequestLogging();
+        app.Use(RequestLimits.InvokeAsync);
+        app.Use(HeadRequests.InvokeAsync);
+        // Routed here, after HEAD became GET, rather than before the first middleware (WebApplication's default).
+        app.UseRouting();
+        app.UseRateLimiter();
         app.UseFaultInjection();
         if (!BenchSwitches.IsOff("propagation")) app.UseHeaderPropagation();
     }
@@ -85,12 +95,12 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static void MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/health/ready");
+        app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains(LiveTag) }).Unlimited();
+        app.MapHealthChecks("/health/ready").Unlimited();
         app.MapGet("/version", (ServiceIdentity identity, IOptions<FaultSettings> faults) =>
             TypedResults.Ok(new ServiceVersionInfo(identity.Name, identity.Version, Environment.MachineName, faults.Value.Summary())))
             .WithName("GetVersion");
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics").Unlimited();
     }
 
     /// <summary>

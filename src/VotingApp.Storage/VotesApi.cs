@@ -89,7 +89,8 @@ public static partial class VotesApi
         return TypedResults.Problem(
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "Store unavailable",
-            detail: $"Could not {action}: {e.Message}");
+            // The database's own message (host, port, user, pool state) goes to the log only.
+            detail: $"Could not {action}: the store is unavailable. Please try again.");
     }
 
     /// <summary>Echoes at most a short, printable prefix of what the caller sent.</summary>

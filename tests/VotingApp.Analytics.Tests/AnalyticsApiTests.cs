@@ -61,7 +61,10 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("voting-storage is unavailable", await response.Content.ReadAsStringAsync());
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains("The vote counts could not be read; please try again.", problem);
+        Assert.Matches("\"traceId\":\"[0-9a-f]{32}\"", problem);
+        Assert.DoesNotContain("127.0.0.1", problem);
     }
 
     [Fact]

@@ -49,8 +49,10 @@ public class VotingPageTests
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Contains("Your vote was not counted", html);
-        Assert.Contains("voting-storage is unavailable", html);
+        Assert.Contains("Your vote was not counted: the vote store did not answer. Please try again.", html);
+        Assert.Matches("trace id [0-9a-f]{32}", html);
+        Assert.DoesNotContain("voting-storage", html);
+        Assert.DoesNotContain("127.0.0.1", html);
     }
 
     [Theory]
@@ -74,7 +76,7 @@ public class VotingPageTests
     {
         await using var factory = Factory();
         using var client = factory.CreateNonRedirectingClient();
-        var vote = new string('C', 10_000);
+        var vote = new string('C', 900);
         using var response = await client.PostAsync("/", new FormUrlEncodedContent([new("vote", vote)]));
         var html = await response.Content.ReadAsStringAsync();
 
@@ -83,13 +85,13 @@ public class VotingPageTests
     }
 
     [Fact]
-    public async Task Vote_that_is_not_a_form_gets_400()
+    public async Task Vote_that_is_not_a_urlencoded_form_gets_415()
     {
         await using var factory = Factory();
         using var client = factory.CreateNonRedirectingClient();
         using var response = await client.PostAsync("/", new StringContent("{\"vote\":\"Cats\"}", System.Text.Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Contains("Send the vote as a form field", await response.Content.ReadAsStringAsync());
     }
 

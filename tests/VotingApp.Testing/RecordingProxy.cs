@@ -8,7 +8,9 @@ namespace VotingApp.Testing;
 
 /// <summary>
 /// A pass-through HTTP proxy in front of a real service: it forwards every request unchanged and keeps the
-/// headers each one arrived with, so a test can see what a service really received.
+/// headers each one arrived with, so a test can see what a service really received. With
+/// <see cref="AnswerWith"/> set it records and answers that status itself instead (an upstream that fails
+/// every call), so a test counts how often a caller tried.
 /// </summary>
 public sealed class RecordingProxy : IAsyncDisposable
 {
@@ -19,6 +21,14 @@ public sealed class RecordingProxy : IAsyncDisposable
 
     public int Port { get; private init; }
     public ConcurrentQueue<(string Method, string Path, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
+
+    /// <summary>When set, every request is answered with this status and not forwarded.</summary>
+    public int? AnswerWith { get; set; }
+
+    /// <summary>The requests that carried this x-request-id, as "METHOD /path".</summary>
+    public IReadOnlyList<string> With(string requestId) =>
+        Requests.Where(r => r.Headers.TryGetValue("x-request-id", out var id) && id == requestId)
+            .Select(r => $"{r.Method} {r.Path}").ToList();
 
     public static async Task<RecordingProxy> StartAsync(Uri target)
     {
@@ -37,6 +47,11 @@ public sealed class RecordingProxy : IAsyncDisposable
     {
         var request = context.Request;
         Requests.Enqueue((request.Method, request.Path, request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+        if (AnswerWith is { } status)
+        {
+            context.Response.StatusCode = status;
+            return;
+        }
 
         using var outgoing = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(target, request.Path + request.QueryString));
         if (request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding"))

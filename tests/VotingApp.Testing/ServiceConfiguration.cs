@@ -20,8 +20,8 @@ public static class ServiceConfiguration
         ServiceIdentity.VersionKey, "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_URLS", "LOG_FORMAT", "OTEL_EXPORTER_OTLP_ENDPOINT",
     };
 
-    /// <summary>Read by every service as families: OpenTelemetry, ASP.NET Core, the .NET host, logging sections.</summary>
-    public static readonly IReadOnlyList<string> CommonPrefixes = ["OTEL_", "ASPNETCORE_", "DOTNET_", "Logging__", "Serilog__"];
+    /// <summary>Read by every service as families: OpenTelemetry, ASP.NET Core, the .NET host, logging sections, rate limits (RateLimitSettings).</summary>
+    public static readonly IReadOnlyList<string> CommonPrefixes = ["OTEL_", "ASPNETCORE_", "DOTNET_", "Logging__", "Serilog__", "RATE_LIMIT_"];
 
     public static VotingService? ServiceNamed(string name) => VotingService.All.SingleOrDefault(s => s.Name == name);
 

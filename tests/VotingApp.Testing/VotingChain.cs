@@ -25,13 +25,8 @@ public sealed class VotingChain : IAsyncDisposable
     {
         var storage = await ServiceProcess.StartAsync(VotingService.Storage, storageVersion, storeEnvironment);
         var analytics = await StartAnalyticsAsync(analyticsVersion, storage);
-        var appSettings = new Dictionary<string, string?>(appEnvironment ?? new Dictionary<string, string?>())
-        {
-            ["ANALYTICS_HOST"] = "127.0.0.1",
-            ["ANALYTICS_PORT"] = analytics.Port.ToString(),
-            ["STORAGE_HOST"] = "127.0.0.1",
-            ["STORAGE_PORT"] = storage.Port.ToString(),
-        };
+        var appSettings = new Dictionary<string, string?>(appEnvironment ?? new Dictionary<string, string?>());
+        foreach (var (key, value) in AppUpstreams(analytics.Port, storage.Port)) appSettings[key] = value;
         var app = await ServiceProcess.StartAsync(VotingService.App, appVersion, appSettings);
         var chain = new VotingChain(storage, analytics, app);
         await chain.WaitUntilResultsServedAsync(TimeSpan.FromSeconds(30));
@@ -63,6 +58,22 @@ public sealed class VotingChain : IAsyncDisposable
     {
         ["REDIS_HOST"] = redis.Host,
         ["REDIS_PORT"] = redis.Port.ToString(),
+    };
+
+    /// <summary>The app's settings that point it at analytics and storage on 127.0.0.1 (a real service, a proxy or a black hole).</summary>
+    public static Dictionary<string, string?> AppUpstreams(int analyticsPort, int storagePort) => new()
+    {
+        ["ANALYTICS_HOST"] = "127.0.0.1",
+        ["ANALYTICS_PORT"] = analyticsPort.ToString(),
+        ["STORAGE_HOST"] = "127.0.0.1",
+        ["STORAGE_PORT"] = storagePort.ToString(),
+    };
+
+    /// <summary>Storage on the embedded SQLite store, its file in <paramref name="folder"/>: a chain without a database server.</summary>
+    public static IReadOnlyDictionary<string, string?> SqliteEnvironment(string folder) => new Dictionary<string, string?>
+    {
+        ["STORAGE_BACKEND"] = "sqlite",
+        ["SQLITE_PATH"] = Path.Combine(folder, "votes.db"),
     };
 
     private static Task<ServiceProcess> StartAnalyticsAsync(string version, ServiceProcess storage) =>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,12 @@ public sealed class VotingPage
     public const string UnavailableText = "Results are unavailable right now";
 
     public const string HtmlContentType = "text/html; charset=utf-8";
+
+    /// <summary>
+    /// No script at all, never framed, forms post only to this page; the one inline style allowed by its
+    /// hash (computed at start from the style the page really sends) and the data: favicon.
+    /// </summary>
+    public string ContentSecurityPolicy { get; }
 
     // The page is _head + results line + _middle + store (with SHOWDETAILS) + one of the two ends.
     private readonly byte[] _head;
@@ -71,6 +78,7 @@ public sealed class VotingPage
 
             """;
         _head = Encoding.UTF8.GetBytes(top + "<div id=\"results\"> ");
+        ContentSecurityPolicy = PolicyFor(top);
         _middle = Encoding.UTF8.GetBytes(" </div>\n</section>\n"
             + (footer ? "<footer>\n" : "")
             + (_showDetails
@@ -106,6 +114,7 @@ public sealed class VotingPage
         var store = _showDetails ? _encoder.Encode(model.Store ?? "unknown") : "";
         var end = model.FeatureFlagSet ? _endFlagOn : _endFlagOff;
         response.ContentType = HtmlContentType;
+        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         response.ContentLength = _head.Length + Encoding.UTF8.GetByteCount(results) + _middle.Length + Encoding.UTF8.GetByteCount(store) + end.Length;
         var writer = response.BodyWriter;
         writer.Write(_head);
@@ -114,6 +123,14 @@ public sealed class VotingPage
         Encoding.UTF8.GetBytes(store, writer);
         writer.Write(end);
         return writer.FlushAsync().AsTask();
+    }
+
+    private static string PolicyFor(string page)
+    {
+        var start = page.IndexOf("<style>", StringComparison.Ordinal) + "<style>".Length;
+        var style = page[start..page.IndexOf("</style>", start, StringComparison.Ordinal)];
+        var hash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(style)));
+        return $"default-src 'none'; style-src 'sha256-{hash}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     }
 
     /// <summary>A short page for a vote that was refused (400) or not counted (503).</summary>

@@ -34,10 +34,10 @@ public static partial class VotingPageApi
         IOptions<VoteOptions> options, ILogger<VotingPage> logger)
     {
         var request = context.Request;
-        if (!request.HasFormContentType)
+        if (!RequestLimits.IsUrlEncodedForm(request))
         {
-            LogRejected(logger, "not a form");
-            return Problem(page, StatusCodes.Status400BadRequest, "Vote not accepted",
+            LogRejected(logger, "not a urlencoded form");
+            return Problem(page, StatusCodes.Status415UnsupportedMediaType, "Vote not accepted",
                 "Send the vote as a form field: vote=<option> (Content-Type application/x-www-form-urlencoded).");
         }
 
@@ -48,8 +48,12 @@ public static partial class VotingPageApi
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {
+            // Kestrel's own message (e.g. "Request body too large. The max request body size is 1024 bytes.") names only the limit.
+            var status = e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
             LogRejected(logger, e.Message);
-            return Problem(page, StatusCodes.Status400BadRequest, "Vote not accepted", $"The form could not be read: {e.Message}");
+            return Problem(page, status, "Vote not accepted", status == StatusCodes.Status413PayloadTooLarge
+                ? RequestLimits.TooLargeDetail
+                : "The form could not be read: it has too many or too long fields, or is not urlencoded.");
         }
 
         var value = form["vote"].ToString();
@@ -76,10 +80,12 @@ public static partial class VotingPageApi
         }
         catch (UpstreamUnavailableException e)
         {
+            // The voter is told what happened and a reference; which service failed and why is for the log only.
             LogNotCounted(logger, isReset ? "reset" : option!, e.Message);
             return Problem(page, StatusCodes.Status503ServiceUnavailable,
                 isReset ? "Votes not reset" : "Vote not counted",
-                $"{(isReset ? "The votes were not reset" : "Your vote was not counted")}: {e.Message}. Please try again.");
+                $"{(isReset ? "The votes were not reset" : "Your vote was not counted")}: the vote store did not answer. " +
+                $"Please try again. (Reference: trace id {ErrorResponses.TraceId(context)})");
         }
 
         return FeatureFlagApi.BackToPage();

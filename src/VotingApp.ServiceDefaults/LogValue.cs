@@ -1,0 +1,79 @@
+using System.Text;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace VotingApp.ServiceDefaults;
+
+/// <summary>
+/// Values that came from a request, made safe to log: control characters (CR, LF, ESC, …) and the Unicode
+/// line and paragraph separators are written as escapes (\n, \r, \t, \u001b), so that no value can start a
+/// line of its own that looks like a real log event, and the value is cut to a bound, so that no request
+/// can fill the bounded log buffer on its own.
+/// </summary>
+public static class LogValue
+{
+    /// <summary>The longest string any log property keeps (the enricher's bound for every event).</summary>
+    public const int MaxLength = 2048;
+
+    /// <summary>The longest request path a request log line keeps.</summary>
+    public const int MaxPathLength = 256;
+
+    public static string Safe(string? value, int maxLength = MaxLength)
+    {
+        if (string.IsNullOrEmpty(value)) return value ?? "";
+        if (value.Length <= maxLength && !NeedsEscaping(value)) return value;
+
+        var kept = Math.Min(value.Length, maxLength);
+        var text = new StringBuilder(kept + 24);
+        foreach (var c in value.AsSpan(0, kept))
+        {
+            switch (c)
+            {
+                case '\n': text.Append("\\n"); break;
+                case '\r': text.Append("\\r"); break;
+                case '\t': text.Append("\\t"); break;
+                default:
+                    if (IsUnsafe(c)) text.Append("\\u").Append(((int)c).ToString("x4"));
+                    else text.Append(c);
+                    break;
+            }
+        }
+
+        if (kept < value.Length) text.Append("…(").Append(value.Length).Append(" chars)");
+        return text.ToString();
+    }
+
+    private static bool NeedsEscaping(string value)
+    {
+        foreach (var c in value)
+        {
+            if (IsUnsafe(c)) return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsUnsafe(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
+
+    /// <summary>
+    /// Applies <see cref="Safe"/> to every string property of every event that is written, whatever logged
+    /// it (our code, ASP.NET Core, a library) and in every format (text and JSON): the last line of defence.
+    /// </summary>
+    internal sealed class Enricher : ILogEventEnricher
+    {
+        public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+        {
+            List<LogEventProperty>? replaced = null;
+            foreach (var (name, value) in logEvent.Properties)
+            {
+                if (value is ScalarValue { Value: string text } && Safe(text) is var safe && !ReferenceEquals(safe, text))
+                {
+                    (replaced ??= []).Add(new LogEventProperty(name, new ScalarValue(safe)));
+                }
+            }
+
+            if (replaced is null) return;
+            foreach (var property in replaced) logEvent.AddOrUpdateProperty(property);
+        }
+    }
+}

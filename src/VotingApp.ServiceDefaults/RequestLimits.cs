@@ -1,0 +1,121 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace VotingApp.ServiceDefaults;
+
+/// <summary>
+/// How much a request may carry. The largest body any endpoint of the three services takes is a vote (the
+/// page's form: vote=…, plus a token of a few dozen characters; or storage's JSON {"option":"…"}), a few
+/// hundred bytes at most: 1 KiB leaves room and refuses the 30 MB that Kestrel accepts by default. Every
+/// body, declared (Content-Length) or chunked, is read here first, and one over the bound gets a 413 that
+/// says why; Kestrel's own limit stays as the backstop. Forms: urlencoded only (no multipart, so nothing is spooled to /tmp), few short fields.
+/// No Server header: the answer does not say what runs behind it.
+/// </summary>
+public static class RequestLimits
+{
+    public const int MaxBodyBytes = 1024;
+
+    public const string TooLargeDetail = "The request body is larger than the 1024 bytes this service accepts.";
+
+    internal static void AddRequestLimits(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxBodyBytes;
+        });
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.BufferBody = false;
+            form.ValueCountLimit = 8;
+            form.KeyLengthLimit = 64;
+            form.ValueLengthLimit = MaxBodyBytes;
+            form.MultipartBodyLengthLimit = MaxBodyBytes;
+        });
+    }
+
+    /// <summary>
+    /// A body over the bound is still read (and dropped) up to this size before the 413 goes out: a server
+    /// that answers and closes while the client is still sending resets the connection, and the client
+    /// never sees the answer. Past this it is cut off, and a client that sends megabytes may see a reset.
+    /// </summary>
+    private const int DrainBytes = 64 * 1024;
+
+    /// <summary>
+    /// Reads the body (at most <see cref="MaxBodyBytes"/>, it is a vote) before the endpoint runs, so that
+    /// every endpoint sees a bounded body and an oversized one gets a 413 that says why, declared or chunked.
+    /// </summary>
+    internal static async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.ContainsKey("Transfer-Encoding"));
+        if (!hasBody)
+        {
+            await next(context);
+            return;
+        }
+
+        if (request.ContentLength is > DrainBytes and var declared)
+        {
+            await TooLargeAsync(context, $"The request body is {declared} bytes; this service accepts at most {MaxBodyBytes}.");
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = DrainBytes;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
+        try
+        {
+            var length = 0;
+            try
+            {
+                int read;
+                while (length <= MaxBodyBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes + 1 - length), context.RequestAborted)) > 0)
+                {
+                    length += read;
+                }
+
+                if (length > MaxBodyBytes)
+                {
+                    while (await request.Body.ReadAsync(buffer, context.RequestAborted) > 0)
+                    {
+                    }
+                }
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                length = MaxBodyBytes + 1;
+            }
+
+            if (length > MaxBodyBytes)
+            {
+                await TooLargeAsync(context, request.ContentLength is { } sent
+                    ? $"The request body is {sent} bytes; this service accepts at most {MaxBodyBytes}."
+                    : TooLargeDetail);
+                return;
+            }
+
+            request.Body = new MemoryStream(buffer, 0, length, writable: false);
+            await next(context);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static Task TooLargeAsync(HttpContext context, string detail) =>
+        ErrorResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large", detail);
+
+    /// <summary>True for a body sent as application/x-www-form-urlencoded (the only form the page sends).</summary>
+    public static bool IsUrlEncodedForm(HttpRequest request) =>
+        request.ContentType is { } type
+        && type.AsSpan().TrimStart().StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+}

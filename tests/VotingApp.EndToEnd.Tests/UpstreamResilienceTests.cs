@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
+
+namespace VotingApp.EndToEnd.Tests;
+
+/// <summary>
+/// The time bounds, the retry and the circuit breaker of the app's calls (UpstreamHttpClients), each of
+/// which could be removed without any refused-connection outage noticing: an upstream that accepts and
+/// never answers (BlackHoleServer) proves the bounds and the breaker, and a proxy that fails every call
+/// (RecordingProxy) counts the tries: a read twice, an untokened vote once.
+/// </summary>
+[Collection(TimingCollection.Name)]
+public class UpstreamResilienceTests
+{
+    /// <summary>Slack for a loaded 2-core machine on top of the services' own bounds (0.8 s a try, 2 s in all).</summary>
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(0.6);
+
+    private static Dictionary<string, string?> Upstreams(int analyticsPort, int storagePort) => VotingChain.AppUpstreams(analyticsPort, storagePort);
+
+    private static HttpRequestMessage Tagged(HttpMethod method, string path, string requestId, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Add("x-request-id", requestId);
+        return request;
+    }
+
+    private static FormUrlEncodedContent Vote(string option) => new([new("vote", option)]);
+
+    [Fact]
+    public async Task A_hung_analytics_costs_a_page_two_bounded_tries_and_the_page_still_renders()
+    {
+        await using var hole = new BlackHoleServer();
+        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Upstreams(hole.Port, hole.Port));
+        using var client = app.CreateClient();
+
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await client.SendAsync(Tagged(HttpMethod.Get, "/", "hung-read"));
+        var elapsed = stopwatch.Elapsed;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("<div id=\"results\"> Results are unavailable right now </div>", VotingPageReader.ResultsLine(await response.Content.ReadAsStringAsync()));
+
+        // Two tries (one retry), the second sent when the first had waited its 0.8 s (+ the 50 ms pause).
+        var tries = hole.With("hung-read");
+        Assert.Equal(["GET /analytics HTTP/1.1", "GET /analytics HTTP/1.1"], tries.Select(t => t.RequestLine));
+        var gap = tries[1].At - tries[0].At;
+        Assert.InRange(gap, UpstreamHttpClients.AttemptTimeout, UpstreamHttpClients.AttemptTimeout + Slack);
+        Assert.InRange(elapsed, 2 * UpstreamHttpClients.AttemptTimeout, UpstreamHttpClients.TotalTimeout + Slack);
+    }
+
+    [Fact]
+    public async Task A_hung_storage_answers_a_vote_503_at_the_total_bound_after_exactly_one_try()
+    {
+        await using var hole = new BlackHoleServer();
+        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Upstreams(hole.Port, hole.Port));
+        using var client = app.CreateClient();
+
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await client.SendAsync(Tagged(HttpMethod.Post, "/", "hung-vote", Vote("Cats")));
+        var elapsed = stopwatch.Elapsed;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("Your vote was not counted", await response.Content.ReadAsStringAsync());
+        Assert.InRange(elapsed, UpstreamHttpClients.TotalTimeout - TimeSpan.FromMilliseconds(100), UpstreamHttpClients.TotalTimeout + Slack);
+        await Task.Delay(UpstreamHttpClients.AttemptTimeout);
+        Assert.Equal(["POST /api/votes HTTP/1.1"], hole.With("hung-vote").Select(t => t.RequestLine));
+        await app.AssertLoggedAsync("Vote for Cats not counted: voting-storage is unavailable");
+    }
+
+    [Fact]
+    public async Task After_a_burst_of_hung_reads_the_circuit_opens_and_pages_stop_waiting_for_analytics()
+    {
+        await using var hole = new BlackHoleServer();
+        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Upstreams(hole.Port, hole.Port));
+        using var client = app.CreateClient(TimeSpan.FromSeconds(30));
+
+        // 24 pages at once: at least 24 first tries failing together, over the breaker's minimum of 20 in 10 s.
+        var burst = Enumerable.Range(0, 24).Select(async i =>
+        {
+            using var page = await client.SendAsync(Tagged(HttpMethod.Get, "/", $"burst-{i}"));
+            return page.StatusCode;
+        });
+        Assert.All(await Task.WhenAll(burst), status => Assert.Equal(HttpStatusCode.OK, status));
+        await app.AssertLoggedAsync("OnCircuitOpened", TimeSpan.FromSeconds(10));
+
+        // Open (for 1 s): the page answers at once, and analytics is not even called.
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await client.SendAsync(Tagged(HttpMethod.Get, "/", "while-open"));
+        var elapsed = stopwatch.Elapsed;
+        Assert.Equal("<div id=\"results\"> Results are unavailable right now </div>", VotingPageReader.ResultsLine(await response.Content.ReadAsStringAsync()));
+        Assert.True(elapsed < UpstreamHttpClients.AttemptTimeout, $"the page took {elapsed.TotalMilliseconds:0} ms with the circuit open");
+        await Task.Delay(200);
+        Assert.Empty(hole.With("while-open"));
+    }
+
+    [Fact]
+    public async Task Reads_are_retried_once_and_an_untokened_vote_never()
+    {
+        var folder = RepositoryPaths.NewTempFolder("resilience");
+        try
+        {
+            await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", VotingChain.SqliteEnvironment(folder));
+            await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", new Dictionary<string, string?>
+            {
+                ["STORAGE_HOST"] = "127.0.0.1",
+                ["STORAGE_PORT"] = storage.Port.ToString(),
+            });
+            await using var analyticsProxy = await RecordingProxy.StartAsync(analytics.BaseAddress);
+            await using var storageProxy = await RecordingProxy.StartAsync(storage.BaseAddress);
+            analyticsProxy.AnswerWith = storageProxy.AnswerWith = (int)HttpStatusCode.ServiceUnavailable;
+            await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Upstreams(analyticsProxy.Port, storageProxy.Port));
+            using var client = app.CreateClient();
+
+            using (var page = await client.SendAsync(Tagged(HttpMethod.Get, "/", "failing-read")))
+            {
+                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            }
+
+            Assert.Equal(["GET /analytics", "GET /analytics"], analyticsProxy.With("failing-read"));
+
+            using (var vote = await client.SendAsync(Tagged(HttpMethod.Post, "/", "failing-vote", Vote("Cats"))))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, vote.StatusCode);
+            }
+
+            Assert.Equal(["POST /api/votes"], storageProxy.With("failing-vote"));
+
+            // Both upstreams answer again: one call each, and the vote is counted once.
+            analyticsProxy.AnswerWith = storageProxy.AnswerWith = null;
+            using (var vote = await client.SendAsync(Tagged(HttpMethod.Post, "/", "good-vote", Vote("Cats"))))
+            {
+                Assert.Equal(HttpStatusCode.SeeOther, vote.StatusCode);
+            }
+
+            Assert.Equal(["POST /api/votes"], storageProxy.With("good-vote"));
+            using var page2 = await client.SendAsync(Tagged(HttpMethod.Get, "/", "good-read"));
+            Assert.Equal("<div id=\"results\"> Cats: 1/1 (100%) | Dogs: 0/1 (0%) </div>", VotingPageReader.ResultsLine(await page2.Content.ReadAsStringAsync()));
+            Assert.Equal(["GET /analytics"], analyticsProxy.With("good-read"));
+        }
+        finally
+        {
+            RepositoryPaths.DeleteFolder(folder);
+        }
+    }
+}
