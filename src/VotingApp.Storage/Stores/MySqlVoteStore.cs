@@ -6,6 +6,8 @@ namespace VotingApp.Storage.Stores;
 /// <summary>
 /// Storage 2.0: one row per option in MySQL (or MariaDB). A vote is a single
 /// INSERT … ON DUPLICATE KEY UPDATE, so it is atomic and reading costs the same however many votes exist.
+/// A vote with a token records the token in vote_tokens in the same transaction as the increment, so the
+/// two commit together or not at all; expired tokens are deleted in the background (VoteTokenPurger).
 /// </summary>
 public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString) : VoteStore
 {
@@ -14,6 +16,16 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
         CREATE TABLE IF NOT EXISTS vote_counts (
             option_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
             vote_count BIGINT NOT NULL
+        ) ENGINE=InnoDB
+        """;
+
+    private const string CreateTokenTable = """
+        CREATE TABLE IF NOT EXISTS vote_tokens (
+            token VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+            option_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+            vote_count BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            KEY vote_tokens_expires_at (expires_at)
         ) ENGINE=InnoDB
         """;
 
@@ -27,6 +39,11 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
 
     private const int UnknownDatabase = 1049;
 
+    // Two transactions with the same new token both wait on the first one's row; InnoDB then lets one of
+    // them through and rolls the other back as a deadlock, which is simply tried again.
+    private const int Deadlock = 1213;
+    private const int DeadlockRetries = 5;
+
     private readonly string _connectionString = connectionString.ConnectionString;
 
     public override string Kind => "mysql";
@@ -35,6 +52,9 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
     /// <summary>Pooled, with bounded waits, for a server that may come and go.</summary>
     public static MySqlConnectionStringBuilder BuildConnectionString(StorageSettings settings) => new()
     {
+        // Managed servers (Azure Database for MySQL) require TLS; VerifyCA/VerifyFull check the certificate.
+        SslMode = settings.EffectiveMySqlSslMode(),
+        SslCa = settings.MySqlSslCaFile ?? "",
         Server = settings.MySqlHost,
         Port = (uint)settings.MySqlPort,
         UserID = settings.MySqlUser,
@@ -65,6 +85,8 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
 
             await ExecuteAsync(CreateTable, cancellationToken);
         }
+
+        await ExecuteAsync(CreateTokenTable, cancellationToken);
     }
 
     protected override async Task<IReadOnlyDictionary<string, long>> ReadCountsAsync(IReadOnlyList<string> options, CancellationToken cancellationToken)
@@ -79,6 +101,55 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
     {
         await using var connection = new MySqlConnection(_connectionString);
         return await connection.ExecuteScalarAsync<long>(Increment, new { option, cancellationToken });
+    }
+
+    protected override async Task<StoredVote> IncrementOnceAsync(string option, string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await IncrementOnceInTransactionAsync(option, token, now, cancellationToken);
+            }
+            catch (MySqlException e) when (e.Number == Deadlock && attempt < DeadlockRetries)
+            {
+            }
+        }
+    }
+
+    private async Task<StoredVote> IncrementOnceInTransactionAsync(string option, string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var expires = (now + TokenLifetime).ToUnixTimeMilliseconds();
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // INSERT IGNORE: 1 row for a new token, 0 for one that exists (whose row this then waits for and locks).
+        var inserted = await connection.ExecuteAsync(
+            "INSERT IGNORE INTO vote_tokens (token, option_name, vote_count, expires_at) VALUES (@token, @option, 0, @expires)",
+            new { token, option, expires }, transaction);
+        if (inserted == 0)
+        {
+            var first = await connection.QuerySingleAsync<VoteTokenRow>(
+                "SELECT option_name AS Option, vote_count AS Count, expires_at AS ExpiresAt FROM vote_tokens WHERE token = @token FOR UPDATE",
+                new { token }, transaction);
+            if (first.ExpiresAt > now.ToUnixTimeMilliseconds())
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return new StoredVote(first.Option, first.Count, Repeated: true);
+            }
+        }
+
+        var count = await connection.ExecuteScalarAsync<long>(Increment, new { option }, transaction);
+        await connection.ExecuteAsync(
+            "UPDATE vote_tokens SET option_name = @option, vote_count = @count, expires_at = @expires WHERE token = @token",
+            new { token, option, count, expires }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return new StoredVote(option, count, Repeated: false);
+    }
+
+    protected override async Task<long> DeleteExpiredTokensAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        return await connection.ExecuteAsync("DELETE FROM vote_tokens WHERE expires_at <= @now", new { now = now.ToUnixTimeMilliseconds() });
     }
 
     protected override Task ClearAsync(CancellationToken cancellationToken) => ExecuteAsync("DELETE FROM vote_counts", cancellationToken);
