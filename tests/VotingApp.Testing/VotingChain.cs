@@ -59,11 +59,7 @@ public sealed class VotingChain : IAsyncDisposable
         throw new TimeoutException($"The chain shows no results after {timeout.TotalSeconds:0} s: {line}\n{App.Output}\n{Analytics.Output}\n{Storage.Output}");
     }
 
-    public static IReadOnlyDictionary<string, string?> RedisEnvironment(RedisServer redis) => new Dictionary<string, string?>
-    {
-        ["REDIS_HOST"] = redis.Host,
-        ["REDIS_PORT"] = redis.Port.ToString(),
-    };
+    public static IReadOnlyDictionary<string, string?> RedisEnvironment(RedisServer redis) => redis.StorageEnvironment();
 
     private static Task<ServiceProcess> StartAnalyticsAsync(string version, ServiceProcess storage) =>
         ServiceProcess.StartAsync(VotingService.Analytics, version, new Dictionary<string, string?>

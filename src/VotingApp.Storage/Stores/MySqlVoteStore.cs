@@ -44,7 +44,10 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
     private const int Deadlock = 1213;
     private const int DeadlockRetries = 5;
 
+    private const int AccessDenied = 1045;
+
     private readonly string _connectionString = connectionString.ConnectionString;
+    private readonly MySqlSslMode _sslMode = connectionString.SslMode;
 
     public override string Kind => "mysql";
     public override string Location { get; } = $"{connectionString.Server}:{connectionString.Port}/{connectionString.Database}";
@@ -122,20 +125,21 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
         var expires = (now + TokenLifetime).ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // INSERT IGNORE: 1 row for a new token, 0 for one that exists (whose row this then waits for and locks).
-        var inserted = await connection.ExecuteAsync(
-            "INSERT IGNORE INTO vote_tokens (token, option_name, vote_count, expires_at) VALUES (@token, @option, 0, @expires)",
+        // A new token's row starts with the count -1 ("being counted"). ON DUPLICATE KEY UPDATE takes an
+        // exclusive lock on an existing row, where a plain INSERT (or INSERT IGNORE) takes a shared one that two
+        // repeats would both try to upgrade: a deadlock (dev.mysql.com/doc/refman/8.4/en/innodb-locks-set.html).
+        // So repeats of one token queue behind its first vote, then read what it committed.
+        await connection.ExecuteAsync(
+            "INSERT INTO vote_tokens (token, option_name, vote_count, expires_at) VALUES (@token, @option, -1, @expires) " +
+            "ON DUPLICATE KEY UPDATE token = token",
             new { token, option, expires }, transaction);
-        if (inserted == 0)
+        var first = await connection.QuerySingleAsync<VoteTokenRow>(
+            "SELECT option_name AS Option, vote_count AS Count, expires_at AS ExpiresAt FROM vote_tokens WHERE token = @token FOR UPDATE",
+            new { token }, transaction);
+        if (first.Count >= 0 && first.ExpiresAt > now.ToUnixTimeMilliseconds())
         {
-            var first = await connection.QuerySingleAsync<VoteTokenRow>(
-                "SELECT option_name AS Option, vote_count AS Count, expires_at AS ExpiresAt FROM vote_tokens WHERE token = @token FOR UPDATE",
-                new { token }, transaction);
-            if (first.ExpiresAt > now.ToUnixTimeMilliseconds())
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return new StoredVote(first.Option, first.Count, Repeated: true);
-            }
+            await transaction.CommitAsync(cancellationToken);
+            return new StoredVote(first.Option, first.Count, Repeated: true);
         }
 
         var count = await connection.ExecuteScalarAsync<long>(Increment, new { option }, transaction);
@@ -157,6 +161,29 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
     protected override Task PingCoreAsync(CancellationToken cancellationToken) => ExecuteAsync("SELECT 1", cancellationToken);
 
     protected override bool IsUnavailable(Exception exception) => exception is MySqlException or System.Net.Sockets.SocketException;
+
+    /// <summary>The driver's message and its causes (a TLS failure says why only in its inner exception), with a hint.</summary>
+    protected override string Explain(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (!messages.Contains(e.Message)) messages.Add(e.Message);
+        }
+
+        var message = string.Join(": ", messages);
+        return exception switch
+        {
+            // MariaDB answers a plain connection under require_secure_transport=ON with "Access denied".
+            MySqlException { Number: AccessDenied } when _sslMode == MySqlSslMode.None =>
+                $"{message} (check the password; a server that requires TLS, as Azure Database for MySQL does by default with " +
+                "require_secure_transport=ON, refuses MYSQL_SSL_MODE=None)",
+            MySqlException { InnerException: System.Security.Authentication.AuthenticationException } =>
+                $"{message} (the server's TLS certificate was refused: with MYSQL_SSL_MODE=VerifyCA or VerifyFull, MYSQL_SSL_CA_FILE " +
+                "must be the certificate authority that issued it, and for VerifyFull it must name MYSQL_HOST)",
+            _ => message,
+        };
+    }
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
