@@ -69,6 +69,21 @@ public sealed class VotingPageBrowserTests(ITestOutputHelper output) : IAsyncLif
         await reset.ClickAsync();
         await Expect(results).ToHaveTextAsync("Cats: 0/0 (0%) | Dogs: 0/0 (0%)");
 
+        // A double click posts the form twice, with the same vote token: one vote. The next page has a
+        // fresh token, so the next click is a vote of its own.
+        var votePosts = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && request.PostData?.Contains("vote=Cats", StringComparison.Ordinal) == true) Interlocked.Increment(ref votePosts);
+        };
+        await cats.DblClickAsync();
+        await Expect(results).ToHaveTextAsync("Cats: 1/1 (100%) | Dogs: 0/1 (0%)");
+        Assert.True(votePosts >= 2, $"the double click sent {votePosts} vote(s), not two: the test proves nothing");
+        await dogs.ClickAsync();
+        await Expect(results).ToHaveTextAsync("Cats: 1/2 (50%) | Dogs: 1/2 (50%)");
+        await reset.ClickAsync();
+        await Expect(results).ToHaveTextAsync("Cats: 0/0 (0%) | Dogs: 0/0 (0%)");
+
         var featureFlag = page.Locator("#featureflag");
         await Expect(featureFlag).ToContainTextAsync("Feature flag: off");
         Assert.Null(await FeatureFlagCookieAsync(context));
