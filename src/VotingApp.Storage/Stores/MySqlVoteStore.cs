@@ -152,8 +152,20 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
 
     protected override async Task<long> DeleteExpiredTokensAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // In batches, so that no single statement locks many rows or fills the undo log; votes go on meanwhile.
+        const int batch = 5_000;
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
-        return await connection.ExecuteAsync("DELETE FROM vote_tokens WHERE expires_at <= @now", new { now = now.ToUnixTimeMilliseconds() });
+        long deleted = 0;
+        int rows;
+        do
+        {
+            rows = await connection.ExecuteAsync("DELETE FROM vote_tokens WHERE expires_at <= @now ORDER BY expires_at LIMIT 5000",
+                new { now = now.ToUnixTimeMilliseconds() });
+            deleted += rows;
+        }
+        while (rows == batch && !cancellationToken.IsCancellationRequested);
+
+        return deleted;
     }
 
     protected override Task ClearAsync(CancellationToken cancellationToken) => ExecuteAsync("DELETE FROM vote_counts", cancellationToken);

@@ -29,7 +29,7 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
     private readonly CertificateCheck _certificates = CertificateCheck.Attach(options, certificateAuthority);
 
     public override string Kind => "redis";
-    public override string Location { get; } = $"{options.EndPoints.Single()}{(options.Ssl ? " (TLS)" : "")}";
+    public override string Location { get; } = Describe(options.EndPoints.Single()) + (options.Ssl ? " (TLS)" : "");
 
     /// <summary>
     /// Reconnecting in the background, bounded waits, and the password and TLS that a managed Redis needs
@@ -50,6 +50,10 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
         BacklogPolicy = BacklogPolicy.FailFast,
         ClientName = "voting-storage",
     };
+
+    /// <summary>host:port, as the operator wrote it (a DnsEndPoint prints itself as "Unspecified/host:port").</summary>
+    private static string Describe(System.Net.EndPoint endPoint) =>
+        endPoint is System.Net.DnsEndPoint dns ? $"{dns.Host}:{dns.Port}" : endPoint.ToString() ?? "";
 
     private async Task<IDatabase> DatabaseAsync() => (await _connection.Value).GetDatabase();
 
