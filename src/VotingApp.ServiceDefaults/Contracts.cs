@@ -15,8 +15,11 @@ public sealed record StoredCounts(string Store, IReadOnlyList<VoteCount> Options
 /// <summary>POST /api/votes on storage.</summary>
 public sealed record VoteRequest(string? Option);
 
-/// <summary>The answer to a counted vote: the option's new count.</summary>
-public sealed record VoteRecorded(string Option, long Count, string Store);
+/// <summary>
+/// The answer to a counted vote: the option's new count. <paramref name="Repeated"/>: the vote's token had
+/// been counted before, and this is that first answer again (nothing was counted now).
+/// </summary>
+public sealed record VoteRecorded(string Option, long Count, string Store, bool Repeated = false);
 
 /// <summary>GET /api/store on storage: which kind of database keeps the votes.</summary>
 public sealed record StoreInfo(string Store, string Service, string Version);

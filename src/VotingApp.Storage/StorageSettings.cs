@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
+using MySqlConnector;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Storage;
@@ -19,6 +22,26 @@ public sealed class StorageSettings
 
     [ConfigurationKeyName("REDIS_PORT")]
     public int RedisPort { get; set; } = 6379;
+
+    /// <summary>A managed Redis (Azure Cache for Redis) needs its access key as the password.</summary>
+    [ConfigurationKeyName("REDIS_PASSWORD")]
+    public string? RedisPassword { get; set; }
+
+    /// <summary>The same, under the name the older Azure voting sample (azure-voting-app-redis) uses.</summary>
+    [ConfigurationKeyName("REDIS_PWD")]
+    public string? RedisPwd { get; set; }
+
+    /// <summary>A file that holds the Redis password (a mounted Secret), as MYSQL_PASSWORD_FILE.</summary>
+    [ConfigurationKeyName("REDIS_PASSWORD_FILE")]
+    public string? RedisPasswordFile { get; set; }
+
+    /// <summary>TLS to Redis (Azure Cache for Redis: port 6380, TLS only).</summary>
+    [ConfigurationKeyName("REDIS_SSL")]
+    public bool RedisSsl { get; set; }
+
+    /// <summary>The certificate authority (PEM) that issued the Redis server's certificate, when the machine does not trust it.</summary>
+    [ConfigurationKeyName("REDIS_SSL_CA_FILE")]
+    public string? RedisSslCaFile { get; set; }
 
     [ConfigurationKeyName("MYSQL_HOST")]
     public string? MySqlHost { get; set; }
@@ -43,6 +66,22 @@ public sealed class StorageSettings
     [ConfigurationKeyName("MYSQL_DATABASE")]
     public string MySqlDatabase { get; set; } = "votes";
 
+    /// <summary>None, Preferred (the driver's default), Required, VerifyCA or VerifyFull (MySqlConnector's SslMode).</summary>
+    [ConfigurationKeyName("MYSQL_SSL_MODE")]
+    public string? MySqlSslMode { get; set; }
+
+    /// <summary>The certificate authority (PEM) for MYSQL_SSL_MODE=VerifyCA or VerifyFull.</summary>
+    [ConfigurationKeyName("MYSQL_SSL_CA_FILE")]
+    public string? MySqlSslCaFile { get; set; }
+
+    /// <summary>How long storage remembers a vote token (default one day): a repeat within it counts nothing.</summary>
+    [ConfigurationKeyName("VOTE_TOKEN_LIFETIME_SECONDS")]
+    public int VoteTokenLifetimeSeconds { get; set; } = 86_400;
+
+    public static readonly MySqlSslMode[] SslModes =
+        [MySqlConnector.MySqlSslMode.None, MySqlConnector.MySqlSslMode.Preferred, MySqlConnector.MySqlSslMode.Required,
+         MySqlConnector.MySqlSslMode.VerifyCA, MySqlConnector.MySqlSslMode.VerifyFull];
+
     /// <summary>The SQLite file for STORAGE_BACKEND=sqlite (default: voting-storage.db in the temp folder).</summary>
     [ConfigurationKeyName("SQLITE_PATH")]
     public string? SqlitePath { get; set; }
@@ -55,7 +94,23 @@ public sealed class StorageSettings
 
     /// <summary>MYSQL_PASSWORD, or the contents of MYSQL_PASSWORD_FILE (checked by <see cref="Problems"/>).</summary>
     public string? EffectiveMySqlPassword() =>
-        string.IsNullOrEmpty(MySqlPasswordFile) ? MySqlPassword : File.ReadAllText(MySqlPasswordFile).TrimEnd('\r', '\n');
+        string.IsNullOrEmpty(MySqlPasswordFile) ? MySqlPassword : ReadSecretFile(MySqlPasswordFile);
+
+    /// <summary>REDIS_PASSWORD, REDIS_PWD or the contents of REDIS_PASSWORD_FILE; null: no password (checked by <see cref="Problems"/>).</summary>
+    public string? EffectiveRedisPassword() =>
+        string.IsNullOrEmpty(RedisPasswordFile) ? RedisPassword ?? RedisPwd : ReadSecretFile(RedisPasswordFile);
+
+    public MySqlSslMode EffectiveMySqlSslMode() =>
+        string.IsNullOrWhiteSpace(MySqlSslMode) ? MySqlConnector.MySqlSslMode.Preferred
+            : SslModes.Single(mode => string.Equals(mode.ToString(), MySqlSslMode.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The certificate authority in REDIS_SSL_CA_FILE, or null.</summary>
+    public X509Certificate2? RedisCertificateAuthority() =>
+        string.IsNullOrEmpty(RedisSslCaFile) ? null : X509CertificateLoader.LoadCertificateFromFile(RedisSslCaFile);
+
+    public TimeSpan VoteTokenLifetime => TimeSpan.FromSeconds(VoteTokenLifetimeSeconds);
+
+    private static string ReadSecretFile(string path) => File.ReadAllText(path).TrimEnd('\r', '\n');
 
     private string? PasswordProblem()
     {
@@ -65,14 +120,42 @@ public sealed class StorageSettings
         }
 
         if (MySqlPassword is not null) return "MYSQL_PASSWORD and MYSQL_PASSWORD_FILE are both set: set one of them.";
+        return FileProblem("MYSQL_PASSWORD_FILE", MySqlPasswordFile);
+    }
+
+    private string? RedisPasswordProblem()
+    {
+        var set = new[] { ("REDIS_PASSWORD", RedisPassword), ("REDIS_PWD", RedisPwd), ("REDIS_PASSWORD_FILE", RedisPasswordFile) }
+            .Where(setting => !string.IsNullOrEmpty(setting.Item2)).Select(setting => setting.Item1).ToList();
+        if (set.Count > 1) return $"{string.Join(" and ", set)} are {(set.Count == 2 ? "both" : "all")} set: set one of them (they are the same password).";
+        return string.IsNullOrEmpty(RedisPasswordFile) ? null : FileProblem("REDIS_PASSWORD_FILE", RedisPasswordFile);
+    }
+
+    /// <summary>Never says what the file holds: it is a secret.</summary>
+    private static string? FileProblem(string name, string path)
+    {
         try
         {
-            _ = EffectiveMySqlPassword();
+            _ = ReadSecretFile(path);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"MYSQL_PASSWORD_FILE='{MySqlPasswordFile}' cannot be read: {e.Message}";
+            return $"{name}='{path}' cannot be read: {e.Message}";
+        }
+    }
+
+    private static string? CertificateProblem(string name, string? path)
+    {
+        if (string.IsNullOrEmpty(path)) return null;
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificateFromFile(path);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            return $"{name}='{path}' is not a readable certificate (PEM or DER): {e.Message}";
         }
     }
 
@@ -91,6 +174,9 @@ public sealed class StorageSettings
         {
             if (string.IsNullOrWhiteSpace(RedisHost)) yield return "REDIS_HOST is not set: storage 1.0 needs the Redis server's host name.";
             if (RedisPort is < 1 or > 65535) yield return $"REDIS_PORT={RedisPort} is not a port number (1-65535).";
+            if (RedisPasswordProblem() is { } password) yield return password;
+            if (!string.IsNullOrEmpty(RedisSslCaFile) && !RedisSsl) yield return "REDIS_SSL_CA_FILE is set but REDIS_SSL is not true: the certificate authority is for TLS only.";
+            if (CertificateProblem("REDIS_SSL_CA_FILE", RedisSslCaFile) is { } ca) yield return ca;
         }
         else if (backend == MySql)
         {
@@ -99,6 +185,21 @@ public sealed class StorageSettings
             if (string.IsNullOrWhiteSpace(MySqlUser)) yield return "MYSQL_USER is not set.";
             if (PasswordProblem() is { } problem) yield return problem;
             if (string.IsNullOrWhiteSpace(MySqlDatabase)) yield return "MYSQL_DATABASE must not be empty.";
+            if (!string.IsNullOrWhiteSpace(MySqlSslMode) && !SslModes.Any(mode => string.Equals(mode.ToString(), MySqlSslMode.Trim(), StringComparison.OrdinalIgnoreCase)))
+            {
+                yield return $"MYSQL_SSL_MODE='{MySqlSslMode}' is not a TLS mode. Allowed: {string.Join(", ", SslModes)}.";
+            }
+            else if (!string.IsNullOrEmpty(MySqlSslCaFile) && EffectiveMySqlSslMode() is not (MySqlConnector.MySqlSslMode.VerifyCA or MySqlConnector.MySqlSslMode.VerifyFull))
+            {
+                yield return "MYSQL_SSL_CA_FILE is set but MYSQL_SSL_MODE is not VerifyCA or VerifyFull: only those check the server's certificate against it.";
+            }
+
+            if (CertificateProblem("MYSQL_SSL_CA_FILE", MySqlSslCaFile) is { } ca) yield return ca;
+        }
+
+        if (VoteTokenLifetimeSeconds is < 1 or > 30 * 86_400)
+        {
+            yield return $"VOTE_TOKEN_LIFETIME_SECONDS={VoteTokenLifetimeSeconds} is out of range: 1 to {30 * 86_400} (30 days).";
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using VotingApp.ServiceDefaults;
 using VotingApp.Storage.Stores;
@@ -14,7 +15,9 @@ public static partial class VotesApi
         api.MapGet("/votes", GetCounts).WithName("GetCounts")
             .WithSummary("The count of every option, in the configured order, from one read of the store.");
         api.MapPost("/votes", AddVote).WithName("AddVote")
-            .WithSummary("Counts one vote for an option, exactly once, and returns the option's new count.");
+            .WithSummary("Counts one vote for an option and returns the option's new count. With an Idempotency-Key " +
+                         "header, the key is counted once: a repeat answers the first result (repeated: true) and counts " +
+                         "nothing, the same key for another option is refused (409).");
         api.MapDelete("/votes", Reset).WithName("ResetVotes")
             .WithSummary("Sets every count back to zero.");
         api.MapGet("/store", GetStore).WithName("GetStore")
@@ -36,9 +39,18 @@ public static partial class VotesApi
     }
 
     private static async Task<Results<Ok<VoteRecorded>, ProblemHttpResult>> AddVote(
-        VoteRequest? request, VoteStore store, IOptions<VoteOptions> options, StorageMetrics metrics,
-        ILoggerFactory logs, CancellationToken cancellationToken)
+        VoteRequest? request, [FromHeader(Name = VoteToken.Header)] string? token, VoteStore store, IOptions<VoteOptions> options,
+        StorageMetrics metrics, ILoggerFactory logs, CancellationToken cancellationToken)
     {
+        if (token is not null && !VoteToken.IsWellFormed(token))
+        {
+            LogRejected(logs.CreateLogger(typeof(VotesApi)), $"malformed {VoteToken.Header}");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Malformed vote token",
+                detail: $"The {VoteToken.Header} header must be {VoteToken.Rule}.");
+        }
+
         var option = options.Value.Find(request?.Option);
         if (option is null)
         {
@@ -55,9 +67,19 @@ public static partial class VotesApi
         {
             // Not tied to the request's cancellation: once sent, a vote either completes or fails, so that
             // a caller that gave up is never told "not counted" about a vote the store then counted.
-            var count = await store.AddVoteAsync(option, CancellationToken.None);
-            metrics.Recorded(store.Kind, option);
-            return TypedResults.Ok(new VoteRecorded(option, count, store.Kind));
+            var vote = await store.AddVoteAsync(option, token, CancellationToken.None);
+            if (vote.Option != option)
+            {
+                // The token was spent on the other option: nothing changes, and the caller learns which it was.
+                LogTokenConflict(logs.CreateLogger(typeof(VotesApi)), option, vote.Option);
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "Vote token already used",
+                    detail: $"This vote token was already used for a vote for {vote.Option}; nothing was counted for {option}.");
+            }
+
+            if (!vote.Repeated) metrics.Recorded(store.Kind, option);
+            return TypedResults.Ok(new VoteRecorded(option, vote.Count, store.Kind, vote.Repeated));
         }
         catch (StoreUnavailableException e)
         {
@@ -99,6 +121,9 @@ public static partial class VotesApi
 
     [LoggerMessage(LogLevel.Warning, "Rejected a vote for unknown option '{Option}'")]
     private static partial void LogRejected(ILogger logger, string option);
+
+    [LoggerMessage(LogLevel.Warning, "Refused a vote for {Option}: its token was already used for {First}")]
+    private static partial void LogTokenConflict(ILogger logger, string option, string first);
 
     [LoggerMessage(LogLevel.Information, "Votes reset in {Store}")]
     private static partial void LogReset(ILogger logger, string store);

@@ -6,15 +6,22 @@ using Xunit.Abstractions;
 
 namespace VotingApp.FaultDrills.Tests;
 
-/// <summary>What one drill saw.</summary>
+/// <summary>
+/// What one drill saw. <paramref name="Counted"/>: what storage counted when the load stopped;
+/// <paramref name="Resent"/>: the votes not acknowledged, each sent again with its token afterwards, as a
+/// voter presses the problem page's button; <paramref name="CountedAfterResending"/>: what storage counted then.
+/// </summary>
 public sealed record DrillFigures(
     string Name, int Acknowledged, int Failed, long Counted, int Pages, int DegradedPages, TimeSpan FaultStart,
-    TimeSpan FaultEnd, TimeSpan Recovery, TimeSpan SlowestAnswer, IReadOnlyList<Outcome> Outcomes);
+    TimeSpan FaultEnd, TimeSpan Recovery, TimeSpan SlowestAnswer, IReadOnlyList<Outcome> Outcomes,
+    int Resent = 0, int ResentAcknowledged = 0, long CountedAfterResending = 0);
 
 /// <summary>
 /// Runs one drill: a steady load (20 voters, 4 readers), a few seconds of normal service, the fault, then
 /// the load goes on until the answers have been normal for a while again (at most 30 s), and the votes
-/// that storage counted are compared with what the voters were told.
+/// that storage counted are compared with what the voters were told. Then every vote that was not
+/// acknowledged is sent again with its token (and a few acknowledged ones too, as a voter pressing the
+/// button twice): afterwards storage must have counted exactly the votes sent, each once.
 /// </summary>
 public static class Drill
 {
@@ -30,7 +37,10 @@ public static class Drill
     /// <summary>A vote not acknowledged, or a page without the counts: what a voter notices of the fault.</summary>
     public static bool IsBad(Outcome outcome) => outcome.IsVote ? !outcome.Acknowledged : !outcome.ResultsShown;
 
-    public static async Task<DrillFigures> RunAsync(string name, VotingChain chain, Func<Task> fault, ITestOutputHelper output)
+    /// <summary>How long the votes that were not acknowledged are sent again, until each is.</summary>
+    public static readonly TimeSpan ResendBound = TimeSpan.FromSeconds(30);
+
+    public static async Task<DrillFigures> RunAsync(string name, VotingChain chain, Func<Task> fault, ITestOutputHelper output, int voters = Voters)
     {
         using var storage = chain.Storage.CreateClient();
         using (var reset = await storage.DeleteAsync("/api/votes"))
@@ -38,7 +48,7 @@ public static class Drill
             Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
         }
 
-        var load = new VoteLoad(chain.App.BaseAddress, Voters, Readers);
+        var load = new VoteLoad(chain.App.BaseAddress, voters, Readers);
         TimeSpan faultStart, faultEnd;
         try
         {
@@ -76,8 +86,46 @@ public static class Drill
             Recovery: lastBadAnswer > faultEnd ? lastBadAnswer - faultEnd : TimeSpan.Zero,
             SlowestAnswer: outcomes.Max(o => o.Took),
             outcomes);
+        var (resent, resentAcknowledged) = await ResendAsync(chain, votes);
+        figures = figures with { Resent = resent, ResentAcknowledged = resentAcknowledged, CountedAfterResending = await CountedAsync(storage) };
         Print(figures, output);
         return figures;
+    }
+
+    /// <summary>
+    /// Sends every vote that was not acknowledged again, with its token, until it is (storage answers the
+    /// first result for a token it counted, so a vote counted during the fault is not counted again), and
+    /// sends the first 20 acknowledged votes once more, which must change nothing.
+    /// </summary>
+    private static async Task<(int Resent, int Acknowledged)> ResendAsync(VotingChain chain, IReadOnlyList<Outcome> votes)
+    {
+        using var app = chain.App.CreateClient();
+        var failed = votes.Where(v => !v.Acknowledged).ToList();
+        var acknowledged = 0;
+        var deadline = DateTime.UtcNow + ResendBound;
+        foreach (var vote in failed.Concat(votes.Where(v => v.Acknowledged).Take(20)))
+        {
+            while (true)
+            {
+                int status;
+                try
+                {
+                    status = await VotingPageReader.VoteAsync(app, vote.Option!, vote.Token);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    status = 0;
+                }
+
+                if (status == 303) break;
+                Assert.True(DateTime.UtcNow < deadline, $"a vote sent again with its token got {status} after {ResendBound.TotalSeconds:0} s");
+                await Task.Delay(100);
+            }
+
+            if (!vote.Acknowledged) acknowledged++;
+        }
+
+        return (failed.Count, acknowledged);
     }
 
     /// <summary>The checks every drill makes; <paramref name="votesFail"/> says whether the fault must cost votes.</summary>
@@ -112,6 +160,15 @@ public static class Drill
             $"{figures.Acknowledged - figures.Counted} acknowledged votes were lost: {Describe(figures)}");
         Assert.True(figures.Counted <= figures.Acknowledged + figures.Failed,
             $"More votes counted than sent: {Describe(figures)}");
+
+        // Every vote answered 503 offered the voter to send it again with the same token.
+        var notOffered = outcomes.Where(o => o.IsVote && o.Status == 503 && !o.RetryOffered).ToList();
+        Assert.True(notOffered.Count == 0, $"{notOffered.Count} votes answered 503 did not offer a resend with their token, e.g. {notOffered.FirstOrDefault()}");
+
+        // Exactly once: each vote sent again with its token until acknowledged, storage counted every vote sent, once.
+        Assert.True(figures.CountedAfterResending == figures.Acknowledged + figures.Failed,
+            $"After sending the {figures.Failed} unacknowledged votes again, {figures.CountedAfterResending} were counted, not " +
+            $"{figures.Acknowledged + figures.Failed}: {Describe(figures)}");
     }
 
     public static void AssertStillRunning(params ServiceProcess[] services)
@@ -141,7 +198,8 @@ public static class Drill
     }
 
     private static string Describe(DrillFigures f) => string.Create(CultureInfo.InvariantCulture,
-        $"acknowledged {f.Acknowledged}, failed {f.Failed}, counted {f.Counted}, pages {f.Pages} ({f.DegradedPages} without counts), " +
+        $"acknowledged {f.Acknowledged}, failed {f.Failed}, counted {f.Counted}, resent {f.Resent} ({f.ResentAcknowledged} acknowledged), " +
+        $"counted after resending {f.CountedAfterResending}, pages {f.Pages} ({f.DegradedPages} without counts), " +
         $"fault {f.FaultStart.TotalSeconds:0.0}–{f.FaultEnd.TotalSeconds:0.0} s, recovery {f.Recovery.TotalSeconds:0.00} s after it, slowest answer {f.SlowestAnswer.TotalSeconds:0.00} s");
 
     private static void Print(DrillFigures f, ITestOutputHelper output)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.FaultDrills.Tests;
@@ -8,7 +9,11 @@ namespace VotingApp.FaultDrills.Tests;
 /// <param name="Took">How long until the whole answer was read (or the client gave up).</param>
 /// <param name="Status">The HTTP status, or 0 when no answer came.</param>
 /// <param name="ResultsShown">For a page: whether its results line had the counts (not the "unavailable" text).</param>
-public sealed record Outcome(bool IsVote, TimeSpan Sent, TimeSpan Took, int Status, string? Error, bool ResultsShown)
+/// <param name="Option">For a vote: what it was for.</param>
+/// <param name="Token">For a vote: its vote token, as the page's form carries one.</param>
+/// <param name="RetryOffered">For a vote answered 503: whether the answer offered it again with the same token.</param>
+public sealed record Outcome(bool IsVote, TimeSpan Sent, TimeSpan Took, int Status, string? Error, bool ResultsShown,
+    string? Option = null, string? Token = null, bool RetryOffered = false)
 {
     public TimeSpan Answered => Sent + Took;
     public bool Acknowledged => IsVote && Status == 303;
@@ -16,7 +21,9 @@ public sealed record Outcome(bool IsVote, TimeSpan Sent, TimeSpan Took, int Stat
 
 /// <summary>
 /// A steady load on the app, as voters cause it: voters POST vote=Cats/Dogs in a loop (each one at a
-/// time, a short pause between votes), readers GET the page. Every outcome is kept with its timing.
+/// time, a short pause between votes), readers GET the page. Every outcome is kept with its timing. Each
+/// vote carries a fresh vote token, as a vote from the page does (the voters make their own rather than
+/// loading a page per vote, so that the vote rate stays that of the drill; the token is the same kind).
 /// </summary>
 public sealed class VoteLoad : IAsyncDisposable
 {
@@ -75,16 +82,20 @@ public sealed class VoteLoad : IAsyncDisposable
             int status = 0;
             string? error = null;
             var resultsShown = false;
+            var retryOffered = false;
+            string? option = null, token = null;
             try
             {
                 // Not cancelled by StopAsync: a vote once sent is seen through to its answer, so that what
                 // the voter was told can be compared with what was counted.
                 if (vote)
                 {
-                    using var content = new FormUrlEncodedContent([new("vote", random.Next(2) == 0 ? "Cats" : "Dogs")]);
+                    (option, token) = (random.Next(2) == 0 ? "Cats" : "Dogs", VoteToken.New());
+                    using var content = VotingPageReader.VoteForm(option, token);
                     using var response = await _client.PostAsync("/", content, CancellationToken.None);
-                    await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
+                    var html = await response.Content.ReadAsStringAsync(CancellationToken.None);
                     status = (int)response.StatusCode;
+                    retryOffered = status == 503 && VotingPageReader.VoteTokens(html) is [var offered] && offered == token;
                 }
                 else
                 {
@@ -99,7 +110,7 @@ public sealed class VoteLoad : IAsyncDisposable
                 error = e.GetType().Name + ": " + e.Message;
             }
 
-            var outcome = new Outcome(vote, sent, _clock.Elapsed - sent, status, error, resultsShown);
+            var outcome = new Outcome(vote, sent, _clock.Elapsed - sent, status, error, resultsShown, option, token, retryOffered);
             lock (_outcomes)
             {
                 _outcomes.Add(outcome);

@@ -42,7 +42,8 @@ public static class Repository
     /// What the operator creates before the steps, outside them: the MySQL Secret (the walkthrough's
     /// `kubectl create secret`, or this sample file in a sandbox). The step files never carry it.
     /// </summary>
-    public static IReadOnlyList<string> OperatorObjects { get; } = ["kubernetes/sample-secrets/voting-mysql.yaml"];
+    public static IReadOnlyList<string> OperatorObjects { get; } =
+        ["kubernetes/sample-secrets/voting-mysql.yaml", "kubernetes/sample-secrets/voting-redis.yaml"];
 
     /// <summary>
     /// Optional Istio steps beside the walkthrough's (docs/flagger-walkthrough.md#mesh-faults-and-mirroring), each

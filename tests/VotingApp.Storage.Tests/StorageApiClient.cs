@@ -22,6 +22,20 @@ public static class StorageApiClient
     public static Task<HttpResponseMessage> VoteAsync(this HttpClient storage, string? option) =>
         storage.PostAsJsonAsync("/api/votes", new VoteRequest(option), VotingJsonContext.Default.VoteRequest);
 
+    /// <summary>A vote with an Idempotency-Key, as the app sends a vote from the page.</summary>
+    public static Task<HttpResponseMessage> VoteAsync(this HttpClient storage, string option, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/votes")
+        {
+            Content = JsonContent.Create(new VoteRequest(option), VotingJsonContext.Default.VoteRequest),
+        };
+        request.Headers.TryAddWithoutValidation(VoteToken.Header, token);
+        return storage.SendAsync(request);
+    }
+
+    public static async Task<VoteRecorded> RecordedAsync(this HttpResponseMessage response) =>
+        (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync(VotingJsonContext.Default.VoteRecorded))!;
+
     public static async Task ResetAsync(this HttpClient storage)
     {
         using var response = await storage.DeleteAsync("/api/votes");

@@ -92,6 +92,23 @@ public sealed class ChildProcess : IDisposable
         return await WaitForExitAsync(timeout);
     }
 
+    /// <summary>
+    /// SIGSTOP for <paramref name="duration"/>, then SIGCONT: the process hangs, as on a node that froze (a VM
+    /// paused, a swap storm), with its sockets open: connections are accepted by the kernel and never answered.
+    /// </summary>
+    public async Task HangAsync(TimeSpan duration)
+    {
+        Posix.Signal(_process.Id, Posix.SIGSTOP);
+        try
+        {
+            await Task.Delay(duration);
+        }
+        finally
+        {
+            Posix.Signal(_process.Id, Posix.SIGCONT);
+        }
+    }
+
     /// <summary>SIGKILL: the process gets no chance to clean up.</summary>
     public void Kill()
     {
@@ -129,6 +146,8 @@ public sealed class ChildProcess : IDisposable
 internal static partial class Posix
 {
     public const int SIGTERM = 15;
+    public const int SIGCONT = 18;
+    public const int SIGSTOP = 19;
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
     private static partial int Kill(int pid, int signal);

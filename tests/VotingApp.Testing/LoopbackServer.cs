@@ -41,6 +41,9 @@ public abstract class LoopbackServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>SIGSTOP, a pause, SIGCONT: the server hangs with its connections open, then goes on.</summary>
+    public Task HangAsync(TimeSpan duration) => (_process ?? throw new InvalidOperationException("not started")).HangAsync(duration);
+
     protected async Task StartProcessAsync()
     {
         var (binary, arguments) = Command;

@@ -4,7 +4,8 @@ namespace VotingApp.Testing;
 
 /// <summary>
 /// A real MariaDB server (Debian's mariadb-server, which MySqlConnector speaks to) on 127.0.0.1 with its
-/// own data folder, and a user for storage 2.0. Killed when disposed.
+/// own data folder, and a user for storage 2.0. Optionally TLS only (require_secure_transport=ON), as
+/// Azure Database for MySQL runs by default. Killed when disposed.
 /// </summary>
 public sealed class MariaDbServer : LoopbackServer
 {
@@ -13,16 +14,17 @@ public sealed class MariaDbServer : LoopbackServer
 
     private readonly string _binary = ServerBinaries.Require("mariadbd", "mariadb-server");
 
-    private MariaDbServer() : base("mariadb")
-    {
-    }
+    private MariaDbServer(TestCertificates? tls) : base("mariadb") => Tls = tls;
+
+    /// <summary>The certificates of a server that accepts TLS connections only, or null for one that takes both.</summary>
+    public TestCertificates? Tls { get; }
 
     private string DataFolder => Path.Combine(Folder, "data");
     private string Socket => Path.Combine(Folder, "mariadb.sock");
 
-    public static async Task<MariaDbServer> StartAsync()
+    public static async Task<MariaDbServer> StartAsync(TestCertificates? tls = null)
     {
-        var server = new MariaDbServer();
+        var server = new MariaDbServer(tls);
         await server.InstallAsync();
         await server.StartProcessAsync();
         await server.CreateUserAsync();
@@ -37,6 +39,8 @@ public sealed class MariaDbServer : LoopbackServer
         ["MYSQL_USER"] = User,
         ["MYSQL_PASSWORD"] = Password,
         ["MYSQL_DATABASE"] = database,
+        ["MYSQL_SSL_MODE"] = Tls is null ? null : "VerifyFull",
+        ["MYSQL_SSL_CA_FILE"] = Tls?.CaFile,
     };
 
     /// <summary>A connection as the test user, for checking what storage wrote.</summary>
@@ -48,6 +52,7 @@ public sealed class MariaDbServer : LoopbackServer
         Password = Password,
         Database = database ?? "",
         Pooling = false,
+        SslMode = Tls is null ? MySqlSslMode.Preferred : MySqlSslMode.Required,
     }.ConnectionString);
 
     private async Task InstallAsync()
@@ -65,6 +70,9 @@ public sealed class MariaDbServer : LoopbackServer
         $"--port={Port}", $"--bind-address={Host}", "--skip-name-resolve",
         "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=1", "--max-connections=300",
         $"--pid-file={Path.Combine(Folder, "mariadb.pid")}",
+        .. Tls is null
+            ? Array.Empty<string>()
+            : [$"--ssl-cert={Tls.ServerCertificateFile}", $"--ssl-key={Tls.ServerKeyFile}", $"--ssl-ca={Tls.CaFile}", "--require-secure-transport=ON"],
     ]);
 
     protected override TimeSpan StartTimeout => TimeSpan.FromSeconds(60);

@@ -164,6 +164,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP, a pause, SIGCONT: the service hangs and then goes on where it stopped.</summary>
+    public Task HangAsync(TimeSpan duration) => (_process ?? throw new InvalidOperationException("not started")).HangAsync(duration);
+
     /// <summary>kill -9: no graceful shutdown, no flushing.</summary>
     public void Kill()
     {

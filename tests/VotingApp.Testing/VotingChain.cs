@@ -54,11 +54,7 @@ public sealed class VotingChain : IAsyncDisposable
         throw new TimeoutException($"The chain shows no results after {timeout.TotalSeconds:0} s: {line}\n{App.Output}\n{Analytics.Output}\n{Storage.Output}");
     }
 
-    public static IReadOnlyDictionary<string, string?> RedisEnvironment(RedisServer redis) => new Dictionary<string, string?>
-    {
-        ["REDIS_HOST"] = redis.Host,
-        ["REDIS_PORT"] = redis.Port.ToString(),
-    };
+    public static IReadOnlyDictionary<string, string?> RedisEnvironment(RedisServer redis) => redis.StorageEnvironment();
 
     /// <summary>The app's settings that point it at analytics and storage on 127.0.0.1 (a real service, a proxy or a black hole).</summary>
     public static Dictionary<string, string?> AppUpstreams(int analyticsPort, int storagePort) => new()

@@ -15,10 +15,21 @@ public static partial class VotingPageReader
         return lines.Count == 1 ? lines[0] : throw new InvalidOperationException($"Expected one results line, found {lines.Count}:\n{html}");
     }
 
-    /// <summary>POSTs vote=<paramref name="option"/> as the page's form does and returns the status code.</summary>
-    public static async Task<int> VoteAsync(HttpClient app, string option)
+    /// <summary>POSTs vote=<paramref name="option"/> (and the page's token=, when given) as the page's form does and returns the status code.</summary>
+    public static async Task<int> VoteAsync(HttpClient app, string option, string? token = null)
     {
-        using var response = await app.PostAsync("/", new FormUrlEncodedContent([new("vote", option)]));
+        using var response = await app.PostAsync("/", VoteForm(option, token));
         return (int)response.StatusCode;
     }
+
+    /// <summary>The form a vote button sends: vote=option, and the page's vote token when there is one.</summary>
+    public static FormUrlEncodedContent VoteForm(string option, string? token) =>
+        new(token is null ? [new("vote", option)] : [new("vote", option), new("token", token)]);
+
+    /// <summary>The vote tokens of a page's forms (the vote form; the retry form of a problem page), in order.</summary>
+    public static IReadOnlyList<string> VoteTokens(string html) =>
+        TokenField().Matches(html).Select(match => match.Groups[1].Value).ToList();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"token\" value=\"([^\"]*)\">")]
+    private static partial Regex TokenField();
 }

@@ -12,9 +12,13 @@ namespace VotingApp.App.Page;
 /// <param name="Store">The store storage reported ("redis", "mysql"), or null when unknown.</param>
 public sealed record VotingPageModel(string? ResultsText, string? Store, bool FeatureFlagSet);
 
+/// <summary>A vote to offer again on the problem page: the same option with the same token.</summary>
+public sealed record VoteRetry(string Option, string Token);
+
 /// <summary>
 /// The voting page, as compiled C#: everything that depends only on the settings (title, buttons, styles)
-/// is encoded and joined once at start, as UTF-8, so a request only adds the results line and the store. Every
+/// is encoded and joined once at start, as UTF-8, so a request only adds its vote token, the results line and
+/// the store. The vote form carries a fresh token per rendering (<see cref="VoteToken"/>). Every
 /// value placed in the HTML is HTML-encoded. The results stay on one line,
 /// <c>&lt;div id="results"&gt; TEXT &lt;/div&gt;</c>, the only line with that word, so that
 /// <c>curl -s HOST | grep results</c> prints exactly it.
@@ -31,8 +35,9 @@ public sealed class VotingPage
     /// </summary>
     public string ContentSecurityPolicy { get; }
 
-    // The page is _head + results line + _middle + store (with SHOWDETAILS) + one of the two ends.
+    // The page is _head + vote token + _buttons + results line + _middle + store (with SHOWDETAILS) + one of the two ends.
     private readonly byte[] _head;
+    private readonly byte[] _buttons;
     private readonly byte[] _middle;
     private readonly byte[] _endFlagOn;
     private readonly byte[] _endFlagOff;
@@ -70,6 +75,10 @@ public sealed class VotingPage
             <main>
             <h1>{{title}}</h1>
             <form class="vote" method="post" action="/">
+            <input type="hidden" name="{{VoteToken.FormField}}" value="
+            """;
+        var buttons = $$"""
+            ">
             <button class="option1" name="vote" value="{{vote1}}">{{vote1}}</button>
             <button class="option2" name="vote" value="{{vote2}}">{{vote2}}</button>
             <button class="reset" name="vote" value="{{VoteOptions.ResetValue}}">Reset</button>
@@ -77,7 +86,9 @@ public sealed class VotingPage
             <section class="tally">
 
             """;
-        _head = Encoding.UTF8.GetBytes(top + "<div id=\"results\"> ");
+        // A raw string ends before the line break of its closing quotes: the token follows value=" directly.
+        _head = Encoding.UTF8.GetBytes(top);
+        _buttons = Encoding.UTF8.GetBytes(buttons + "<div id=\"results\"> ");
         ContentSecurityPolicy = PolicyFor(top);
         _middle = Encoding.UTF8.GetBytes(" </div>\n</section>\n"
             + (footer ? "<footer>\n" : "")
@@ -113,11 +124,16 @@ public sealed class VotingPage
         var results = _encoder.Encode(model.ResultsText ?? UnavailableText);
         var store = _showDetails ? _encoder.Encode(model.Store ?? "unknown") : "";
         var end = model.FeatureFlagSet ? _endFlagOn : _endFlagOff;
+        // base64url: nothing in it needs HTML encoding, and it is ASCII (one byte a character).
+        var token = VoteToken.New();
         response.ContentType = HtmlContentType;
         response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        response.ContentLength = _head.Length + Encoding.UTF8.GetByteCount(results) + _middle.Length + Encoding.UTF8.GetByteCount(store) + end.Length;
+        response.ContentLength = _head.Length + token.Length + _buttons.Length + Encoding.UTF8.GetByteCount(results) + _middle.Length
+            + Encoding.UTF8.GetByteCount(store) + end.Length;
         var writer = response.BodyWriter;
         writer.Write(_head);
+        Encoding.ASCII.GetBytes(token, writer);
+        writer.Write(_buttons);
         Encoding.UTF8.GetBytes(results, writer);
         writer.Write(_middle);
         Encoding.UTF8.GetBytes(store, writer);
@@ -133,8 +149,8 @@ public sealed class VotingPage
         return $"default-src 'none'; style-src 'sha256-{hash}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     }
 
-    /// <summary>A short page for a vote that was refused (400) or not counted (503).</summary>
-    public string RenderProblem(string heading, string message) =>
+    /// <summary>A short page for a vote that was refused (400, 409) or not confirmed (503), maybe offering it again.</summary>
+    public string RenderProblem(string heading, string message, VoteRetry? retry = null) =>
         $$"""
         <!DOCTYPE html>
         <html lang="en">
@@ -143,10 +159,15 @@ public sealed class VotingPage
         <main>
         <h1>{{_encoder.Encode(heading)}}</h1>
         <p id="problem">{{_encoder.Encode(message)}}</p>
+        {{(retry is null ? "" : RetryForm(retry))}}
         <p><a href="/">Back to the voting page</a></p>
         </main>
         </body>
         </html>
 
         """;
+
+    private string RetryForm(VoteRetry retry) =>
+        $"<form id=\"retry\" method=\"post\" action=\"/\"><input type=\"hidden\" name=\"{VoteToken.FormField}\" value=\"{_encoder.Encode(retry.Token)}\">"
+        + $"<button name=\"vote\" value=\"{_encoder.Encode(retry.Option)}\">Send my vote for {_encoder.Encode(retry.Option)} again</button></form>";
 }

@@ -67,32 +67,69 @@ public static partial class VotingPageApi
                 $"'{shown}' is not an option. Vote for {options.Value.Vote1Value} or {options.Value.Vote2Value}, or reset.");
         }
 
-        try
+        var token = form[VoteToken.FormField].ToString() is { Length: > 0 } sent ? sent : null;
+        if (token is not null && !VoteToken.IsWellFormed(token))
         {
-            if (isReset)
+            LogRejected(logger, "malformed vote token");
+            return Problem(page, StatusCodes.Status400BadRequest, "Vote not accepted",
+                $"The form's vote token is malformed (it must be {VoteToken.Rule}). Load the voting page again and vote from there.");
+        }
+
+        if (isReset)
+        {
+            try
             {
                 await storage.ResetAsync(context);
             }
-            else
+            catch (UpstreamUnavailableException e)
             {
-                await storage.AddVoteAsync(context, option!);
+                LogNotCounted(logger, "reset", "not done", e.Message);
+                return Problem(page, StatusCodes.Status503ServiceUnavailable, "Votes not reset",
+                    $"The votes were not reset: the vote store did not answer. Please try again. {Reference(context)}");
             }
+
+            return FeatureFlagApi.BackToPage();
         }
-        catch (UpstreamUnavailableException e)
+
+        try
         {
-            // The voter is told what happened and a reference; which service failed and why is for the log only.
-            LogNotCounted(logger, isReset ? "reset" : option!, e.Message);
-            return Problem(page, StatusCodes.Status503ServiceUnavailable,
-                isReset ? "Votes not reset" : "Vote not counted",
-                $"{(isReset ? "The votes were not reset" : "Your vote was not counted")}: the vote store did not answer. " +
-                $"Please try again. (Reference: trace id {ErrorResponses.TraceId(context)})");
+            await storage.AddVoteAsync(context, option!, token);
+        }
+        catch (VoteTokenUsedException e)
+        {
+            LogRejected(logger, $"vote token already used: {e.Message}");
+            return Problem(page, StatusCodes.Status409Conflict, "Vote already counted",
+                $"This page's vote was already counted for the other option. Load the voting page again to vote again. {Reference(context)}");
+        }
+        catch (VoteNotConfirmedException e) when (!e.MayHaveBeenCounted)
+        {
+            LogNotCounted(logger, option!, "not counted", e.Message);
+            return Problem(page, StatusCodes.Status503ServiceUnavailable, "Vote not counted",
+                $"Your vote was not counted: the vote store did not answer. Please try again. {Reference(context)}", RetryOf(option!, token));
+        }
+        catch (VoteNotConfirmedException e)
+        {
+            // The store may have counted it and lost only the answer: say so, and offer to send the same
+            // vote (same token) again, which storage counts once. Which service failed and why is for the log.
+            LogNotCounted(logger, option!, "not confirmed (it may have been counted)", e.Message);
+            return Problem(page, StatusCodes.Status503ServiceUnavailable, "Vote not confirmed",
+                token is null
+                    ? $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted; check the results before you vote again. {Reference(context)}"
+                    : $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted. Send it again: it is counted once, however often you send it. {Reference(context)}",
+                RetryOf(option!, token));
         }
 
         return FeatureFlagApi.BackToPage();
     }
 
-    private static IResult Problem(VotingPage page, int status, string heading, string message) =>
-        Results.Content(page.RenderProblem(heading, message), VotingPage.HtmlContentType, statusCode: status);
+    /// <summary>The same vote with the same token, as a form on the problem page; none for a plain vote.</summary>
+    private static VoteRetry? RetryOf(string option, string? token) => token is null ? null : new VoteRetry(option, token);
+
+    private static IResult Problem(VotingPage page, int status, string heading, string message, VoteRetry? retry = null) =>
+        Results.Content(page.RenderProblem(heading, message, retry), VotingPage.HtmlContentType, statusCode: status);
+
+    /// <summary>What a voter can quote to an operator, who finds the details in the log under it.</summary>
+    private static string Reference(HttpContext context) => $"(Reference: trace id {ErrorResponses.TraceId(context)})";
 
     [LoggerMessage(LogLevel.Warning, "Results unavailable, page rendered without them: {Reason}")]
     private static partial void LogResultsUnavailable(ILogger logger, string reason);
@@ -100,6 +137,6 @@ public static partial class VotingPageApi
     [LoggerMessage(LogLevel.Warning, "Vote rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
 
-    [LoggerMessage(LogLevel.Error, "Vote for {Option} not counted: {Reason}")]
-    private static partial void LogNotCounted(ILogger logger, string option, string reason);
+    [LoggerMessage(LogLevel.Error, "Vote for {Option} {Outcome}: {Reason}")]
+    private static partial void LogNotCounted(ILogger logger, string option, string outcome, string reason);
 }

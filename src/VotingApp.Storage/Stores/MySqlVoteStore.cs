@@ -6,6 +6,8 @@ namespace VotingApp.Storage.Stores;
 /// <summary>
 /// Storage 2.0: one row per option in MySQL (or MariaDB). A vote is a single
 /// INSERT … ON DUPLICATE KEY UPDATE, so it is atomic and reading costs the same however many votes exist.
+/// A vote with a token records the token in vote_tokens in the same transaction as the increment, so the
+/// two commit together or not at all; expired tokens are deleted in the background (VoteTokenPurger).
 /// </summary>
 public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString) : VoteStore
 {
@@ -14,6 +16,16 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
         CREATE TABLE IF NOT EXISTS vote_counts (
             option_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
             vote_count BIGINT NOT NULL
+        ) ENGINE=InnoDB
+        """;
+
+    private const string CreateTokenTable = """
+        CREATE TABLE IF NOT EXISTS vote_tokens (
+            token VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+            option_name VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+            vote_count BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            KEY vote_tokens_expires_at (expires_at)
         ) ENGINE=InnoDB
         """;
 
@@ -27,7 +39,15 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
 
     private const int UnknownDatabase = 1049;
 
+    // Two transactions with the same new token both wait on the first one's row; InnoDB then lets one of
+    // them through and rolls the other back as a deadlock, which is simply tried again.
+    private const int Deadlock = 1213;
+    private const int DeadlockRetries = 5;
+
+    private const int AccessDenied = 1045;
+
     private readonly string _connectionString = connectionString.ConnectionString;
+    private readonly MySqlSslMode _sslMode = connectionString.SslMode;
 
     public override string Kind => "mysql";
     public override string Location { get; } = $"{connectionString.Server}:{connectionString.Port}/{connectionString.Database}";
@@ -35,6 +55,9 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
     /// <summary>Pooled, with bounded waits, for a server that may come and go.</summary>
     public static MySqlConnectionStringBuilder BuildConnectionString(StorageSettings settings) => new()
     {
+        // Managed servers (Azure Database for MySQL) require TLS; VerifyCA/VerifyFull check the certificate.
+        SslMode = settings.EffectiveMySqlSslMode(),
+        SslCa = settings.MySqlSslCaFile ?? "",
         Server = settings.MySqlHost,
         Port = (uint)settings.MySqlPort,
         UserID = settings.MySqlUser,
@@ -65,6 +88,8 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
 
             await ExecuteAsync(CreateTable, cancellationToken);
         }
+
+        await ExecuteAsync(CreateTokenTable, cancellationToken);
     }
 
     protected override async Task<IReadOnlyDictionary<string, long>> ReadCountsAsync(IReadOnlyList<string> options, CancellationToken cancellationToken)
@@ -81,11 +106,96 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
         return await connection.ExecuteScalarAsync<long>(Increment, new { option, cancellationToken });
     }
 
+    protected override async Task<StoredVote> IncrementOnceAsync(string option, string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await IncrementOnceInTransactionAsync(option, token, now, cancellationToken);
+            }
+            catch (MySqlException e) when (e.Number == Deadlock && attempt < DeadlockRetries)
+            {
+            }
+        }
+    }
+
+    private async Task<StoredVote> IncrementOnceInTransactionAsync(string option, string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var expires = (now + TokenLifetime).ToUnixTimeMilliseconds();
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // A new token's row starts with the count -1 ("being counted"). ON DUPLICATE KEY UPDATE takes an
+        // exclusive lock on an existing row, where a plain INSERT (or INSERT IGNORE) takes a shared one that two
+        // repeats would both try to upgrade: a deadlock (dev.mysql.com/doc/refman/8.4/en/innodb-locks-set.html).
+        // So repeats of one token queue behind its first vote, then read what it committed.
+        await connection.ExecuteAsync(
+            "INSERT INTO vote_tokens (token, option_name, vote_count, expires_at) VALUES (@token, @option, -1, @expires) " +
+            "ON DUPLICATE KEY UPDATE token = token",
+            new { token, option, expires }, transaction);
+        var first = await connection.QuerySingleAsync<VoteTokenRow>(
+            "SELECT option_name AS Option, vote_count AS Count, expires_at AS ExpiresAt FROM vote_tokens WHERE token = @token FOR UPDATE",
+            new { token }, transaction);
+        if (first.Count >= 0 && first.ExpiresAt > now.ToUnixTimeMilliseconds())
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return new StoredVote(first.Option, first.Count, Repeated: true);
+        }
+
+        var count = await connection.ExecuteScalarAsync<long>(Increment, new { option }, transaction);
+        await connection.ExecuteAsync(
+            "UPDATE vote_tokens SET option_name = @option, vote_count = @count, expires_at = @expires WHERE token = @token",
+            new { token, option, count, expires }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return new StoredVote(option, count, Repeated: false);
+    }
+
+    protected override async Task<long> DeleteExpiredTokensAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // In batches, so that no single statement locks many rows or fills the undo log; votes go on meanwhile.
+        const int batch = 5_000;
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        long deleted = 0;
+        int rows;
+        do
+        {
+            rows = await connection.ExecuteAsync("DELETE FROM vote_tokens WHERE expires_at <= @now ORDER BY expires_at LIMIT 5000",
+                new { now = now.ToUnixTimeMilliseconds() });
+            deleted += rows;
+        }
+        while (rows == batch && !cancellationToken.IsCancellationRequested);
+
+        return deleted;
+    }
+
     protected override Task ClearAsync(CancellationToken cancellationToken) => ExecuteAsync("DELETE FROM vote_counts", cancellationToken);
 
     protected override Task PingCoreAsync(CancellationToken cancellationToken) => ExecuteAsync("SELECT 1", cancellationToken);
 
     protected override bool IsUnavailable(Exception exception) => exception is MySqlException or System.Net.Sockets.SocketException;
+
+    /// <summary>The driver's message and its causes (a TLS failure says why only in its inner exception), with a hint.</summary>
+    protected override string Explain(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (!messages.Contains(e.Message)) messages.Add(e.Message);
+        }
+
+        var message = string.Join(": ", messages);
+        return exception switch
+        {
+            // MariaDB answers a plain connection under require_secure_transport=ON with "Access denied".
+            MySqlException { Number: AccessDenied } when _sslMode == MySqlSslMode.None =>
+                $"{message} (check the password; a server that requires TLS, as Azure Database for MySQL does by default with " +
+                "require_secure_transport=ON, refuses MYSQL_SSL_MODE=None)",
+            MySqlException { InnerException: System.Security.Authentication.AuthenticationException } =>
+                $"{message} (the server's TLS certificate was refused: with MYSQL_SSL_MODE=VerifyCA or VerifyFull, MYSQL_SSL_CA_FILE " +
+                "must be the certificate authority that issued it, and for VerifyFull it must name MYSQL_HOST)",
+            _ => message,
+        };
+    }
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {

@@ -1,32 +1,59 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using StackExchange.Redis;
 
 namespace VotingApp.Storage.Stores;
 
-/// <summary>Storage 1.0: one Redis hash, one field per option, HINCRBY for an atomic vote.</summary>
-public sealed class RedisVoteStore(string host, int port) : VoteStore, IAsyncDisposable
+/// <summary>
+/// Storage 1.0: one Redis hash, one field per option, HINCRBY for an atomic vote. A vote with a token is
+/// one Lua script, which Redis runs atomically: the token's first answer is kept beside the count, with
+/// an expiry, so a repeat is answered from it and the key goes away by itself after the token's lifetime.
+/// </summary>
+public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate2? certificateAuthority = null) : VoteStore, IAsyncDisposable
 {
     private static readonly RedisKey CountsKey = "voting:counts";
-    private readonly Lazy<Task<ConnectionMultiplexer>> _connection = new(() => ConnectAsync(host, port));
+    private const string TokenKeyPrefix = "voting:token:";
+
+    // KEYS[1] the counts, KEYS[2] the token; ARGV[1] the option, ARGV[2] the token's lifetime in ms.
+    // Returns {repeated (0/1), count, option}: for a repeat, the first vote's count and option.
+    private const string CountOnce = """
+        local first = redis.call('HMGET', KEYS[2], 'option', 'count')
+        if first[1] then return {1, tonumber(first[2]), first[1]} end
+        local count = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+        redis.call('HSET', KEYS[2], 'option', ARGV[1], 'count', count)
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+        return {0, count, ARGV[1]}
+        """;
+
+    private readonly Lazy<Task<ConnectionMultiplexer>> _connection = new(() => ConnectionMultiplexer.ConnectAsync(options));
+    private readonly CertificateCheck _certificates = CertificateCheck.Attach(options, certificateAuthority);
 
     public override string Kind => "redis";
-    public override string Location { get; } = $"{host}:{port}";
+    public override string Location { get; } = Describe(options.EndPoints.Single()) + (options.Ssl ? " (TLS)" : "");
 
-    private static Task<ConnectionMultiplexer> ConnectAsync(string host, int port)
+    /// <summary>
+    /// Reconnecting in the background, bounded waits, and the password and TLS that a managed Redis needs
+    /// (Azure Cache for Redis: the access key as password, TLS on port 6380).
+    /// </summary>
+    public static ConfigurationOptions BuildOptions(StorageSettings settings) => new()
     {
-        var options = new ConfigurationOptions
-        {
-            EndPoints = { { host, port } },
-            // Start even while Redis is still starting, and keep reconnecting in the background.
-            AbortOnConnectFail = false,
-            ConnectTimeout = 2000,
-            AsyncTimeout = 1000,
-            SyncTimeout = 1000,
-            // While disconnected, fail at once (503) instead of queueing votes that may never be sent.
-            BacklogPolicy = BacklogPolicy.FailFast,
-            ClientName = "voting-storage",
-        };
-        return ConnectionMultiplexer.ConnectAsync(options);
-    }
+        EndPoints = { { settings.RedisHost!, settings.RedisPort } },
+        Password = settings.EffectiveRedisPassword(),
+        Ssl = settings.RedisSsl,
+        SslHost = settings.RedisSsl ? settings.RedisHost : null,
+        // Start even while Redis is still starting, and keep reconnecting in the background.
+        AbortOnConnectFail = false,
+        ConnectTimeout = 2000,
+        AsyncTimeout = 1000,
+        SyncTimeout = 1000,
+        // While disconnected, fail at once (503) instead of queueing votes that may never be sent.
+        BacklogPolicy = BacklogPolicy.FailFast,
+        ClientName = "voting-storage",
+    };
+
+    /// <summary>host:port, as the operator wrote it (a DnsEndPoint prints itself as "Unspecified/host:port").</summary>
+    private static string Describe(System.Net.EndPoint endPoint) =>
+        endPoint is System.Net.DnsEndPoint dns ? $"{dns.Host}:{dns.Port}" : endPoint.ToString() ?? "";
 
     private async Task<IDatabase> DatabaseAsync() => (await _connection.Value).GetDatabase();
 
@@ -48,6 +75,17 @@ public sealed class RedisVoteStore(string host, int port) : VoteStore, IAsyncDis
     protected override async Task<long> IncrementAsync(string option, CancellationToken cancellationToken) =>
         await (await DatabaseAsync()).HashIncrementAsync(CountsKey, option);
 
+    protected override async Task<StoredVote> IncrementOnceAsync(string option, string token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // One script: Redis runs it whole, between other commands, and writes it to the append-only file whole.
+        var result = (RedisResult[])(await (await DatabaseAsync()).ScriptEvaluateAsync(CountOnce,
+            [CountsKey, TokenKeyPrefix + token], [option, (long)TokenLifetime.TotalMilliseconds]))!;
+        return new StoredVote((string)result[2]!, (long)result[1], Repeated: (long)result[0] == 1);
+    }
+
+    /// <summary>Nothing to do: every token key carries its own expiry (PEXPIRE), and Redis deletes it.</summary>
+    protected override Task<long> DeleteExpiredTokensAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0L);
+
     protected override async Task ClearAsync(CancellationToken cancellationToken) =>
         await (await DatabaseAsync()).KeyDeleteAsync(CountsKey);
 
@@ -55,13 +93,59 @@ public sealed class RedisVoteStore(string host, int port) : VoteStore, IAsyncDis
 
     protected override bool IsUnavailable(Exception exception) =>
         exception is RedisConnectionException or RedisTimeoutException
-        || (exception is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal));
+        || (exception is RedisServerException server && (server.Message.StartsWith("LOADING", StringComparison.Ordinal)
+            || server.Message.StartsWith("NOAUTH", StringComparison.Ordinal) || server.Message.StartsWith("WRONGPASS", StringComparison.Ordinal)));
+
+    /// <summary>The driver says "authentication failure" for a refused certificate too: say which it was.</summary>
+    protected override string Explain(Exception exception) =>
+        _certificates.LastProblem is { } problem && exception is RedisConnectionException
+            ? $"{problem} ({exception.Message})"
+            : exception.Message;
 
     public async ValueTask DisposeAsync()
     {
         if (_connection.IsValueCreated)
         {
             await (await _connection.Value).DisposeAsync();
+        }
+    }
+
+    /// <summary>Remembers why the server's certificate was refused, for the error message.</summary>
+    private sealed class CertificateCheck
+    {
+        public string? LastProblem { get; private set; }
+
+        public static CertificateCheck Attach(ConfigurationOptions options, X509Certificate2? ca)
+        {
+            var check = new CertificateCheck();
+            if (!options.Ssl) return check;
+            options.CertificateValidation += (_, certificate, chain, errors) => check.Validate(certificate, errors, ca);
+            return check;
+        }
+
+        private bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2? ca)
+        {
+            var problem = errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) ? "the Redis server sent no TLS certificate"
+                : errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) ? "the Redis server's TLS certificate is not for REDIS_HOST"
+                : errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors) && !IsIssuedBy(certificate!, ca) ? ChainProblem(ca)
+                : null;
+            LastProblem = problem;
+            return problem is null;
+        }
+
+        private static string ChainProblem(X509Certificate2? ca) => ca is null
+            ? "the Redis server's TLS certificate is not trusted by this machine (set REDIS_SSL_CA_FILE to its certificate authority)"
+            : $"the Redis server's TLS certificate is not issued by the certificate authority in REDIS_SSL_CA_FILE ({ca.Subject})";
+
+        /// <summary>The chain ends in exactly <paramref name="ca"/>, the one authority the operator named.</summary>
+        private static bool IsIssuedBy(X509Certificate certificate, X509Certificate2? ca)
+        {
+            if (ca is null) return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
         }
     }
 }

@@ -10,3 +10,11 @@ public sealed class VoteCountRow
     public string Name { get; set; } = "";
     public long Count { get; set; }
 }
+
+/// <summary>One row of vote_tokens: the first answer to a token, and when the token expires (Unix ms).</summary>
+public sealed class VoteTokenRow
+{
+    public string Option { get; set; } = "";
+    public long Count { get; set; }
+    public long ExpiresAt { get; set; }
+}

@@ -20,6 +20,9 @@ public abstract class VoteStore
 
     public bool IsPrepared => _prepared;
 
+    /// <summary>How long a vote token is remembered: a repeat within it is answered, not counted again.</summary>
+    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromDays(1);
+
     public async Task EnsurePreparedAsync(CancellationToken cancellationToken)
     {
         if (_prepared) return;
@@ -46,11 +49,24 @@ public abstract class VoteStore
         return options.Select(option => new VoteCount(option, counts.GetValueOrDefault(option))).ToList();
     }
 
-    /// <summary>Adds one vote atomically and returns the option's new count.</summary>
-    public async Task<long> AddVoteAsync(string option, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds one vote atomically and returns the option's new count. With a <paramref name="token"/>, the
+    /// token is recorded in the same atomic step as the increment, and a token seen before (and not yet
+    /// expired) counts nothing: the answer is the first vote's option and count, marked repeated.
+    /// </summary>
+    public async Task<StoredVote> AddVoteAsync(string option, string? token, CancellationToken cancellationToken)
     {
         await EnsurePreparedAsync(cancellationToken);
-        return await GuardAsync(() => IncrementAsync(option, cancellationToken));
+        return token is null
+            ? new StoredVote(option, await GuardAsync(() => IncrementAsync(option, cancellationToken)), Repeated: false)
+            : await GuardAsync(() => IncrementOnceAsync(option, token, DateTimeOffset.UtcNow, cancellationToken));
+    }
+
+    /// <summary>Deletes the tokens that expired (the stores that do not expire them by themselves); returns how many.</summary>
+    public async Task<long> PurgeExpiredTokensAsync(CancellationToken cancellationToken)
+    {
+        await EnsurePreparedAsync(cancellationToken);
+        return await GuardAsync(() => DeleteExpiredTokensAsync(DateTimeOffset.UtcNow, cancellationToken));
     }
 
     /// <summary>Sets every count back to zero.</summary>
@@ -70,11 +86,16 @@ public abstract class VoteStore
     protected abstract Task PrepareAsync(CancellationToken cancellationToken);
     protected abstract Task<IReadOnlyDictionary<string, long>> ReadCountsAsync(IReadOnlyList<string> options, CancellationToken cancellationToken);
     protected abstract Task<long> IncrementAsync(string option, CancellationToken cancellationToken);
+    protected abstract Task<StoredVote> IncrementOnceAsync(string option, string token, DateTimeOffset now, CancellationToken cancellationToken);
+    protected abstract Task<long> DeleteExpiredTokensAsync(DateTimeOffset now, CancellationToken cancellationToken);
     protected abstract Task ClearAsync(CancellationToken cancellationToken);
     protected abstract Task PingCoreAsync(CancellationToken cancellationToken);
 
     /// <summary>True for the driver's exceptions that mean "the server cannot be used right now".</summary>
     protected abstract bool IsUnavailable(Exception exception);
+
+    /// <summary>What went wrong, for the 503 and the log: the driver's message, or a clearer one the store knows.</summary>
+    protected virtual string Explain(Exception exception) => exception.Message;
 
     private async Task<T> GuardAsync<T>(Func<Task<T>> operation)
     {
@@ -84,7 +105,7 @@ public abstract class VoteStore
         }
         catch (Exception e) when (e is TimeoutException || IsUnavailable(e))
         {
-            throw new StoreUnavailableException(Kind, Location, e);
+            throw new StoreUnavailableException(Kind, Location, Explain(e), e);
         }
     }
 
@@ -94,3 +115,6 @@ public abstract class VoteStore
         return true;
     });
 }
+
+/// <summary>A vote as the store keeps it: the option, its count after the vote, and whether it was a repeat.</summary>
+public sealed record StoredVote(string Option, long Count, bool Repeated);

@@ -15,6 +15,7 @@ public static class VoteStoreRegistration
         builder.Services.AddValidatedSettings<StorageSettings>(settings => settings.Problems(identity)).Bind(builder.Configuration);
         builder.Services.AddSingleton(provider => CreateStore(provider.GetRequiredService<IOptions<StorageSettings>>().Value, identity));
         builder.Services.AddHostedService<VoteStorePreparer>();
+        builder.Services.AddHostedService<VoteTokenPurger>();
         builder.Services.AddSingleton<StorageMetrics>();
         builder.Services.AddHealthChecks().AddCheck<VoteStoreHealthCheck>("store", tags: ["store"]);
     }
@@ -22,8 +23,14 @@ public static class VoteStoreRegistration
     private static VoteStore CreateStore(StorageSettings settings, ServiceIdentity identity) =>
         settings.EffectiveBackend(identity) switch
         {
-            StorageSettings.Redis => new RedisVoteStore(settings.RedisHost!, settings.RedisPort),
-            StorageSettings.MySql => new MySqlVoteStore(MySqlVoteStore.BuildConnectionString(settings)),
-            _ => new SqliteVoteStore(settings.SqlitePath ?? Path.Combine(Path.GetTempPath(), "voting-storage.db")),
+            StorageSettings.Redis => new RedisVoteStore(RedisVoteStore.BuildOptions(settings), settings.RedisCertificateAuthority())
+            {
+                TokenLifetime = settings.VoteTokenLifetime,
+            },
+            StorageSettings.MySql => new MySqlVoteStore(MySqlVoteStore.BuildConnectionString(settings)) { TokenLifetime = settings.VoteTokenLifetime },
+            _ => new SqliteVoteStore(settings.SqlitePath ?? Path.Combine(Path.GetTempPath(), "voting-storage.db"))
+            {
+                TokenLifetime = settings.VoteTokenLifetime,
+            },
         };
 }

@@ -49,20 +49,54 @@ public sealed class CredentialTests
     }
 
     [Fact]
-    public void The_sample_secret_is_its_own_file_marked_sample_with_every_key_the_steps_use()
+    public void Each_sample_secret_is_its_own_file_marked_sample_with_every_key_the_steps_use()
     {
-        var file = Assert.Single(Repository.OperatorObjects);
-        Assert.DoesNotContain(Repository.Steps, step => step.File == file);
-        Assert.Contains("SAMPLE", File.ReadAllText(Path.Combine(Repository.Root, file)));
-        var secret = Assert.Single(ManifestFile.Read(file));
-        Assert.Equal("Secret", secret.Kind);
-        Assert.Contains("sample", secret.Json["stringData"]!["password"]!.GetValue<string>());
+        Assert.Equal(["voting-mysql", "voting-redis"], Repository.OperatorObjects.Select(Path.GetFileNameWithoutExtension).Order());
+        foreach (var file in Repository.OperatorObjects)
+        {
+            Assert.DoesNotContain(Repository.Steps, step => step.File == file);
+            Assert.Contains("SAMPLE", File.ReadAllText(Path.Combine(Repository.Root, file)));
+            var secret = Assert.Single(ManifestFile.Read(file));
+            Assert.Equal("Secret", secret.Kind);
+            var name = secret.Json["metadata"]!["name"]!.GetValue<string>();
+            Assert.Contains("sample", secret.Json["stringData"]!["password"]!.GetValue<string>());
 
-        var referenced = StepWorkloads().SelectMany(w => w.Containers.SelectMany(c => ClusterState.Items(c["env"]))
-                .Select(e => e["valueFrom"]?["secretKeyRef"]?["key"]?.GetValue<string>())
-                .Concat(w.Volumes.SelectMany(v => ClusterState.Items(v["secret"]?["items"])).Select(i => i["key"]!.GetValue<string>())))
-            .OfType<string>().ToHashSet();
-        Assert.Equal(referenced.Order(), secret.Json["stringData"]!.AsObject().Select(p => p.Key).Order());
+            var referenced = StepWorkloads().SelectMany(w => w.Containers.SelectMany(c => ClusterState.Items(c["env"]))
+                    .Select(e => e["valueFrom"]?["secretKeyRef"])
+                    .Where(r => r?["name"]?.GetValue<string>() == name).Select(r => r!["key"]!.GetValue<string>())
+                    .Concat(w.Volumes.Where(v => v["secret"]?["secretName"]?.GetValue<string>() == name)
+                        .SelectMany(v => ClusterState.Items(v["secret"]!["items"])).Select(i => i["key"]!.GetValue<string>())))
+                .ToHashSet();
+            Assert.Equal(referenced.Order(), secret.Json["stringData"]!.AsObject().Select(p => p.Key).Order());
+        }
+    }
+
+    /// <summary>
+    /// Redis asks for the password of the Secret voting-redis, given as configuration on its standard input
+    /// (`redis-server -`, checked with Debian's redis-server 7.0) rather than on its command line, and its
+    /// probes pass it as REDISCLI_AUTH and want a PONG (redis-cli exits 0 for a NOAUTH error reply too).
+    /// </summary>
+    [Fact]
+    public void Redis_and_storage_1_0_read_the_redis_password_from_the_secret_file()
+    {
+        var redis = StepWorkloads().Single(w => w.App == "voting-redis");
+        var server = Assert.Single(redis.Containers);
+        var script = string.Join('\n', server["command"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Contains("exec redis-server \"$@\" - <<EOF", script);
+        Assert.Contains("requirepass \"$(cat /etc/voting-redis/password)\"", script);
+        foreach (var probe in new[] { "readinessProbe", "livenessProbe" })
+        {
+            var command = string.Join(' ', server[probe]!["exec"]!["command"]!.AsArray().Select(a => a!.GetValue<string>()));
+            Assert.Contains("REDISCLI_AUTH=\"$(cat /etc/voting-redis/password)\" redis-cli ping | grep -q PONG", command);
+        }
+
+        AssertSecretFile(redis, server, "/etc/voting-redis/password", fsGroup: 1000, secretName: "voting-redis");
+
+        var storage = StepWorkloads().Single(w => w.App == "voting-storage" && w.Version == "1.0");
+        var container = Assert.Single(storage.Containers);
+        var env = Env(container);
+        Assert.False(env.ContainsKey("REDIS_PASSWORD") || env.ContainsKey("REDIS_PWD"));
+        AssertSecretFile(storage, container, env["REDIS_PASSWORD_FILE"]["value"]!.GetValue<string>(), fsGroup: 1654, secretName: "voting-redis");
     }
 
     [Fact]
@@ -105,13 +139,13 @@ public sealed class CredentialTests
     }
 
     /// <summary>The path is a read-only mount of the Secret's one key, readable by the pod's group and nobody else.</summary>
-    private static void AssertSecretFile(Workload workload, JsonObject container, string path, int fsGroup)
+    private static void AssertSecretFile(Workload workload, JsonObject container, string path, int fsGroup, string secretName = "voting-mysql")
     {
         var mount = ClusterState.Items(container["volumeMounts"]).Single(m => path.StartsWith(m["mountPath"]!.GetValue<string>() + "/", StringComparison.Ordinal));
         Assert.True(mount["readOnly"]?.GetValue<bool>(), $"{workload}: {mount["name"]} is not read-only");
         var volume = workload.Volumes.Single(v => v["name"]!.GetValue<string>() == mount["name"]!.GetValue<string>());
         var secret = volume["secret"]!;
-        Assert.Equal("voting-mysql", secret["secretName"]!.GetValue<string>());
+        Assert.Equal(secretName, secret["secretName"]!.GetValue<string>());
         var item = Assert.Single(ClusterState.Items(secret["items"]));
         Assert.Equal(path[(mount["mountPath"]!.GetValue<string>().Length + 1)..], item["path"]!.GetValue<string>());
         Assert.Equal(Convert.ToInt32("440", 8), secret["defaultMode"]!.GetValue<int>());

@@ -1,0 +1,161 @@
+using System.Net;
+using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
+
+namespace VotingApp.Storage.Tests;
+
+/// <summary>
+/// A vote with a token (Idempotency-Key) is counted once, on real Redis, MariaDB and SQLite: repeated, even
+/// 20 times at once, it answers the first result and counts nothing; the same token for the other option
+/// is refused (409) and changes nothing; after the token's lifetime it is forgotten (and its row deleted).
+/// </summary>
+[Collection(DatabaseCollection.Name)]
+public sealed class VoteTokenTests(DatabaseServers servers)
+{
+    public static TheoryData<string> Stores => new() { "redis", "mysql", "sqlite" };
+
+    private async Task<ServiceProcess> StartStorageAsync(string store, int? tokenLifetimeSeconds = null, string? database = null)
+    {
+        var environment = new Dictionary<string, string?>(store switch
+        {
+            "redis" => servers.StoreEnvironment("1.0"),
+            "mysql" => servers.StoreEnvironment("2.0", database ?? "votes_tokens_" + Guid.NewGuid().ToString("N")[..8]),
+            _ => new Dictionary<string, string?>
+            {
+                ["STORAGE_BACKEND"] = "sqlite",
+                ["SQLITE_PATH"] = Path.Combine(RepositoryPaths.NewTempFolder("sqlite-tokens"), "votes.db"),
+            },
+        });
+        if (tokenLifetimeSeconds is { } seconds) environment["VOTE_TOKEN_LIFETIME_SECONDS"] = seconds.ToString();
+        var storage = await ServiceProcess.StartAsync(VotingService.Storage, store == "mysql" ? "2.0" : "1.0", environment);
+        using var client = storage.CreateClient();
+        await client.ResetAsync();
+        return storage;
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task The_same_token_twice_counts_once_and_answers_the_first_result(string store)
+    {
+        await using var storage = await StartStorageAsync(store);
+        using var client = storage.CreateClient();
+        var token = VoteToken.New();
+
+        using (var first = await client.VoteAsync("Cats", token))
+        {
+            Assert.Equal(new VoteRecorded("Cats", 1, store, Repeated: false), await first.RecordedAsync());
+        }
+
+        (await client.VoteAsync("Cats")).Dispose(); // a plain vote in between: counted, as always
+        using (var again = await client.VoteAsync("Cats", token))
+        {
+            Assert.Equal(new VoteRecorded("Cats", 1, store, Repeated: true), await again.RecordedAsync());
+        }
+
+        Assert.Equal((2, 0), await client.CatsAndDogsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task The_same_token_sent_20_times_at_once_counts_once(string store)
+    {
+        await using var storage = await StartStorageAsync(store);
+        var token = VoteToken.New();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var client = storage.CreateClient();
+            using var response = await client.VoteAsync("Dogs", token);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{storage.Output}");
+            return await response.RecordedAsync();
+        }));
+
+        using var reader = storage.CreateClient();
+        Assert.Equal((0, 1), await reader.CatsAndDogsAsync());
+        Assert.All(answers, answer => Assert.Equal(1, answer.Count));
+        Assert.Single(answers, answer => !answer.Repeated);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task The_same_token_for_the_other_option_is_refused_and_changes_nothing(string store)
+    {
+        await using var storage = await StartStorageAsync(store);
+        using var client = storage.CreateClient();
+        var token = VoteToken.New();
+        (await client.VoteAsync("Cats", token)).EnsureSuccessStatusCode().Dispose();
+
+        using var other = await client.VoteAsync("Dogs", token);
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Contains("already used for a vote for Cats; nothing was counted for Dogs", await other.Content.ReadAsStringAsync());
+        Assert.Equal((1, 0), await client.CatsAndDogsAsync());
+        await storage.AssertLoggedAsync("Refused a vote for Dogs: its token was already used for Cats");
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_token_is_forgotten_after_its_lifetime(string store)
+    {
+        await using var storage = await StartStorageAsync(store, tokenLifetimeSeconds: 2);
+        using var client = storage.CreateClient();
+        var token = VoteToken.New();
+        (await client.VoteAsync("Cats", token)).EnsureSuccessStatusCode().Dispose();
+        Assert.True((await (await client.VoteAsync("Cats", token)).RecordedAsync()).Repeated);
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        using var later = await client.VoteAsync("Dogs", token);
+        Assert.Equal(new VoteRecorded("Dogs", 1, store, Repeated: false), await later.RecordedAsync());
+        Assert.Equal((1, 1), await client.CatsAndDogsAsync());
+    }
+
+    [Fact]
+    public async Task Expired_tokens_are_deleted_so_the_table_does_not_grow()
+    {
+        var database = "votes_purge_" + Guid.NewGuid().ToString("N")[..8];
+        await using var storage = await StartStorageAsync("mysql", tokenLifetimeSeconds: 5, database: database);
+        using var client = storage.CreateClient();
+        for (var i = 0; i < 30; i++) (await client.VoteAsync("Cats", VoteToken.New())).EnsureSuccessStatusCode().Dispose();
+        Assert.Equal(30, await TokenRowsAsync(database));
+
+        // Purged every half lifetime: within a few seconds of expiring, every row is gone; the counts stay.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await TokenRowsAsync(database) > 0 && DateTime.UtcNow < deadline) await Task.Delay(250);
+        Assert.Equal(0, await TokenRowsAsync(database));
+        Assert.Equal((30, 0), await client.CatsAndDogsAsync());
+    }
+
+    [Fact]
+    public async Task Redis_token_keys_carry_an_expiry_of_the_token_lifetime()
+    {
+        await using var storage = await StartStorageAsync("redis");
+        using var client = storage.CreateClient();
+        var token = VoteToken.New();
+        (await client.VoteAsync("Cats", token)).EnsureSuccessStatusCode().Dispose();
+
+        var cli = ServerBinaries.Require("redis-cli", "redis-tools");
+        var ttl = await ChildProcess.RunAsync(cli, "-h", servers.Redis.Host, "-p", servers.Redis.Port.ToString(), "TTL", "voting:token:" + token);
+        Assert.InRange(long.Parse(ttl.Trim()), 86_400 - 60, 86_400);
+    }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("quote\"")]
+    [InlineData("much-too-long-0123456789012345678901234567890123456789012345678901234567890123456789")]
+    public async Task A_malformed_token_is_refused_and_counts_nothing(string token)
+    {
+        await using var storage = await StartStorageAsync("sqlite");
+        using var client = storage.CreateClient();
+        using var response = await client.VoteAsync("Cats", token);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The Idempotency-Key header must be 1-64 characters", await response.Content.ReadAsStringAsync());
+        Assert.Equal((0, 0), await client.CatsAndDogsAsync());
+    }
+
+    private async Task<long> TokenRowsAsync(string database)
+    {
+        await using var connection = servers.MariaDb.Connect(database);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM vote_tokens";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
