@@ -132,7 +132,12 @@ public sealed class ServiceProcess : IAsyncDisposable
             : throw new TimeoutException($"{Service.Name} still runs after {timeout.TotalSeconds:0} s. Output:\n{Output}");
     }
 
-    public async Task WaitUntilLiveAsync(TimeSpan timeout)
+    public Task WaitUntilLiveAsync(TimeSpan timeout) => WaitForHealthAsync("/health/live", "live", timeout);
+
+    /// <summary>Until /health/ready answers 200: for a caller, its start-up warm-up calls are over.</summary>
+    public Task WaitUntilReadyAsync(TimeSpan timeout) => WaitForHealthAsync("/health/ready", "ready", timeout);
+
+    private async Task WaitForHealthAsync(string path, string state, TimeSpan timeout)
     {
         using var client = CreateClient(TimeSpan.FromSeconds(2));
         var deadline = DateTime.UtcNow + timeout;
@@ -145,7 +150,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
             try
             {
-                using var response = await client.GetAsync("/health/live");
+                using var response = await client.GetAsync(path);
                 if (response.IsSuccessStatusCode) return;
             }
             catch (HttpRequestException)
@@ -157,7 +162,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{Service.Name} {Version} not live after {timeout.TotalSeconds:0} s:\n{Output}");
+                throw new TimeoutException($"{Service.Name} {Version} not {state} after {timeout.TotalSeconds:0} s:\n{Output}");
             }
 
             await Task.Delay(100);
