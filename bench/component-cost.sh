@@ -12,9 +12,9 @@
 #    The services run with DOTNET_TieredCompilation=0 (fully optimized code from the first call, no tiering
 #    or PGO; it does not apply to a native build), so that every variant is measured at the same code quality
 #    after a short warm-up instead of at whatever tier the JIT reached on a busy machine.
-# Prints one line per variant: the lowest and the median µs of CPU per page and per vote over the rounds
-# (other load on the machine only ever adds CPU time, so the lowest is the steadier figure), and the
-# difference of the lowest to "none".
+# Prints one line per variant: the lowest and the median µs of CPU per page and per vote over the rounds,
+# and Δ, the median over the rounds of none's figure minus this variant's in the same round: all variants
+# drift together with other load and with the machine, so a paired difference is the steadier figure.
 # Settings: BENCH_COST_ROUNDS (5), BENCH_COST_SECONDS (5 s per measurement), BENCH_COST_WARMUP (10 s per
 #   chain), BENCH_COST_VARIANTS (the list below), BENCH_COST_PUBLISHED (an existing publish folder of such a
 #   build, to skip step 1), BENCH_COST_PUBLISH_TO (keep the build there for later runs), BENCH_COST_STORE
@@ -27,7 +27,8 @@ source "$ROOT/bench/lib.sh"
 ROUNDS=${BENCH_COST_ROUNDS:-5}
 SECONDS_EACH=${BENCH_COST_SECONDS:-5}
 WARM=${BENCH_COST_WARMUP:-10}
-VARIANTS=(${BENCH_COST_VARIANTS:-none logging tracing metrics propagation resilience chain page all})
+VARIANTS=(${BENCH_COST_VARIANTS:-none logging tracing metrics propagation resilience chain page client-logging track errors
+  security-headers request-id request-limits head rate-limits faults all})
 STORE=${BENCH_COST_STORE:-redis}
 export PATH=$PATH:/usr/sbin DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 for tool in dotnet redis-server wrk curl; do command -v "$tool" >/dev/null || fail "$tool is not installed"; done
@@ -114,14 +115,17 @@ column() { # variant, 2 (GET) or 3 (vote) → the µs per request of each round,
 }
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $ROUNDS rounds of ${SECONDS_EACH} s, wrk -t2 -c16, store $STORE, load $(uptime | sed 's/.*load average: //')"
-echo "µs of CPU per request (chain processes + Redis): lowest / median of the rounds; Δ = none's lowest − this lowest"
-printf '%-12s %18s %8s %18s %8s\n' "off" "page low / median" "Δ page" "vote low / median" "Δ vote"
-base_get=$(column none 2 | lowest)
-base_post=$(column none 3 | lowest)
+echo "µs of CPU per request (chain processes + Redis): lowest / median of the rounds; Δ = the median over the rounds"
+echo "of (none − this) within the same round, so that a slow round (other load) counts against both alike"
+printf '%-16s %18s %8s %18s %8s\n' "off" "page low / median" "Δ page" "vote low / median" "Δ vote"
+paired() { # variant column → the median of none's minus the variant's figure, round by round
+  paste <(column none "$2") <(column "$1" "$2") | awk '{ print $1 - $2 }' | median
+}
 for variant in "${VARIANTS[@]}"; do
   awk -v v="$variant" -v gl="$(column "$variant" 2 | lowest)" -v gm="$(column "$variant" 2 | median)" \
-    -v pl="$(column "$variant" 3 | lowest)" -v pm="$(column "$variant" 3 | median)" -v bg="${base_get:-0}" -v bp="${base_post:-0}" \
-    'BEGIN { printf "%-12s %8.0f / %7.0f %8.0f %8.0f / %7.0f %8.0f\n", v, gl, gm, bg - gl, pl, pm, bp - pl }'
+    -v pl="$(column "$variant" 3 | lowest)" -v pm="$(column "$variant" 3 | median)" \
+    -v gd="$(paired "$variant" 2)" -v pd="$(paired "$variant" 3)" \
+    'BEGIN { printf "%-16s %8.0f / %7.0f %8.0f %8.0f / %7.0f %8.0f\n", v, gl, gm, gd, pl, pm, pd }'
 done
 [ -n "${BENCH_KEEP:-}" ] && cp "$TMP/cost.tsv" "$BENCH_KEEP"
 exit 0

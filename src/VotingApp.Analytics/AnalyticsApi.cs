@@ -10,12 +10,12 @@ public static partial class AnalyticsApi
         app.MapGet("/analytics", GetAnalytics).WithName("GetAnalytics");
 
     private static async Task<Results<Ok<AnalyticsResult>, ProblemHttpResult>> GetAnalytics(
-        HttpContext context, StorageReader storage, ServiceIdentity identity, AnalyticsMetrics metrics, ILogger<StorageReader> logger,
+        StorageReader storage, ServiceIdentity identity, AnalyticsMetrics metrics, ILogger<ResultsRequest> logger,
         CancellationToken cancellationToken)
     {
         try
         {
-            var counts = await storage.GetCountsAsync(context, cancellationToken);
+            var counts = await storage.GetCountsAsync(cancellationToken);
             var (first, second) = (counts.Options[0], counts.Options[1]);
             metrics.Served(ResultsText.Kind(identity.Version));
             return TypedResults.Ok(new AnalyticsResult(first, second, ResultsText.Format(identity.Version, first, second), counts.Store));
@@ -32,3 +32,6 @@ public static partial class AnalyticsApi
     [LoggerMessage(LogLevel.Error, "Cannot compute the results: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);
 }
+
+/// <summary>The log category of GET /analytics (VotingApp.Analytics.ResultsRequest), whose failures it logs.</summary>
+public sealed class ResultsRequest;

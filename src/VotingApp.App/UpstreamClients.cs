@@ -1,31 +1,16 @@
+using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.App;
 
-/// <summary>Reads the results from analytics (safe to retry once).</summary>
+/// <summary>Reads the results from analytics (safe to retry once); failures are the client's handler's (UpstreamCallHandler).</summary>
 public sealed class AnalyticsClient(HttpClient http)
 {
-    public async Task<AnalyticsResult> GetResultsAsync(HttpContext context, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await http.GetAsync("/analytics", cancellationToken);
-            VersionChain.RecordUpstream(context, response);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new UpstreamUnavailableException(VotingService.Analytics.Name, await UpstreamUnavailableException.DescribeAsync(response));
-            }
-
-            return await response.Content.ReadFromJsonAsync(VotingJsonContext.Default.AnalyticsResult, cancellationToken)
-                ?? throw new UpstreamUnavailableException(VotingService.Analytics.Name, "it answered with an empty body");
-        }
-        catch (Exception e) when (UpstreamUnavailableException.IsCallFailure(e) && !cancellationToken.IsCancellationRequested)
-        {
-            throw new UpstreamUnavailableException(VotingService.Analytics.Name, e.Message, e);
-        }
-    }
+    public async Task<AnalyticsResult> GetResultsAsync(CancellationToken cancellationToken) =>
+        await http.GetFromJsonAsync("/analytics", VotingJsonContext.Default.AnalyticsResult, cancellationToken)
+        ?? throw new UpstreamUnavailableException(VotingService.Analytics.Name, "it answered with an empty body");
 }
 
 /// <summary>
@@ -44,16 +29,16 @@ public sealed class VoteWriter(HttpClient http)
     /// Counts the vote; throws <see cref="VoteTokenUsedException"/> when the token was spent on the other
     /// option, <see cref="VoteNotConfirmedException"/> when no answer said it was counted.
     /// </summary>
-    public async Task<VoteRecorded> AddVoteAsync(HttpContext context, string option, string? token)
+    public async Task<VoteRecorded> AddVoteAsync(string option, string? token)
     {
-        if (token is null) return await SendVoteAsync(context, option, token, CancellationToken.None);
+        if (token is null) return await SendVoteAsync(option, token, CancellationToken.None);
 
         var started = TimeProvider.System.GetTimestamp();
         var reachedStorage = false;
         try
         {
             using var firstTry = new CancellationTokenSource(FirstTryTimeout);
-            return await SendVoteAsync(context, option, token, firstTry.Token);
+            return await SendVoteAsync(option, token, firstTry.Token);
         }
         catch (VoteNotConfirmedException e)
         {
@@ -65,7 +50,7 @@ public sealed class VoteWriter(HttpClient http)
         using var retry = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
         try
         {
-            return await SendVoteAsync(context, option, token, retry.Token);
+            return await SendVoteAsync(option, token, retry.Token);
         }
         catch (VoteNotConfirmedException e) when (reachedStorage && !e.MayHaveBeenCounted)
         {
@@ -73,7 +58,7 @@ public sealed class VoteWriter(HttpClient http)
         }
     }
 
-    private async Task<VoteRecorded> SendVoteAsync(HttpContext context, string option, string? token, CancellationToken cancellationToken)
+    private async Task<VoteRecorded> SendVoteAsync(string option, string? token, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/votes")
         {
@@ -83,60 +68,38 @@ public sealed class VoteWriter(HttpClient http)
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            VersionChain.RecordUpstream(context, response);
-            if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
-            {
-                throw new VoteTokenUsedException(await UpstreamUnavailableException.DescribeAsync(response));
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                // Storage answered: a 503 may come after its database took the vote but the answer was lost.
-                throw new VoteNotConfirmedException(await UpstreamUnavailableException.DescribeAsync(response), mayHaveBeenCounted: true);
-            }
-
             return await response.Content.ReadFromJsonAsync(VotingJsonContext.Default.VoteRecorded, CancellationToken.None)
                 ?? throw new VoteNotConfirmedException("it answered with an empty body", mayHaveBeenCounted: true);
         }
-        catch (Exception e) when (UpstreamUnavailableException.IsCallFailure(e) || e is OperationCanceledException)
+        catch (UpstreamUnavailableException e) when (e.Status == HttpStatusCode.Conflict)
         {
-            var reason = e is OperationCanceledException ? $"no answer within {UpstreamHttpClients.TotalTimeout.TotalSeconds:0} s" : e.Message;
-            throw new VoteNotConfirmedException(reason, mayHaveBeenCounted: !NeverSent(e), e);
+            throw new VoteTokenUsedException(e.Reason);
+        }
+        catch (UpstreamUnavailableException e)
+        {
+            // Storage answered (a 503 may come after its database took the vote but the answer was lost), or
+            // the call failed after it may have arrived; only a refused connection certainly counted nothing.
+            throw new VoteNotConfirmedException(e.Reason, mayHaveBeenCounted: e.Status is not null || !e.NeverSent, e);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new VoteNotConfirmedException($"no answer within {UpstreamHttpClients.TotalTimeout.TotalSeconds:0} s", mayHaveBeenCounted: true, e);
         }
     }
 
-    /// <summary>The connection was refused: the vote never reached storage, so it certainly was not counted.</summary>
-    private static bool NeverSent(Exception e) =>
-        e is HttpRequestException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } };
-
-    public Task ResetAsync(HttpContext context) => SendAsync(context, new HttpRequestMessage(HttpMethod.Delete, "/api/votes"));
+    public async Task ResetAsync()
+    {
+        // Not cancelled with the voter's request: a reset already sent is seen through to its answer.
+        using var response = await http.DeleteAsync("/api/votes");
+    }
 
     /// <summary>
     /// A harmless read (GET /api/store) through the same pooled client the votes use, for the start-up
     /// warm-up: it opens the connection and runs the pipeline, and fails while storage cannot answer.
     /// </summary>
-    public Task WarmUpAsync(CancellationToken cancellationToken) =>
-        SendAsync(new DefaultHttpContext(), new HttpRequestMessage(HttpMethod.Get, "/api/store"), cancellationToken);
-
-    private async Task SendAsync(HttpContext context, HttpRequestMessage request, CancellationToken cancellationToken = default)
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            // Not cancelled with the voter's request: a vote already sent is seen through to its answer.
-            using (request)
-            using (var response = await http.SendAsync(request, cancellationToken))
-            {
-                VersionChain.RecordUpstream(context, response);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new UpstreamUnavailableException(VotingService.Storage.Name, await UpstreamUnavailableException.DescribeAsync(response));
-                }
-            }
-        }
-        catch (Exception e) when (UpstreamUnavailableException.IsCallFailure(e))
-        {
-            throw new UpstreamUnavailableException(VotingService.Storage.Name, e.Message, e);
-        }
+        using var response = await http.GetAsync("/api/store", cancellationToken);
     }
 }
 
@@ -157,14 +120,14 @@ public static class UpstreamClientRegistration
     {
         builder.Services.AddValidatedSettings<AnalyticsServiceSettings>(settings => settings.Problems()).Bind(builder.Configuration);
         builder.Services.AddValidatedSettings<StorageServiceSettings>(settings => settings.Problems()).Bind(builder.Configuration);
-        builder.Services.AddReadClient<AnalyticsClient>(provider =>
+        builder.Services.AddReadClient<AnalyticsClient>(VotingService.Analytics, provider =>
             provider.GetRequiredService<IOptions<AnalyticsServiceSettings>>().Value.BaseAddress);
-        builder.Services.AddWriteClient<VoteWriter>(provider =>
+        builder.Services.AddWriteClient<VoteWriter>(VotingService.Storage, provider =>
             provider.GetRequiredService<IOptions<StorageServiceSettings>>().Value.BaseAddress);
         // Ready once both upstreams have answered through these very clients (Warmup): the first visitor
         // after a rollout gets results, not "Results are unavailable".
         builder.Services.AddWarmupCall(VotingService.Analytics.Name, (provider, cancellationToken) =>
-            provider.GetRequiredService<AnalyticsClient>().GetResultsAsync(new DefaultHttpContext(), cancellationToken));
+            provider.GetRequiredService<AnalyticsClient>().GetResultsAsync(cancellationToken));
         builder.Services.AddWarmupCall(VotingService.Storage.Name, (provider, cancellationToken) =>
             provider.GetRequiredService<VoteWriter>().WarmUpAsync(cancellationToken));
     }

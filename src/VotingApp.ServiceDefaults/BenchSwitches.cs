@@ -11,7 +11,8 @@ public static class BenchSwitches
 {
     /// <summary>The components that can be switched off, as named in VOTING_BENCH_OFF (comma separated).</summary>
     public static readonly IReadOnlyList<string> Components =
-        ["logging", "tracing", "metrics", "propagation", "resilience", "chain", "page"];
+        ["logging", "tracing", "metrics", "propagation", "resilience", "chain", "page",
+         "client-logging", "track", "errors", "security-headers", "request-id", "request-limits", "head", "rate-limits", "faults"];
 
 #if VOTING_BENCH_SWITCHES
     private static readonly HashSet<string> Off =

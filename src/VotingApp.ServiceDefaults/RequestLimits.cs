@@ -49,16 +49,16 @@ public static class RequestLimits
     /// Reads the body (at most <see cref="MaxBodyBytes"/>, it is a vote) before the endpoint runs, so that
     /// every endpoint sees a bounded body and an oversized one gets a 413 that says why, declared or chunked.
     /// </summary>
-    internal static async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    internal static Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
         var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.ContainsKey("Transfer-Encoding"));
-        if (!hasBody)
-        {
-            await next(context);
-            return;
-        }
+        return hasBody ? ReadBoundedAsync(context, next) : next(context);
+    }
 
+    private static async Task ReadBoundedAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
         if (request.ContentLength is > DrainBytes and var declared)
         {
             await TooLargeAsync(context, $"The request body is {declared} bytes; this service accepts at most {MaxBodyBytes}.");

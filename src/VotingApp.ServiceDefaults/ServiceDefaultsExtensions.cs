@@ -66,9 +66,13 @@ public static class ServiceDefaultsExtensions
     {
         app.Services.GetRequiredService<TelemetryExtensions.ServiceInfoMeter>();
 
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.Use(SecurityHeaders.InvokeAsync);
+        if (!BenchSwitches.IsOff("errors"))
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+        }
+
+        if (!BenchSwitches.IsOff("security-headers")) app.Use(SecurityHeaders.InvokeAsync);
         if (!BenchSwitches.IsOff("chain"))
         {
             app.Use(static (context, next) =>
@@ -78,14 +82,14 @@ public static class ServiceDefaultsExtensions
             });
         }
 
-        app.Use(RequestIdFilter.InvokeAsync);
+        if (!BenchSwitches.IsOff("request-id")) app.Use(RequestIdFilter.InvokeAsync);
         app.UseVotingRequestLogging();
-        app.Use(RequestLimits.InvokeAsync);
-        app.Use(HeadRequests.InvokeAsync);
+        if (!BenchSwitches.IsOff("request-limits")) app.Use(RequestLimits.InvokeAsync);
+        if (!BenchSwitches.IsOff("head")) app.Use(HeadRequests.InvokeAsync);
         // Routed here, after HEAD became GET, rather than before the first middleware (WebApplication's default).
         app.UseRouting();
-        app.UseRateLimiter();
-        app.UseFaultInjection();
+        if (!BenchSwitches.IsOff("rate-limits")) app.UseRateLimiter();
+        if (!BenchSwitches.IsOff("faults")) app.UseFaultInjection();
         if (!BenchSwitches.IsOff("propagation")) app.UseHeaderPropagation();
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -18,24 +18,32 @@ public static class UpstreamHttpClients
     /// <summary>One try of a read.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(800);
 
-    /// <summary>Every call names its track (<see cref="VotingTrack"/>), for the Gateway API track's mesh routes.</summary>
-    private static void AddVotingTrack(this IHttpClientBuilder client)
+    /// <summary>
+    /// The client's handlers, outermost first: <see cref="UpstreamCallHandler"/> (track, chain, failures),
+    /// then the tracing headers; the resilience pipeline comes after these.
+    /// </summary>
+    private static IHttpClientBuilder AddUpstreamClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
+        this IServiceCollection services, VotingService upstream, Func<IServiceProvider, Uri> baseAddress)
+        where TClient : class
     {
-        client.Services.AddHttpContextAccessor();
-        client.Services.TryAddTransient<VotingTrackHandler>();
-        client.AddHttpMessageHandler<VotingTrackHandler>();
+        services.AddHttpContextAccessor();
+        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
+        if (BenchSwitches.IsOff("client-logging")) client.RemoveAllLoggers();
+        client.AddHttpMessageHandler(provider => new UpstreamCallHandler(upstream,
+            provider.GetRequiredService<ServiceIdentity>(), provider.GetRequiredService<IHttpContextAccessor>()));
+        if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
+        return client;
     }
 
     /// <summary>
     /// For reads, which are safe to repeat: one retry after a short pause, each try bounded, all bounded
     /// together, and a circuit breaker so that a dead upstream is not hammered.
     /// </summary>
-    public static IHttpClientBuilder AddReadClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
+    public static IHttpClientBuilder AddReadClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
+        this IServiceCollection services, VotingService upstream, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
-        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
-        if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
-        client.AddVotingTrack();
+        var client = services.AddUpstreamClient<TClient>(upstream, baseAddress);
         if (BenchSwitches.IsOff("resilience")) return client;
         client.AddResilienceHandler("read", pipeline =>
             {
@@ -60,14 +68,13 @@ public static class UpstreamHttpClients
 
     /// <summary>
     /// For votes and resets, which must not be counted twice: never retried, only bounded in time. A
-    /// vote whose answer did not arrive is reported to the voter as not counted.
+    /// vote whose answer did not arrive is reported to the voter as not confirmed (<c>VoteWriter</c>).
     /// </summary>
-    public static IHttpClientBuilder AddWriteClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
+    public static IHttpClientBuilder AddWriteClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
+        this IServiceCollection services, VotingService upstream, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
-        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
-        if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
-        client.AddVotingTrack();
+        var client = services.AddUpstreamClient<TClient>(upstream, baseAddress);
         if (BenchSwitches.IsOff("resilience")) return client;
         client.AddResilienceHandler("write", pipeline => pipeline.AddTimeout(TotalTimeout));
         return client;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc;
+using System.Net;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -11,12 +12,21 @@ public sealed class UpstreamUnavailableException(string service, string reason, 
 {
     public string Service { get; } = service;
 
+    /// <summary>Why, without the service's name: the status and detail of its answer, or the call's failure.</summary>
+    public string Reason { get; } = reason;
+
+    /// <summary>The status the upstream answered with; null when no answer came.</summary>
+    public HttpStatusCode? Status { get; init; }
+
+    /// <summary>The connection was refused, so the request certainly never reached the upstream.</summary>
+    public bool NeverSent { get; init; }
+
     /// <summary>True for the exceptions that a failed call to another service ends in.</summary>
-    public static bool IsCallFailure(Exception e) =>
+    internal static bool IsCallFailure(Exception e) =>
         e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or TaskCanceledException;
 
     /// <summary>The detail of a problem-details answer, or the status line when there is none.</summary>
-    public static async Task<string> DescribeAsync(HttpResponseMessage response)
+    internal static async Task<string> DescribeAsync(HttpResponseMessage response)
     {
         try
         {

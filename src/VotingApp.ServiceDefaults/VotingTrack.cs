@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace VotingApp.ServiceDefaults;
@@ -23,17 +22,5 @@ public static class VotingTrack
     {
         if (identity.Service == VotingService.App) return identity.Version;
         return incoming.Count == 1 && VotingService.App.Versions.Contains(incoming.ToString()) ? incoming.ToString() : null;
-    }
-}
-
-/// <summary>Sets <see cref="VotingTrack.HeaderName"/> on every call to another voting service, replacing any value.</summary>
-internal sealed class VotingTrackHandler(ServiceIdentity identity, IHttpContextAccessor accessor) : DelegatingHandler
-{
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        request.Headers.Remove(VotingTrack.HeaderName);
-        var incoming = accessor.HttpContext?.Request.Headers[VotingTrack.HeaderName] ?? StringValues.Empty;
-        if (VotingTrack.ToSend(identity, incoming) is { } track) request.Headers.TryAddWithoutValidation(VotingTrack.HeaderName, track);
-        return base.SendAsync(request, cancellationToken);
     }
 }

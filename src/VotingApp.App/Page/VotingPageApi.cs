@@ -18,7 +18,7 @@ public static partial class VotingPageApi
         string? text = null, store = null;
         try
         {
-            var results = await analytics.GetResultsAsync(context, cancellationToken);
+            var results = await analytics.GetResultsAsync(cancellationToken);
             (text, store) = (results.Text, results.Store);
         }
         catch (UpstreamUnavailableException e)
@@ -79,7 +79,7 @@ public static partial class VotingPageApi
         {
             try
             {
-                await storage.ResetAsync(context);
+                await storage.ResetAsync();
             }
             catch (UpstreamUnavailableException e)
             {
@@ -93,7 +93,7 @@ public static partial class VotingPageApi
 
         try
         {
-            await storage.AddVoteAsync(context, option!, token);
+            await storage.AddVoteAsync(option!, token);
         }
         catch (VoteTokenUsedException e)
         {
