@@ -30,6 +30,14 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger logge
         {
             await next(context);
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (a curl loop stopped, a closed tab): nothing failed here, and the exception
+            // handler answers no one (ASP.NET Core's 499). Not an error with a stack trace in the log.
+            LogAbandoned(logger, context.Request.Method, LogValue.Safe(context.Request.Path.Value ?? "/", LogValue.MaxPathLength),
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            throw;
+        }
         catch (Exception e)
         {
             Write(context, Stopwatch.GetElapsedTime(started).TotalMilliseconds, e);
@@ -81,6 +89,9 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger logge
 
         return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? LogLevel.Debug : LogLevel.Information;
     }
+
+    [LoggerMessage(LogLevel.Debug, "HTTP {RequestMethod} {RequestPath} abandoned by the client after {Elapsed:0.0} ms")]
+    private static partial void LogAbandoned(ILogger logger, string requestMethod, string requestPath, double elapsed);
 
     [LoggerMessage("HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms")]
     private static partial void LogRequest(ILogger logger, LogLevel level, Exception? error,
