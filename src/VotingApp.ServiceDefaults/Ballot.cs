@@ -7,7 +7,7 @@ namespace VotingApp.ServiceDefaults;
 /// The two things to vote for (VOTE1VALUE, VOTE2VALUE), read by the app (its buttons) and by storage
 /// (which options it counts). Defaults: Cats and Dogs.
 /// </summary>
-public sealed class VoteOptions
+public sealed class Ballot
 {
     /// <summary>Long enough for any sensible label, short enough to be a database key.</summary>
     public const int MaxLength = 64;
