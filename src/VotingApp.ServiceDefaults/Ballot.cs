@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace VotingApp.ServiceDefaults;
@@ -14,6 +13,9 @@ public sealed class Ballot
 
     /// <summary>The word a voter sends to zero both counts; it cannot be an option itself.</summary>
     public const string ResetValue = "reset";
+
+    /// <summary>The variables, as <see cref="VotingService.Settings"/> lists them.</summary>
+    public static readonly IReadOnlyList<string> Settings = ["VOTE1VALUE", "VOTE2VALUE"];
 
     [ConfigurationKeyName("VOTE1VALUE")]
     public string Vote1Value { get; set; } = "Cats";
