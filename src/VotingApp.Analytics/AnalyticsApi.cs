@@ -17,8 +17,9 @@ public static partial class AnalyticsApi
         {
             var counts = await storage.GetCountsAsync(cancellationToken);
             var (first, second) = (counts.Options[0], counts.Options[1]);
-            metrics.Served(ResultsText.Kind(identity.Version));
-            return TypedResults.Ok(new AnalyticsResult(first, second, ResultsText.Format(identity.Version, first, second), counts.Store));
+            var line = identity.Release.Results!.Value; // every analytics version has one (VotingService.Analytics)
+            metrics.Served(ResultsText.Kind(line));
+            return TypedResults.Ok(new AnalyticsResult(first, second, ResultsText.Format(line, first, second), counts.Store));
         }
         catch (UpstreamUnavailableException e)
         {

@@ -3,19 +3,20 @@ using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Analytics;
 
-/// <summary>The results line as each analytics version writes it.</summary>
+/// <summary>The results line, as counts or with shares.</summary>
 public static class ResultsText
 {
-    /// <summary>Which results line a version writes: "counts" (1.0) or "shares" (1.1, 2.0), a label of voting_results_served_total.</summary>
-    public static string Kind(string analyticsVersion) => analyticsVersion == "1.0" ? "counts" : "shares";
+    /// <summary>The label of voting_results_served_total: "counts" or "shares".</summary>
+    public static string Kind(ResultsLine line) => line == ResultsLine.Counts ? "counts" : "shares";
 
     /// <summary>
-    /// 1.0: "Cats: 2 | Dogs: 4". 1.1 and 2.0 add each option's share of all votes:
+    /// Counts: "Cats: 2 | Dogs: 4". Shares add each option's share of all votes:
     /// "Cats: 2/6 (33%) | Dogs: 4/6 (67%)", rounded half away from zero, and "0/0 (0%)" before any vote.
+    /// Which line a version writes: <see cref="VotingService.Analytics"/>.
     /// </summary>
-    public static string Format(string analyticsVersion, VoteCount first, VoteCount second)
+    public static string Format(ResultsLine line, VoteCount first, VoteCount second)
     {
-        if (analyticsVersion == "1.0")
+        if (line == ResultsLine.Counts)
         {
             return $"{first.Name}: {first.Count} | {second.Name}: {second.Count}";
         }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace VotingApp.App;
 
 /// <summary>What the voting page shows (TITLE, SHOWDETAILS, FEATUREFLAG).</summary>

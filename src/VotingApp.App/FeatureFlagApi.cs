@@ -9,27 +9,12 @@ public static class FeatureFlagApi
         flag.MapPost("/set", (HttpResponse response) =>
         {
             FeatureFlagCookie.Set(response);
-            return BackToPage();
+            return BackToPage.Result;
         });
         flag.MapPost("/clear", (HttpResponse response) =>
         {
             FeatureFlagCookie.Clear(response);
-            return BackToPage();
+            return BackToPage.Result;
         });
-    }
-
-    /// <summary>303, so that a browser's reload after the redirect does not post again.</summary>
-    public static IResult BackToPage() => SeeOtherPage;
-
-    private static readonly SeeOther SeeOtherPage = new("/");
-
-    private sealed class SeeOther(string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
-            httpContext.Response.Headers.Location = location;
-            return Task.CompletedTask;
-        }
     }
 }

@@ -10,17 +10,15 @@ namespace VotingApp.AppHost;
 /// </summary>
 public sealed class LocalRunPlan
 {
-    /// <summary>Passed to storage as they are when set (REDIS_* / MYSQL_* / SQLITE_PATH / the vote options).</summary>
-    private static readonly string[] StorageKeys =
-    [
-        "REDIS_HOST", "REDIS_PORT", "MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_DATABASE",
-        "SQLITE_PATH", "VOTE1VALUE", "VOTE2VALUE",
-    ];
-
-    /// <summary>Passed to the app as they are when set.</summary>
-    private static readonly string[] AppKeys = ["TITLE", "VOTE1VALUE", "VOTE2VALUE", "SHOWDETAILS", "FEATUREFLAG"];
-
     public const int DefaultAppPort = 8080;
+    public const string Sqlite = "sqlite";
+
+    /// <summary>The databases a local run can use, by the setting that chooses one.</summary>
+    private static readonly (string Store, string HostKey, string Product)[] Databases =
+    [
+        (VotingService.RedisStore, "REDIS_HOST", "Redis"),
+        (VotingService.MySqlStore, "MYSQL_HOST", "MySQL"),
+    ];
 
     public required string AppVersion { get; init; }
     public required string AnalyticsVersion { get; init; }
@@ -41,24 +39,24 @@ public sealed class LocalRunPlan
         var errors = new List<string>();
         string? Value(string key) => configuration[key] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
-        var redis = Value("REDIS_HOST") is not null;
-        var mysql = Value("MYSQL_HOST") is not null;
-        if (redis && mysql)
+        var chosen = Databases.Where(database => Value(database.HostKey) is not null).ToList();
+        if (chosen.Count > 1)
         {
-            errors.Add("REDIS_HOST and MYSQL_HOST are both set: choose one store (Redis for storage 1.0, MySQL for storage 2.0).");
+            errors.Add($"{string.Join(" and ", chosen.Select(database => database.HostKey))} are both set: choose one store " +
+                       $"({string.Join(", ", Databases.Select(database => $"{database.Product} for storage {KeeperOf(database.Store)}"))}).");
         }
 
-        var store = mysql ? "mysql" : redis ? "redis" : "sqlite";
-        var storageVersion = Version(VotingService.Storage, "STORAGE_VERSION", store == "mysql" ? "2.0" : "1.0");
-        var analyticsVersion = Version(VotingService.Analytics, "ANALYTICS_VERSION", "1.1");
-        var appVersion = Version(VotingService.App, "APP_VERSION", "1.0");
-        if (store == "redis" && storageVersion != "1.0")
+        var store = chosen.Count > 0 ? chosen[^1].Store : Sqlite;
+        var storageVersion = Version(VotingService.Storage, "STORAGE_VERSION",
+            store == Sqlite ? VotingService.Storage.Versions[0] : KeeperOf(store));
+        var analyticsVersion = Version(VotingService.Analytics, "ANALYTICS_VERSION", "1.1"); // the one with percentages
+        var appVersion = Version(VotingService.App, "APP_VERSION", VotingService.App.Versions[0]);
+        var versionStore = VotingService.Storage.Release(storageVersion)!.Store;
+        if (chosen.Count > 0 && versionStore != store)
         {
-            errors.Add($"STORAGE_VERSION={storageVersion} keeps votes in MySQL, but REDIS_HOST is set: Redis is storage 1.0's store.");
-        }
-        else if (store == "mysql" && storageVersion != "2.0")
-        {
-            errors.Add($"STORAGE_VERSION={storageVersion} keeps votes in Redis, but MYSQL_HOST is set: MySQL is storage 2.0's store.");
+            var (_, hostKey, product) = chosen[^1];
+            errors.Add($"STORAGE_VERSION={storageVersion} keeps votes in {Databases.Single(other => other.Store == versionStore).Product}, " +
+                       $"but {hostKey} is set: {product} is storage {KeeperOf(store)}'s store.");
         }
 
         var appPort = DefaultAppPort;
@@ -68,13 +66,14 @@ public sealed class LocalRunPlan
             appPort = DefaultAppPort;
         }
 
-        var storageEnvironment = StorageKeys.Where(key => Value(key) is not null).ToDictionary(key => key, key => Value(key)!);
-        if (store == "sqlite")
+        // Each service's own settings, as they are when set: a setting added to a service is passed on too.
+        var storageEnvironment = Given(VotingService.Storage);
+        if (store == Sqlite)
         {
-            storageEnvironment["STORAGE_BACKEND"] = "sqlite";
+            storageEnvironment["STORAGE_BACKEND"] = Sqlite;
         }
 
-        var appEnvironment = AppKeys.Where(key => Value(key) is not null).ToDictionary(key => key, key => Value(key)!);
+        var appEnvironment = Given(VotingService.App);
         appEnvironment.TryAdd("SHOWDETAILS", "true");
         appEnvironment.TryAdd("FEATUREFLAG", "true");
 
@@ -90,6 +89,9 @@ public sealed class LocalRunPlan
             AppEnvironment = appEnvironment,
         };
 
+        Dictionary<string, string> Given(VotingService service) =>
+            service.Settings.Where(key => Value(key) is not null).ToDictionary(key => key, key => Value(key)!);
+
         string Version(VotingService service, string key, string fallback)
         {
             var version = Value(key) ?? fallback;
@@ -103,7 +105,10 @@ public sealed class LocalRunPlan
         }
     }
 
+    /// <summary>The storage version whose own store <paramref name="store"/> is.</summary>
+    private static string KeeperOf(string store) => VotingService.Storage.KeepingVotesIn(store).Number;
+
     public string Describe() =>
         $"app {AppVersion} -> analytics {AnalyticsVersion} -> storage {StorageVersion} on {Store}" +
-        (Store == "sqlite" ? $" ({(StorageEnvironment.TryGetValue("SQLITE_PATH", out var path) ? path : "voting-storage.db in the temp folder")})" : "");
+        (Store == Sqlite ? $" ({(StorageEnvironment.TryGetValue("SQLITE_PATH", out var path) ? path : "voting-storage.db in the temp folder")})" : "");
 }

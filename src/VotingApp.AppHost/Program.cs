@@ -2,6 +2,9 @@
 // Starts storage, analytics and the app as local processes (no containers), wired together through the
 // environment variables the services read (STORAGE_*, ANALYTICS_*), and prints the voting page's URL.
 // Choosing Redis or MySQL, the versions and the port: docs/running-locally.md.
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using VotingApp.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -53,20 +56,15 @@ foreach (var (key, value) in plan.AppEnvironment)
     app.WithEnvironment(key, value);
 }
 
-var announcer = new VotingPageAnnouncer(plan, [storage.Resource.Name, analytics.Resource.Name, app.Resource.Name]);
+string[] services = [storage.Resource.Name, analytics.Resource.Name, app.Resource.Name];
 builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((created, _) =>
 {
-    announcer.Started(created.Services);
+    var host = created.Services;
+    VotingPageAnnouncer.Start(plan, services, host.GetRequiredService<ResourceNotificationService>(),
+        host.GetRequiredService<ILoggerFactory>().CreateLogger("VotingApp.AppHost"),
+        host.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
     return Task.CompletedTask;
 });
-foreach (var service in new IResourceBuilder<ProjectResource>[] { storage, analytics, app })
-{
-    service.OnResourceReady((resource, _, _) =>
-    {
-        announcer.Ready(resource.Name);
-        return Task.CompletedTask;
-    });
-}
 
 await builder.Build().RunAsync();
 return 0;

@@ -20,6 +20,8 @@ public static class BenchSwitches
 
     public static bool IsOff(string component) => Off.Contains(component) || Off.Contains("all");
 #else
+#pragma warning disable IDE0060 // read only in the bench build above
     public static bool IsOff(string component) => false;
+#pragma warning restore IDE0060
 #endif
 }

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
-using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace VotingApp.ServiceDefaults;
@@ -17,13 +15,13 @@ public static class LoggingExtensions
     /// through configuration come from <see cref="LogLevelSettings"/>, and a value that is not a level
     /// stops the service at start with a message naming the setting.
     /// </summary>
-    internal static void AddVotingLogging(this WebApplicationBuilder builder, ServiceIdentity identity, StartupErrors errors)
+    internal static void AddVotingLogging(this WebApplicationBuilder builder, ServiceIdentity identity)
     {
         var json = string.Equals(builder.Configuration["LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase)
             || (builder.Configuration["LOG_FORMAT"] is null
                 && string.Equals(builder.Configuration["DOTNET_RUNNING_IN_CONTAINER"], "true", StringComparison.OrdinalIgnoreCase));
         var levels = LogLevelSettings.Read(builder.Configuration);
-        foreach (var problem in levels.Problems) errors.Add(problem);
+        builder.Services.ReportOnStart(levels.Problems);
 
         builder.Services.AddSerilog((services, logger) =>
         {

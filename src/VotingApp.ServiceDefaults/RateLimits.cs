@@ -87,11 +87,11 @@ public static partial class RateLimits
 
     private static string Bounded(string key) => key.Length <= MaxClientKeyLength ? key : key[..MaxClientKeyLength];
 
-    internal static void AddRateLimits(this WebApplicationBuilder builder, StartupErrors errors)
+    internal static void AddRateLimits(this WebApplicationBuilder builder)
     {
         var problems = new List<string>();
         var settings = RateLimitSettings.Read(builder.Configuration, problems);
-        foreach (var problem in problems) errors.Add(problem);
+        builder.Services.ReportOnStart(problems);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(provider => new ThrottleLog(
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("VotingApp.RateLimit"),

@@ -23,23 +23,11 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static ServiceIdentity AddServiceDefaults(this WebApplicationBuilder builder, VotingService service)
     {
-        var errors = new StartupErrors();
-        builder.Services.AddSingleton(errors);
-
-        ServiceIdentity identity;
-        try
-        {
-            identity = ServiceIdentity.FromConfiguration(service, builder.Configuration);
-        }
-        catch (StartupConfigurationException e)
-        {
-            errors.Add(e.Message);
-            identity = new ServiceIdentity(service, "invalid");
-        }
-
+        var identity = ServiceIdentity.FromConfiguration(service, builder.Configuration);
+        builder.Services.ReportOnStart(identity.Problems());
         builder.Services.AddSingleton(identity);
         ListenOnDefaultPortUnlessConfigured(builder);
-        builder.AddVotingLogging(identity, errors);
+        builder.AddVotingLogging(identity);
         builder.AddVotingTelemetry(identity);
         builder.AddFaultInjection();
 
@@ -47,7 +35,7 @@ public static class ServiceDefaultsExtensions
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJsonContext.Default));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ErrorResponses.Customize);
         builder.AddRequestLimits();
-        builder.AddRateLimits(errors);
+        builder.AddRateLimits();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.Services.AddHeaderPropagation(options =>
         {
@@ -64,8 +52,6 @@ public static class ServiceDefaultsExtensions
     /// <summary>The middleware every service runs, in order.</summary>
     public static void UseServiceDefaults(this WebApplication app)
     {
-        app.Services.GetRequiredService<TelemetryExtensions.ServiceInfoMeter>();
-
         if (!BenchSwitches.IsOff("errors"))
         {
             app.UseExceptionHandler();
@@ -109,29 +95,26 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Runs the service, or stops it with exit code 2 and one clear message when its configuration is
-    /// missing or invalid (VOTING_VERSION, options that fail validation, values of the wrong type).
+    /// missing or invalid: every setting is checked as it starts (<see cref="OptionsValidation"/>).
     /// </summary>
     public static async Task<int> RunVotingServiceAsync(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VotingApp.Startup");
         var identity = app.Services.GetRequiredService<ServiceIdentity>();
-        var errors = app.Services.GetRequiredService<StartupErrors>();
         try
         {
-            if (errors.Messages.Count > 0)
-            {
-                throw new StartupConfigurationException(string.Join(" ", errors.Messages));
-            }
-
+            // Checked here, before the host starts, so that a configuration error is this one message
+            // rather than also the host's "Hosting failed to start" with a stack trace.
+            app.Services.GetService<IStartupValidator>()?.Validate();
             await app.StartAsync();
             logger.LogInformation("{Service} {Version} started on {Urls}", identity.Name, identity.Version, string.Join(", ", app.Urls));
             await app.WaitForShutdownAsync();
             return 0;
         }
-        catch (Exception e) when (IsConfigurationError(e))
+        catch (Exception e) when (ConfigurationProblems(e) is { } reason)
         {
-            logger.LogCritical("{Service} cannot start: configuration error: {Reason}", identity.Name, e.Message);
-            await Console.Error.WriteLineAsync($"{identity.Name}: configuration error: {e.Message}");
+            logger.LogCritical("{Service} cannot start: configuration error: {Reason}", identity.Name, reason);
+            await Console.Error.WriteLineAsync($"{identity.Name}: configuration error: {reason}");
             return 2;
         }
         finally
@@ -142,13 +125,16 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// A missing or invalid setting, as opposed to a bug. A value of the wrong type (SHOWDETAILS=maybe) is
-    /// an InvalidOperationException "Failed to convert configuration value 'maybe' at 'SHOWDETAILS' to type …", thrown by
-    /// the binder that the configuration binding source generator wrote into the service itself.
+    /// What the settings that failed their check say, or null for any other failure (a bug). The host
+    /// throws one settings type's failure as it is, several as an AggregateException.
     /// </summary>
-    private static bool IsConfigurationError(Exception e) =>
-        e is StartupConfigurationException or OptionsValidationException
-        || (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal));
+    private static string? ConfigurationProblems(Exception e) => e switch
+    {
+        OptionsValidationException one => one.Message,
+        AggregateException several when several.InnerExceptions.All(inner => inner is OptionsValidationException) =>
+            string.Join(" ", several.InnerExceptions.Select(inner => inner.Message)),
+        _ => null,
+    };
 
     private static void ListenOnDefaultPortUnlessConfigured(WebApplicationBuilder builder)
     {

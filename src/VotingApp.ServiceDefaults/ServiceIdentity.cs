@@ -4,44 +4,46 @@ namespace VotingApp.ServiceDefaults;
 
 /// <summary>
 /// Which service this process is and which version it was built as. The version is baked into the image
-/// as VOTING_VERSION (Dockerfile build argument VERSION) and checked once at start.
+/// as VOTING_VERSION (Dockerfile build argument VERSION); one that is unset or not in
+/// <see cref="VotingService"/>'s table stops the service at start (<see cref="Problems"/>).
 /// </summary>
 public sealed class ServiceIdentity
 {
     public const string VersionKey = "VOTING_VERSION";
+
+    private readonly ServiceVersion? _release;
 
     public ServiceIdentity(VotingService service, string version)
     {
         Service = service;
         Version = version;
         ChainToken = $"{service.ShortName}/{version}";
+        _release = service.Release(version);
     }
 
     public VotingService Service { get; }
     public string Name => Service.Name;
+
+    /// <summary>What VOTING_VERSION says (trimmed; empty when unset).</summary>
     public string Version { get; }
+
+    /// <summary>What this version does; a service whose version is not in the table never starts to ask.</summary>
+    public ServiceVersion Release => _release ?? throw new InvalidOperationException($"{Name} has no version '{Version}'.");
 
     /// <summary>This service's part of the x-voting-chain response header, e.g. "analytics/1.1".</summary>
     public string ChainToken { get; }
 
-    /// <summary>Reads VOTING_VERSION and refuses any version the service does not have.</summary>
-    public static ServiceIdentity FromConfiguration(VotingService service, IConfiguration configuration)
+    /// <summary>The identity VOTING_VERSION gives; <see cref="Problems"/> says whether the service may start with it.</summary>
+    public static ServiceIdentity FromConfiguration(VotingService service, IConfiguration configuration) =>
+        new(service, configuration[VersionKey]?.Trim() ?? "");
+
+    /// <summary>Unset, or a version the service does not have.</summary>
+    public IEnumerable<string> Problems()
     {
-        var version = configuration[VersionKey];
-        var allowed = string.Join(", ", service.Versions);
-        if (string.IsNullOrWhiteSpace(version))
-        {
-            throw new StartupConfigurationException(
-                $"{VersionKey} is not set. {service.Name} must be told which version it is: one of {allowed}.");
-        }
-
-        version = version.Trim();
-        if (!service.Versions.Contains(version))
-        {
-            throw new StartupConfigurationException(
-                $"{VersionKey}='{version}' is not a version of {service.Name}. Allowed: {allowed}.");
-        }
-
-        return new ServiceIdentity(service, version);
+        if (_release is not null) yield break;
+        var allowed = string.Join(", ", Service.Versions);
+        yield return Version.Length == 0
+            ? $"{VersionKey} is not set. {Name} must be told which version it is: one of {allowed}."
+            : $"{VersionKey}='{Version}' is not a version of {Name}. Allowed: {allowed}.";
     }
 }

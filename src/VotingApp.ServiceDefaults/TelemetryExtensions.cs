@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -38,7 +37,7 @@ public static class TelemetryExtensions
                 metrics.AddMeter(MeterName)
                     .AddPrometheusExporter();
             });
-        builder.Services.AddSingleton(_ => CreateServiceInfoMeter(identity));
+        builder.Services.AddHostedService<ServiceInfoGauge>();
 
         if (BenchSwitches.IsOff("tracing"))
         {
@@ -50,7 +49,6 @@ public static class TelemetryExtensions
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructurePath(context.Request.Path))
                 .AddHttpClientInstrumentation()
-                .AddSource(MeterName)
                 .AddOtlpExporter());
         }
         else
@@ -68,20 +66,4 @@ public static class TelemetryExtensions
     /// <summary>Health probes and metric scrapes are not part of any user's request.</summary>
     public static bool IsInfrastructurePath(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/version");
-
-    private static ServiceInfoMeter CreateServiceInfoMeter(ServiceIdentity identity)
-    {
-        var meter = new Meter(MeterName);
-        meter.CreateObservableGauge("voting_service_info", () => new Measurement<int>(1,
-            new KeyValuePair<string, object?>("service", identity.Name),
-            new KeyValuePair<string, object?>("version", identity.Version)),
-            description: "Always 1; its labels say which service and version this process is.");
-        return new ServiceInfoMeter(meter);
-    }
-
-    /// <summary>Holds the meter for the life of the service (disposed with the container).</summary>
-    internal sealed class ServiceInfoMeter(Meter meter) : IDisposable
-    {
-        public void Dispose() => meter.Dispose();
-    }
 }

@@ -21,9 +21,4 @@ public static class TracingHeaders
         "x-b3-flags",
         "x-ot-span-context",
     ];
-
-    /// <summary>The W3C trace context headers, continued by the HttpClient's Activity propagation.</summary>
-    public static readonly IReadOnlyList<string> W3C = ["traceparent", "tracestate"];
-
-    public static IEnumerable<string> All => CopiedVerbatim.Concat(W3C);
 }

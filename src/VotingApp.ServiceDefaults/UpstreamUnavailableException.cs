@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Mvc;
 using System.Net;
 using Polly.CircuitBreaker;
 using Polly.Timeout;

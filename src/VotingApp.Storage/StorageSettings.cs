@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Configuration;
 using MySqlConnector;
 using VotingApp.ServiceDefaults;
 
@@ -9,11 +8,11 @@ namespace VotingApp.Storage;
 /// <summary>Where storage keeps the votes. The version decides the database; sqlite is for a local run.</summary>
 public sealed class StorageSettings
 {
-    public const string Redis = "redis";
-    public const string MySql = "mysql";
+    public const string Redis = VotingService.RedisStore;
+    public const string MySql = VotingService.MySqlStore;
     public const string Sqlite = "sqlite";
 
-    /// <summary>Empty: the version's own database (1.0 redis, 2.0 mysql). "sqlite": a local file, no server.</summary>
+    /// <summary>Empty: the version's own database (<see cref="VotingService.Storage"/>). "sqlite": a local file, no server.</summary>
     [ConfigurationKeyName("STORAGE_BACKEND")]
     public string? Backend { get; set; }
 
@@ -90,7 +89,7 @@ public sealed class StorageSettings
     public string EffectiveBackend(ServiceIdentity identity) =>
         string.IsNullOrWhiteSpace(Backend) ? VersionBackend(identity) : Backend.Trim().ToLowerInvariant();
 
-    public static string VersionBackend(ServiceIdentity identity) => identity.Version == "1.0" ? Redis : MySql;
+    public static string VersionBackend(ServiceIdentity identity) => identity.Release.Store!;
 
     /// <summary>MYSQL_PASSWORD, or the contents of MYSQL_PASSWORD_FILE (checked by <see cref="Problems"/>).</summary>
     public string? EffectiveMySqlPassword() =>
@@ -161,6 +160,7 @@ public sealed class StorageSettings
 
     public IEnumerable<string> Problems(ServiceIdentity identity)
     {
+        if (identity.Problems().Any()) yield break; // no version, no store to check the settings for
         var backend = EffectiveBackend(identity);
         var own = VersionBackend(identity);
         if (backend != own && backend != Sqlite)
@@ -172,7 +172,7 @@ public sealed class StorageSettings
 
         if (backend == Redis)
         {
-            if (string.IsNullOrWhiteSpace(RedisHost)) yield return "REDIS_HOST is not set: storage 1.0 needs the Redis server's host name.";
+            if (string.IsNullOrWhiteSpace(RedisHost)) yield return $"REDIS_HOST is not set: storage {identity.Version} needs the Redis server's host name.";
             if (RedisPort is < 1 or > 65535) yield return $"REDIS_PORT={RedisPort} is not a port number (1-65535).";
             if (RedisPasswordProblem() is { } password) yield return password;
             if (!string.IsNullOrEmpty(RedisSslCaFile) && !RedisSsl) yield return "REDIS_SSL_CA_FILE is set but REDIS_SSL is not true: the certificate authority is for TLS only.";
@@ -180,7 +180,7 @@ public sealed class StorageSettings
         }
         else if (backend == MySql)
         {
-            if (string.IsNullOrWhiteSpace(MySqlHost)) yield return "MYSQL_HOST is not set: storage 2.0 needs the MySQL server's host name.";
+            if (string.IsNullOrWhiteSpace(MySqlHost)) yield return $"MYSQL_HOST is not set: storage {identity.Version} needs the MySQL server's host name.";
             if (MySqlPort is < 1 or > 65535) yield return $"MYSQL_PORT={MySqlPort} is not a port number (1-65535).";
             if (string.IsNullOrWhiteSpace(MySqlUser)) yield return "MYSQL_USER is not set.";
             if (PasswordProblem() is { } problem) yield return problem;

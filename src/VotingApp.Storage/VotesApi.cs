@@ -25,11 +25,11 @@ public static partial class VotesApi
     }
 
     private static async Task<Results<Ok<StoredCounts>, ProblemHttpResult>> GetCounts(
-        VoteStore store, IOptions<VoteOptions> options, ILoggerFactory logs, CancellationToken cancellationToken)
+        VoteStore store, IOptions<Ballot> ballot, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         try
         {
-            var counts = await store.GetCountsAsync(options.Value.All, cancellationToken);
+            var counts = await store.GetCountsAsync(ballot.Value.All, cancellationToken);
             return TypedResults.Ok(new StoredCounts(store.Kind, counts));
         }
         catch (StoreUnavailableException e)
@@ -39,7 +39,7 @@ public static partial class VotesApi
     }
 
     private static async Task<Results<Ok<VoteRecorded>, ProblemHttpResult>> AddVote(
-        VoteRequest? request, [FromHeader(Name = VoteToken.Header)] string? token, VoteStore store, IOptions<VoteOptions> options,
+        VoteRequest? request, [FromHeader(Name = VoteToken.Header)] string? token, VoteStore store, IOptions<Ballot> ballot,
         StorageMetrics metrics, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         if (token is not null && !VoteToken.IsWellFormed(token))
@@ -51,7 +51,7 @@ public static partial class VotesApi
                 detail: $"The {VoteToken.Header} header must be {VoteToken.Rule}.");
         }
 
-        var option = options.Value.Find(request?.Option);
+        var option = ballot.Value.Find(request?.Option);
         if (option is null)
         {
             var logger = logs.CreateLogger(typeof(VotesApi));
@@ -60,7 +60,7 @@ public static partial class VotesApi
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "Unknown option",
-                detail: $"'{shown}' is not an option. Vote for one of: {string.Join(", ", options.Value.All)}.");
+                detail: $"'{shown}' is not an option. Vote for one of: {string.Join(", ", ballot.Value.All)}.");
         }
 
         try
@@ -117,7 +117,7 @@ public static partial class VotesApi
 
     /// <summary>Echoes at most a short, printable prefix of what the caller sent.</summary>
     private static string Shorten(string? value) =>
-        value is null ? "" : new string(value.Take(VoteOptions.MaxLength).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        value is null ? "" : new string(value.Take(Ballot.MaxLength).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     [LoggerMessage(LogLevel.Warning, "Rejected a vote for unknown option '{Option}'")]
     private static partial void LogRejected(ILogger logger, string option);

@@ -1,12 +1,18 @@
 using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
 
 namespace VotingApp.App.Tests;
 
 public class AppSettingsTests
 {
+    /// <summary>The AppHost passes on exactly <see cref="VotingService.Settings"/>: a setting missing there would be dropped.</summary>
+    [Fact]
+    public void The_apps_settings_are_the_ones_the_AppHost_passes_on() =>
+        Assert.Equal(SettingNames.Of(typeof(AppSettings), typeof(Ballot)).Order(), VotingService.App.Settings.Order());
+
     [Fact]
     public void Defaults_are_valid() =>
-        Assert.Empty(new AppSettings().Problems().Concat(new VoteOptions().Problems()));
+        Assert.Empty(new AppSettings().Problems().Concat(new Ballot().Problems()));
 
     [Theory]
     [InlineData("")]
@@ -25,14 +31,14 @@ public class AppSettingsTests
     [InlineData("Cats", "Cats", "both 'Cats'")]
     public void Bad_vote_options_are_refused_by_name(string vote1, string vote2, string expected)
     {
-        var problems = new VoteOptions { Vote1Value = vote1, Vote2Value = vote2 }.Problems().ToList();
+        var problems = new Ballot { Vote1Value = vote1, Vote2Value = vote2 }.Problems().ToList();
         Assert.Contains(problems, problem => problem.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
     public void Overlong_option_is_refused()
     {
-        var problem = Assert.Single(new VoteOptions { Vote1Value = new string('a', VoteOptions.MaxLength + 1) }.Problems());
+        var problem = Assert.Single(new Ballot { Vote1Value = new string('a', Ballot.MaxLength + 1) }.Problems());
         Assert.StartsWith("VOTE1VALUE is 65 characters long", problem);
     }
 
@@ -44,5 +50,5 @@ public class AppSettingsTests
     [InlineData("", null)]
     [InlineData(null, null)]
     public void Find_matches_options_exactly(string? value, string? expected) =>
-        Assert.Equal(expected, new VoteOptions().Find(value));
+        Assert.Equal(expected, new Ballot().Find(value));
 }

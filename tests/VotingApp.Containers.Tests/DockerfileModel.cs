@@ -1,6 +1,6 @@
 namespace VotingApp.Containers.Tests;
 
-/// <summary>One instruction of a Dockerfile, its continuation lines joined: "RUN", "a && b".</summary>
+/// <summary>One instruction of a Dockerfile, its continuation lines joined: "RUN", "a &amp;&amp; b".</summary>
 public sealed record Instruction(string Keyword, string Arguments)
 {
     public override string ToString() => $"{Keyword} {Arguments}";

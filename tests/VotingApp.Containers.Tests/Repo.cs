@@ -17,12 +17,12 @@ public static class Repo
 
     public static string ComposeFile(string stage) => RepositoryPaths.Combine("compose", $"docker-compose-{stage}.yaml");
 
-    /// <summary>The article's stages, each with the version of app, analytics and storage it runs, and its store.</summary>
+    /// <summary>The article's stages, each with the version of app, analytics and storage it runs.</summary>
     public static IReadOnlyList<Stage> Stages { get; } =
     [
-        new("1.0", "1.0", "1.0", "1.0", "redis"),
-        new("1.1", "1.0", "1.1", "1.0", "redis"),
-        new("2.0", "2.0", "2.0", "2.0", "mysql"),
+        new("1.0", "1.0", "1.0", "1.0"),
+        new("1.1", "1.0", "1.1", "1.0"),
+        new("2.0", "2.0", "2.0", "2.0"),
     ];
 
     /// <summary>Every image tag the project builds: each service in each of its versions.</summary>
@@ -47,8 +47,11 @@ public static class Repo
         ?? throw new InvalidOperationException($"{name} is not a voting service");
 }
 
-public sealed record Stage(string Name, string AppVersion, string AnalyticsVersion, string StorageVersion, string Store)
+public sealed record Stage(string Name, string AppVersion, string AnalyticsVersion, string StorageVersion)
 {
+    /// <summary>The store of the stage's storage version.</summary>
+    public string Store => VotingService.Storage.Release(StorageVersion)!.Store!;
+
     public string VersionOf(VotingService service) =>
         service == VotingService.App ? AppVersion : service == VotingService.Analytics ? AnalyticsVersion : StorageVersion;
 

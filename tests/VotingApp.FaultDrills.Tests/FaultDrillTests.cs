@@ -1,4 +1,3 @@
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 using Xunit.Abstractions;
 

@@ -1,5 +1,3 @@
-using VotingApp.LoadGenerator;
-
 namespace VotingApp.LoadGenerator.Tests;
 
 public class SettingsTests

@@ -1,3 +1,4 @@
+using VotingApp.ServiceDefaults;
 using Xunit;
 
 namespace VotingApp.Testing;
@@ -25,7 +26,8 @@ public sealed class DatabaseServers : IAsyncLifetime
         await MariaDb.DisposeAsync();
     }
 
-    /// <summary>Storage's environment: 1.0 → this Redis, 2.0 → <paramref name="database"/> on this MariaDB.</summary>
+    /// <summary>Storage's environment for the store of its version: this Redis, or <paramref name="database"/> on this MariaDB.</summary>
     public IReadOnlyDictionary<string, string?> StoreEnvironment(string storageVersion, string database = "votes") =>
-        storageVersion == "1.0" ? VotingChain.RedisEnvironment(Redis) : MariaDb.StorageEnvironment(database);
+        VotingService.Storage.Release(storageVersion)!.Store == VotingService.RedisStore
+            ? VotingChain.RedisEnvironment(Redis) : MariaDb.StorageEnvironment(database);
 }

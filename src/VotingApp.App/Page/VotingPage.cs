@@ -44,12 +44,12 @@ public sealed class VotingPage
     private readonly bool _showDetails;
     private readonly HtmlEncoder _encoder = HtmlEncoder.Default;
 
-    public VotingPage(IOptions<AppSettings> settings, IOptions<VoteOptions> options, ServiceIdentity identity)
+    public VotingPage(IOptions<AppSettings> settings, IOptions<Ballot> ballot, ServiceIdentity identity)
     {
         var app = settings.Value;
         var title = _encoder.Encode(app.Title);
-        var vote1 = _encoder.Encode(options.Value.Vote1Value);
-        var vote2 = _encoder.Encode(options.Value.Vote2Value);
+        var vote1 = _encoder.Encode(ballot.Value.Vote1Value);
+        var vote2 = _encoder.Encode(ballot.Value.Vote2Value);
         _showDetails = app.ShowDetails;
         var footer = app.ShowDetails || app.FeatureFlag;
         var top = $$"""
@@ -81,7 +81,7 @@ public sealed class VotingPage
             ">
             <button class="option1" name="vote" value="{{vote1}}">{{vote1}}</button>
             <button class="option2" name="vote" value="{{vote2}}">{{vote2}}</button>
-            <button class="reset" name="vote" value="{{VoteOptions.ResetValue}}">Reset</button>
+            <button class="reset" name="vote" value="{{Ballot.ResetValue}}">Reset</button>
             </form>
             <section class="tally">
 

@@ -30,15 +30,30 @@ public static partial class VotingPageApi
         await page.WriteAsync(context.Response, new VotingPageModel(text, store, FeatureFlagCookie.IsSet(context.Request)));
     }
 
+    /// <summary>The posted form, read and checked first: then a vote path and a reset path.</summary>
     private static async Task<IResult> Vote(HttpContext context, VoteWriter storage, VotingPage page,
-        IOptions<VoteOptions> options, ILogger<VotingPage> logger)
+        IOptions<Ballot> ballot, ILogger<VotingPage> logger)
+    {
+        var (posted, rejection) = await ReadPostedAsync(context, page, ballot.Value, logger);
+        if (posted is null) return rejection!;
+        return posted.Option is { } option
+            ? await AddVoteAsync(context, storage, page, logger, option, posted.Token)
+            : await ResetAsync(context, storage, page, logger);
+    }
+
+    /// <summary>What a voter posted: an option of the ballot (null: reset) and the page's vote token, if any.</summary>
+    private sealed record PostedVote(string? Option, string? Token);
+
+    /// <summary>The posted vote, or the problem page that says why it was not accepted.</summary>
+    private static async Task<(PostedVote? Posted, IResult? Rejection)> ReadPostedAsync(HttpContext context, VotingPage page,
+        Ballot ballot, ILogger logger)
     {
         var request = context.Request;
         if (!RequestLimits.IsUrlEncodedForm(request))
         {
             LogRejected(logger, "not a urlencoded form");
-            return Problem(page, StatusCodes.Status415UnsupportedMediaType, "Vote not accepted",
-                "Send the vote as a form field: vote=<option> (Content-Type application/x-www-form-urlencoded).");
+            return (null, Problem(page, StatusCodes.Status415UnsupportedMediaType, "Vote not accepted",
+                "Send the vote as a form field: vote=<option> (Content-Type application/x-www-form-urlencoded)."));
         }
 
         IFormCollection form;
@@ -51,49 +66,55 @@ public static partial class VotingPageApi
             // Kestrel's own message (e.g. "Request body too large. The max request body size is 1024 bytes.") names only the limit.
             var status = e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
             LogRejected(logger, e.Message);
-            return Problem(page, status, "Vote not accepted", status == StatusCodes.Status413PayloadTooLarge
+            return (null, Problem(page, status, "Vote not accepted", status == StatusCodes.Status413PayloadTooLarge
                 ? RequestLimits.TooLargeDetail
-                : "The form could not be read: it has too many or too long fields, or is not urlencoded.");
+                : "The form could not be read: it has too many or too long fields, or is not urlencoded."));
         }
 
         var value = form["vote"].ToString();
-        var isReset = string.Equals(value, VoteOptions.ResetValue, StringComparison.Ordinal);
-        var option = isReset ? null : options.Value.Find(value);
+        var isReset = string.Equals(value, Ballot.ResetValue, StringComparison.Ordinal);
+        var option = ballot.Find(value);
         if (!isReset && option is null)
         {
-            var shown = value.Length > VoteOptions.MaxLength ? value[..VoteOptions.MaxLength] + "…" : value;
+            var shown = value.Length > Ballot.MaxLength ? value[..Ballot.MaxLength] + "…" : value;
             LogRejected(logger, $"unknown option '{shown}'");
-            return Problem(page, StatusCodes.Status400BadRequest, "Vote not accepted",
-                $"'{shown}' is not an option. Vote for {options.Value.Vote1Value} or {options.Value.Vote2Value}, or reset.");
+            return (null, Problem(page, StatusCodes.Status400BadRequest, "Vote not accepted",
+                $"'{shown}' is not an option. Vote for {ballot.Vote1Value} or {ballot.Vote2Value}, or reset."));
         }
 
         var token = form[VoteToken.FormField].ToString() is { Length: > 0 } sent ? sent : null;
         if (token is not null && !VoteToken.IsWellFormed(token))
         {
             LogRejected(logger, "malformed vote token");
-            return Problem(page, StatusCodes.Status400BadRequest, "Vote not accepted",
-                $"The form's vote token is malformed (it must be {VoteToken.Rule}). Load the voting page again and vote from there.");
+            return (null, Problem(page, StatusCodes.Status400BadRequest, "Vote not accepted",
+                $"The form's vote token is malformed (it must be {VoteToken.Rule}). Load the voting page again and vote from there."));
         }
 
-        if (isReset)
-        {
-            try
-            {
-                await storage.ResetAsync();
-            }
-            catch (UpstreamUnavailableException e)
-            {
-                LogNotCounted(logger, "reset", "not done", e.Message);
-                return Problem(page, StatusCodes.Status503ServiceUnavailable, "Votes not reset",
-                    $"The votes were not reset: the vote store did not answer. Please try again. {Reference(context)}");
-            }
+        return (new PostedVote(option, token), null);
+    }
 
-            return FeatureFlagApi.BackToPage();
-        }
-
+    private static async Task<IResult> ResetAsync(HttpContext context, VoteWriter storage, VotingPage page, ILogger logger)
+    {
         try
         {
-            await storage.AddVoteAsync(option!, token);
+            await storage.ResetAsync();
+        }
+        catch (UpstreamUnavailableException e)
+        {
+            LogNotCounted(logger, "reset", "not done", e.Message);
+            return Problem(page, StatusCodes.Status503ServiceUnavailable, "Votes not reset",
+                $"The votes were not reset: the vote store did not answer. Please try again. {Reference(context)}");
+        }
+
+        return BackToPage.Result;
+    }
+
+    private static async Task<IResult> AddVoteAsync(HttpContext context, VoteWriter storage, VotingPage page, ILogger logger,
+        string option, string? token)
+    {
+        try
+        {
+            await storage.AddVoteAsync(option, token);
         }
         catch (VoteTokenUsedException e)
         {
@@ -103,23 +124,23 @@ public static partial class VotingPageApi
         }
         catch (VoteNotConfirmedException e) when (!e.MayHaveBeenCounted)
         {
-            LogNotCounted(logger, option!, "not counted", e.Message);
+            LogNotCounted(logger, option, "not counted", e.Message);
             return Problem(page, StatusCodes.Status503ServiceUnavailable, "Vote not counted",
-                $"Your vote was not counted: the vote store did not answer. Please try again. {Reference(context)}", RetryOf(option!, token));
+                $"Your vote was not counted: the vote store did not answer. Please try again. {Reference(context)}", RetryOf(option, token));
         }
         catch (VoteNotConfirmedException e)
         {
             // The store may have counted it and lost only the answer: say so, and offer to send the same
             // vote (same token) again, which storage counts once. Which service failed and why is for the log.
-            LogNotCounted(logger, option!, "not confirmed (it may have been counted)", e.Message);
+            LogNotCounted(logger, option, "not confirmed (it may have been counted)", e.Message);
             return Problem(page, StatusCodes.Status503ServiceUnavailable, "Vote not confirmed",
                 token is null
                     ? $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted; check the results before you vote again. {Reference(context)}"
                     : $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted. Send it again: it is counted once, however often you send it. {Reference(context)}",
-                RetryOf(option!, token));
+                RetryOf(option, token));
         }
 
-        return FeatureFlagApi.BackToPage();
+        return BackToPage.Result;
     }
 
     /// <summary>The same vote with the same token, as a form on the problem page; none for a plain vote.</summary>

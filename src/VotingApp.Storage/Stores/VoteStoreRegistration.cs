@@ -11,7 +11,7 @@ public static class VoteStoreRegistration
     /// </summary>
     public static void AddVoteStore(this WebApplicationBuilder builder, ServiceIdentity identity)
     {
-        builder.Services.AddValidatedSettings<VoteOptions>(options => options.Problems()).Bind(builder.Configuration);
+        builder.Services.AddValidatedSettings<Ballot>(ballot => ballot.Problems()).Bind(builder.Configuration);
         builder.Services.AddValidatedSettings<StorageSettings>(settings => settings.Problems(identity)).Bind(builder.Configuration);
         builder.Services.AddSingleton(provider => CreateStore(provider.GetRequiredService<IOptions<StorageSettings>>().Value, identity));
         builder.Services.AddHostedService<VoteStorePreparer>();

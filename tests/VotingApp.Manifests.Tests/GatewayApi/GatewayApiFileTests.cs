@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Schemas;
 using VotingApp.Manifests.Tests.Yaml;

@@ -1,5 +1,3 @@
-using VotingApp.Manifests.Tests.Cluster;
-
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
 /// <summary>

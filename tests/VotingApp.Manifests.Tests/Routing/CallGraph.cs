@@ -49,7 +49,7 @@ public sealed class CallGraph(MeshRouter router)
 
         if (workload.App == VotingService.Storage.Name)
         {
-            yield return (Env(workload, workload.Version == "1.0" ? "REDIS_HOST" : "MYSQL_HOST", "(unset)"), MeshRequest.Tcp);
+            yield return (Env(workload, VotingService.Storage.Release(workload.Version)?.Store == VotingService.RedisStore ? "REDIS_HOST" : "MYSQL_HOST", "(unset)"), MeshRequest.Tcp);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;

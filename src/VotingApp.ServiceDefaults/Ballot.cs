@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace VotingApp.ServiceDefaults;
@@ -7,13 +6,16 @@ namespace VotingApp.ServiceDefaults;
 /// The two things to vote for (VOTE1VALUE, VOTE2VALUE), read by the app (its buttons) and by storage
 /// (which options it counts). Defaults: Cats and Dogs.
 /// </summary>
-public sealed class VoteOptions
+public sealed class Ballot
 {
     /// <summary>Long enough for any sensible label, short enough to be a database key.</summary>
     public const int MaxLength = 64;
 
     /// <summary>The word a voter sends to zero both counts; it cannot be an option itself.</summary>
     public const string ResetValue = "reset";
+
+    /// <summary>The variables, as <see cref="VotingService.Settings"/> lists them.</summary>
+    public static readonly IReadOnlyList<string> Settings = ["VOTE1VALUE", "VOTE2VALUE"];
 
     [ConfigurationKeyName("VOTE1VALUE")]
     public string Vote1Value { get; set; } = "Cats";

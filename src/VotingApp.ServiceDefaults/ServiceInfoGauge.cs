@@ -1,0 +1,22 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+
+namespace VotingApp.ServiceDefaults;
+
+/// <summary>
+/// The gauge voting_service_info{service,version}, always 1, so that a dashboard can tell versions apart.
+/// Created when the service starts; its meter belongs to the container's meter factory, which disposes it.
+/// </summary>
+internal sealed class ServiceInfoGauge(IMeterFactory meters, ServiceIdentity identity) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        meters.Create(TelemetryExtensions.MeterName).CreateObservableGauge("voting_service_info", () => new Measurement<int>(1,
+            new KeyValuePair<string, object?>("service", identity.Name),
+            new KeyValuePair<string, object?>("version", identity.Version)),
+            description: "Always 1; its labels say which service and version this process is.");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
