@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using VotingApp.Testing;
-using Xunit;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 

@@ -6,7 +6,7 @@ namespace VotingApp.Containers.Tests;
 public sealed class BuildScriptTests
 {
     private static Task<CommandResult> RunAsync(params string[] arguments) =>
-        Command.RunAsync("bash", [Repo.BuildScript, .. arguments], TimeSpan.FromSeconds(30),
+        Command.RunAsync("bash", [ContainerFiles.BuildScript, .. arguments], TimeSpan.FromSeconds(30),
             new Dictionary<string, string?> { ["REGISTRY"] = null, ["CONTAINER_ENGINE"] = null });
 
     private static string[] Lines(CommandResult result) => result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -15,15 +15,15 @@ public sealed class BuildScriptTests
     public async Task BuildsTheSevenImagesOfTheSample()
     {
         var list = (await RunAsync("--list")).EnsureSuccess();
-        Assert.Equal(Repo.AllImages, Lines(list));
-        Assert.Equal(7, Repo.AllImages.Count);
+        Assert.Equal(ContainerFiles.AllImages, Lines(list));
+        Assert.Equal(7, ContainerFiles.AllImages.Count);
     }
 
     [Fact]
     public async Task RegistryPrefixGoesBeforeEveryImage()
     {
         var list = (await RunAsync("--list", "--registry", "myregistry.azurecr.io/")).EnsureSuccess();
-        Assert.Equal(Repo.AllImages.Select(image => "myregistry.azurecr.io/" + image), Lines(list));
+        Assert.Equal(ContainerFiles.AllImages.Select(image => "myregistry.azurecr.io/" + image), Lines(list));
         Assert.Contains("myregistry.azurecr.io/voting-app:1.0", Lines(list));
     }
 
@@ -76,7 +76,7 @@ public sealed class BuildScriptTests
                 (await Command.RunAsync("git", ["--git-dir", git, "remote", "add", "origin", url], TimeSpan.FromSeconds(30))).EnsureSuccess();
             }
 
-            var result = await Command.RunAsync("bash", [Repo.BuildScript, "voting-app:1.0"], TimeSpan.FromSeconds(30), new Dictionary<string, string?>
+            var result = await Command.RunAsync("bash", [ContainerFiles.BuildScript, "voting-app:1.0"], TimeSpan.FromSeconds(30), new Dictionary<string, string?>
             {
                 ["PATH"] = $"{folder}:{Environment.GetEnvironmentVariable("PATH")}",
                 ["CONTAINER_ENGINE"] = "podman",

@@ -13,14 +13,14 @@ public sealed class ComposeTests
 {
     private static readonly string[] VotingServices = [.. VotingService.All.Select(service => service.Name)];
 
-    public static TheoryData<string> Stages => new(Repo.Stages.Select(stage => stage.Name));
+    public static TheoryData<string> Stages => new(ContainerFiles.Stages.Select(stage => stage.Name));
 
-    private static Stage StageNamed(string name) => Repo.Stages.Single(stage => stage.Name == name);
+    private static Stage StageNamed(string name) => ContainerFiles.Stages.Single(stage => stage.Name == name);
 
     private static YamlMappingNode LoadServices(string stage)
     {
         var yaml = new YamlStream();
-        using (var reader = new StreamReader(Repo.ComposeFile(stage)))
+        using (var reader = new StreamReader(ContainerFiles.ComposeFile(stage)))
         {
             yaml.Load(reader);
         }
@@ -66,7 +66,7 @@ public sealed class ComposeTests
     [MemberData(nameof(Stages))]
     public async Task EveryVotingImageIsOneThatBuildImagesBuildsInTheStagesVersion(string name)
     {
-        var built = (await Command.RunAsync("bash", [Repo.BuildScript, "--list"], TimeSpan.FromSeconds(30),
+        var built = (await Command.RunAsync("bash", [ContainerFiles.BuildScript, "--list"], TimeSpan.FromSeconds(30),
             new Dictionary<string, string?> { ["REGISTRY"] = null })).EnsureSuccess().Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var stage = StageNamed(name);
         var services = LoadServices(name);

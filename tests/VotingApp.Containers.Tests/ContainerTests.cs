@@ -50,13 +50,13 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
     public async Task BuildingAVersionTheServiceDoesNotHaveFails()
     {
         await images.ImagesAsync();
-        var pull = Repo.BaseImageScript is null ? Array.Empty<string>() : ["--pull=never"];
+        var pull = ContainerFiles.BaseImageScript is null ? Array.Empty<string>() : ["--pull=never"];
         // 1.1 is a version of analytics only: the app and storage must refuse it; analytics refuses 3.0.
         foreach (var (service, version) in new[] { (VotingService.App, "1.1"), (VotingService.Analytics, "3.0"), (VotingService.Storage, "1.1") })
         {
             var tag = $"votingtest-{RunId.Value}-bad-{service.ShortName}:{version}";
             var build = await Command.RunAsync("podman",
-                ["build", .. pull, "-f", Repo.Dockerfile(service), "--build-arg", $"VERSION={version}", "-t", tag, "."],
+                ["build", .. pull, "-f", ContainerFiles.Dockerfile(service), "--build-arg", $"VERSION={version}", "-t", tag, "."],
                 TimeSpan.FromMinutes(10));
             Assert.False(build.Succeeded, $"building {service.Name} with VERSION={version} succeeded");
             Assert.Contains($"VERSION='{version}' is not a version of {service.Name}", build.Output + build.Error);

@@ -37,7 +37,7 @@ public sealed class ImagesFixture
     {
         var log = new List<string>();
         var total = Stopwatch.StartNew();
-        var baseScript = Repo.BaseImageScript;
+        var baseScript = ContainerFiles.BaseImageScript;
         if (baseScript is not null)
         {
             // Installs podman when needed, configures it for this VM and makes the base images (needs root).
@@ -62,7 +62,7 @@ public sealed class ImagesFixture
             ["PULL_NEVER"] = baseScript is null ? null : "1",
             ["REGISTRY"] = null,
         };
-        var build = await Command.RunAsync("bash", [Repo.BuildScript], TimeSpan.FromMinutes(30), environment);
+        var build = await Command.RunAsync("bash", [ContainerFiles.BuildScript], TimeSpan.FromMinutes(30), environment);
         log.Add($"scripts/build-images.sh: {build.Elapsed.TotalSeconds:0} s\n{build.Output}{build.Error}");
         if (!build.Succeeded)
         {

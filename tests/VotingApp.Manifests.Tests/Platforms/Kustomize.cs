@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using VotingApp.Manifests.Tests.Yaml;
+using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Platforms;
 
@@ -32,7 +33,7 @@ public static partial class Kustomize
     private static IReadOnlyList<ManifestDocument> RenderNow(string folder)
     {
         _ = Version;
-        var (exit, output, errors) = Run(Arguments(Path.Combine(Repository.Root, folder)));
+        var (exit, output, errors) = Run(Arguments(RepositoryPaths.Combine(folder)));
         if (exit != 0) throw new InvalidOperationException($"kubectl kustomize {folder} failed ({exit}): {errors}");
         return ManifestFile.Parse(output, folder);
     }

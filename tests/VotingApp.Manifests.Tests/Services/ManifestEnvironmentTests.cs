@@ -17,7 +17,7 @@ public sealed class ManifestEnvironmentTests
     public static TheoryData<string> Containers()
     {
         var data = new TheoryData<string>();
-        foreach (var container in VotingContainer.All().Where(c => Repository.Steps.Any(s => s.File == c.Workload.Deployment.File)))
+        foreach (var container in VotingContainer.All().Where(c => ManifestFiles.Steps.Any(s => s.File == c.Workload.Deployment.File)))
         {
             data.Add(container.Workload.Name);
         }
@@ -67,7 +67,7 @@ public sealed class ManifestEnvironmentTests
 
     private static string SecretKey(string name, string key)
     {
-        var secret = Repository.OperatorObjects.SelectMany(ManifestFile.Read).Single(d => d.Key == $"Secret/{name}");
+        var secret = ManifestFiles.OperatorObjects.SelectMany(ManifestFile.Read).Single(d => d.Key == $"Secret/{name}");
         return secret.Json["stringData"]![key]!.GetValue<string>();
     }
 

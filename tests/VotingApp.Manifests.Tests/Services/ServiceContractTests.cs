@@ -1,7 +1,7 @@
-using VotingApp.Testing;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Services;
 
@@ -57,7 +57,7 @@ public sealed class ServiceContractTests
     [Fact]
     public void Every_other_image_has_a_pinned_tag()
     {
-        var images = Repository.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File))
+        var images = ManifestFiles.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File))
             .Where(d => d.Kind == "Deployment" && d.Json["spec"]?["template"] is not null)
             .SelectMany(d => new Workload(d).Containers.Select(c => c["image"]!.GetValue<string>()))
             .ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VotingApp.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace VotingApp.Manifests.Tests.Yaml;
@@ -8,7 +9,7 @@ public static class ManifestFile
 {
     public static IReadOnlyList<ManifestDocument> Read(string relativePath)
     {
-        using var reader = new StreamReader(Path.Combine(Repository.Root, relativePath));
+        using var reader = new StreamReader(RepositoryPaths.Combine(relativePath));
         return Parse(reader, relativePath);
     }
 
