@@ -6,7 +6,7 @@ namespace VotingApp.Containers.Tests;
 public sealed class BuildScriptTests
 {
     private static Task<CommandResult> RunAsync(params string[] arguments) =>
-        Command.RunAsync("bash", [ContainerFiles.BuildScript, .. arguments], TimeSpan.FromSeconds(30),
+        ChildProcess.RunAsync("bash", [ContainerFiles.BuildScript, .. arguments], TimeSpan.FromSeconds(30),
             new Dictionary<string, string?> { ["REGISTRY"] = null, ["CONTAINER_ENGINE"] = null });
 
     private static string[] Lines(CommandResult result) => result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -68,15 +68,15 @@ public sealed class BuildScriptTests
             var log = Path.Combine(folder, "podman.log");
             var podman = Path.Combine(folder, "podman");
             await File.WriteAllTextAsync(podman, $"#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{log}'\n[ \"$1 $2\" = 'image inspect' ] && echo 1000000\nexit 0\n");
-            (await Command.RunAsync("chmod", ["+x", podman], TimeSpan.FromSeconds(30))).EnsureSuccess();
+            (await ChildProcess.RunAsync("chmod", ["+x", podman], TimeSpan.FromSeconds(30))).EnsureSuccess();
             var git = Path.Combine(folder, "repo.git");
-            (await Command.RunAsync("git", ["init", "--quiet", "--bare", git], TimeSpan.FromSeconds(30))).EnsureSuccess();
+            (await ChildProcess.RunAsync("git", ["init", "--quiet", "--bare", git], TimeSpan.FromSeconds(30))).EnsureSuccess();
             if (from == "remote")
             {
-                (await Command.RunAsync("git", ["--git-dir", git, "remote", "add", "origin", url], TimeSpan.FromSeconds(30))).EnsureSuccess();
+                (await ChildProcess.RunAsync("git", ["--git-dir", git, "remote", "add", "origin", url], TimeSpan.FromSeconds(30))).EnsureSuccess();
             }
 
-            var result = await Command.RunAsync("bash", [ContainerFiles.BuildScript, "voting-app:1.0"], TimeSpan.FromSeconds(30), new Dictionary<string, string?>
+            var result = await ChildProcess.RunAsync("bash", [ContainerFiles.BuildScript, "voting-app:1.0"], TimeSpan.FromSeconds(30), new Dictionary<string, string?>
             {
                 ["PATH"] = $"{folder}:{Environment.GetEnvironmentVariable("PATH")}",
                 ["CONTAINER_ENGINE"] = "podman",

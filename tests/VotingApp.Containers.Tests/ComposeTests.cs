@@ -1,5 +1,5 @@
-using VotingApp.Testing;
 using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace VotingApp.Containers.Tests;
@@ -66,7 +66,7 @@ public sealed class ComposeTests
     [MemberData(nameof(Stages))]
     public async Task EveryVotingImageIsOneThatBuildImagesBuildsInTheStagesVersion(string name)
     {
-        var built = (await Command.RunAsync("bash", [ContainerFiles.BuildScript, "--list"], TimeSpan.FromSeconds(30),
+        var built = (await ChildProcess.RunAsync("bash", [ContainerFiles.BuildScript, "--list"], TimeSpan.FromSeconds(30),
             new Dictionary<string, string?> { ["REGISTRY"] = null })).EnsureSuccess().Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var stage = StageNamed(name);
         var services = LoadServices(name);

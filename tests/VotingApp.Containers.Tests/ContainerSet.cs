@@ -20,7 +20,7 @@ public sealed class ContainerSet : IAsyncDisposable
     public IReadOnlyList<string> Names => _names;
 
     public static Task<CommandResult> PodmanAsync(params string[] arguments) =>
-        Command.RunAsync("podman", arguments, CommandTimeout);
+        ChildProcess.RunAsync("podman", arguments, CommandTimeout);
 
     /// <summary>Starts one service from its image and waits until /health/live answers.</summary>
     public async Task<ServiceContainer> StartAsync(VotingService service, string version,
@@ -44,7 +44,7 @@ public sealed class ContainerSet : IAsyncDisposable
         }
 
         arguments.Add($"{service.Name}:{version}");
-        (await Command.RunAsync("podman", arguments, CommandTimeout)).EnsureSuccess();
+        (await ChildProcess.RunAsync("podman", arguments, CommandTimeout)).EnsureSuccess();
         var container = new ServiceContainer(name, service, version, hostPort);
         await container.WaitUntilAsync("/health/live", TimeSpan.FromSeconds(60));
         return container;

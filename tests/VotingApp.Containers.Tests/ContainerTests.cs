@@ -55,7 +55,7 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
         foreach (var (service, version) in new[] { (VotingService.App, "1.1"), (VotingService.Analytics, "3.0"), (VotingService.Storage, "1.1") })
         {
             var tag = $"votingtest-{RunId.Value}-bad-{service.ShortName}:{version}";
-            var build = await Command.RunAsync("podman",
+            var build = await ChildProcess.RunAsync("podman",
                 ["build", .. pull, "-f", ContainerFiles.Dockerfile(service), "--build-arg", $"VERSION={version}", "-t", tag, "."],
                 TimeSpan.FromMinutes(10));
             Assert.False(build.Succeeded, $"building {service.Name} with VERSION={version} succeeded");

@@ -132,7 +132,7 @@ public sealed class VoteTokenTests(DatabaseServers servers)
         (await client.VoteAsync("Cats", token)).EnsureSuccessStatusCode().Dispose();
 
         var cli = ServerBinaries.Require("redis-cli", "redis-tools");
-        var ttl = await ChildProcess.RunAsync(cli, "-h", servers.Redis.Host, "-p", servers.Redis.Port.ToString(), "TTL", "voting:token:" + token);
+        var ttl = (await ChildProcess.RunAsync(cli, ["-h", servers.Redis.Host, "-p", servers.Redis.Port.ToString(), "TTL", "voting:token:" + token])).EnsureSuccess().Output;
         Assert.InRange(long.Parse(ttl.Trim()), 86_400 - 60, 86_400);
     }
 
