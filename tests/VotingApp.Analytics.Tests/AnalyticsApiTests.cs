@@ -55,7 +55,7 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     [Fact]
     public async Task Storage_unreachable_gives_503_that_says_so()
     {
-        await using var factory = Analytics("1.1", FreePort.Next());
+        await using var factory = Analytics("1.1", FreePort.Dead);
         using var client = factory.CreateClient();
         using var response = await client.GetAsync("/analytics");
 
@@ -70,7 +70,7 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     [Fact]
     public async Task Liveness_does_not_depend_on_storage_but_readiness_waits_for_its_first_answer()
     {
-        await using var factory = Analytics("2.0", FreePort.Next());
+        await using var factory = Analytics("2.0", FreePort.Dead);
         using var client = factory.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         Assert.Contains("voting_service_info", await client.GetStringAsync("/metrics"));

@@ -10,7 +10,7 @@ namespace VotingApp.App.Tests;
 /// </summary>
 public class TrackCookieTests
 {
-    private static readonly int DeadPort = FreePort.Next();
+    private static readonly int DeadPort = FreePort.Dead;
 
     private static AppFactory Factory(string version) => new(new Dictionary<string, string?>
     {

@@ -11,7 +11,7 @@ namespace VotingApp.App.Tests;
 /// </summary>
 public sealed class VoteTokenPageTests
 {
-    private static readonly int DeadPort = FreePort.Next();
+    private static readonly int DeadPort = FreePort.Dead;
 
     private static AppFactory Factory() => new(new Dictionary<string, string?>
     {

@@ -9,7 +9,7 @@ namespace VotingApp.App.Tests;
 /// </summary>
 public class VotingPageTests
 {
-    private static readonly int DeadPort = FreePort.Next();
+    private static readonly int DeadPort = FreePort.Dead;
 
     private static AppFactory Factory(params (string Key, string? Value)[] extra)
     {

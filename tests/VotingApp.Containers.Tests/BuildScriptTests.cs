@@ -12,7 +12,7 @@ public sealed class BuildScriptTests
     private static string[] Lines(CommandResult result) => result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
-    public async Task BuildsTheSevenImagesOfTheSample()
+    public async Task Builds_the_seven_images_of_the_sample()
     {
         var list = (await RunAsync("--list")).EnsureSuccess();
         Assert.Equal(ContainerFiles.AllImages, Lines(list));
@@ -20,7 +20,7 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
-    public async Task RegistryPrefixGoesBeforeEveryImage()
+    public async Task Registry_prefix_goes_before_every_image()
     {
         var list = (await RunAsync("--list", "--registry", "myregistry.azurecr.io/")).EnsureSuccess();
         Assert.Equal(ContainerFiles.AllImages.Select(image => "myregistry.azurecr.io/" + image), Lines(list));
@@ -28,7 +28,7 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
-    public async Task BuildsOnlyTheImagesNamed()
+    public async Task Builds_only_the_images_named()
     {
         var list = (await RunAsync("--list", "voting-analytics:1.1", "voting-storage:2.0")).EnsureSuccess();
         Assert.Equal(["voting-analytics:1.1", "voting-storage:2.0"], Lines(list));
@@ -37,7 +37,7 @@ public sealed class BuildScriptTests
     [Theory]
     [InlineData("voting-app:1.1")]
     [InlineData("voting-web:1.0")]
-    public async Task RefusesAnImageItDoesNotBuild(string image)
+    public async Task Refuses_an_image_it_does_not_build(string image)
     {
         var result = await RunAsync(image);
         Assert.Equal(2, result.ExitCode);
@@ -45,7 +45,7 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
-    public async Task RefusesAnUnknownEngine()
+    public async Task Refuses_an_unknown_engine()
     {
         var result = await RunAsync("--engine", "containerd", "voting-app:1.0");
         Assert.Equal(2, result.ExitCode);
@@ -98,7 +98,7 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
-    public async Task HelpDescribesTheOptions()
+    public async Task Help_describes_the_options()
     {
         var help = (await RunAsync("--help")).EnsureSuccess().Output;
         foreach (var option in new[] { "--engine", "--registry", "--pull-never", "--list" })

@@ -53,7 +53,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public void RunsTheThreeServicesOfTheStagePlusItsStore(string name)
+    public void Runs_the_three_services_of_the_stage_plus_its_store(string name)
     {
         var stage = StageNamed(name);
         var services = LoadServices(name);
@@ -64,7 +64,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public async Task EveryVotingImageIsOneThatBuildImagesBuildsInTheStagesVersion(string name)
+    public async Task Every_voting_image_is_one_that_build_images_builds_in_the_stages_version(string name)
     {
         var built = (await ChildProcess.RunAsync("bash", [ContainerFiles.BuildScript, "--list"], TimeSpan.FromSeconds(30),
             new Dictionary<string, string?> { ["REGISTRY"] = null })).EnsureSuccess().Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -80,7 +80,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public void OnlyTheAppIsPublishedOnLocalhost8080(string name)
+    public void Only_the_app_is_published_on_localhost_8080(string name)
     {
         var services = LoadServices(name);
         foreach (var service in VotingServices)
@@ -102,7 +102,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public void EveryVariableIsOneTheServiceReads(string name)
+    public void Every_variable_is_one_the_service_reads(string name)
     {
         var services = LoadServices(name);
         foreach (var service in VotingService.All)
@@ -117,7 +117,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public void EveryServiceFindsTheOneItCalls(string name)
+    public void Every_service_finds_the_one_it_calls(string name)
     {
         var stage = StageNamed(name);
         var services = LoadServices(name);
@@ -169,7 +169,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public void VotingServicesRunOnAReadOnlyRootFileSystemWithTmpWritable(string name)
+    public void Voting_services_run_on_a_read_only_root_file_system_with_tmp_writable(string name)
     {
         var services = LoadServices(name);
         foreach (var service in VotingServices)
@@ -180,7 +180,7 @@ public sealed class ComposeTests
     }
 
     [Fact]
-    public void VariablesAreFoundPerServiceInTheAssemblies()
+    public void Variables_are_found_per_service_in_the_assemblies()
     {
         // The check above is only as good as this: each service's variables, and not another's.
         Assert.Superset(new HashSet<string> { "TITLE", "SHOWDETAILS", "FEATUREFLAG", "VOTE1VALUE", "ANALYTICS_HOST", "ANALYTICS_PORT", "STORAGE_HOST", "STORAGE_PORT" },

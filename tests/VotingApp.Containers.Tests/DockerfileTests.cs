@@ -11,7 +11,7 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void AllowedVersionsAreTheServicesVersions(string name)
+    public void Allowed_versions_are_the_services_versions(string name)
     {
         var service = ContainerFiles.Service(name);
         var env = Load(name).Stage("version").Instructions.Single(i => i.Keyword == "ENV" && i.Arguments.StartsWith("VOTING_VERSIONS=", StringComparison.Ordinal));
@@ -21,7 +21,7 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void DefaultVersionIsTheLowest(string name)
+    public void Default_version_is_the_lowest(string name)
     {
         var lowest = ContainerFiles.Service(name).Versions.MinBy(Version.Parse);
         Assert.Equal(lowest, Load(name).GlobalDefault("VERSION"));
@@ -29,7 +29,7 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void VersionIsCheckedInTheVersionStageAndBakedInAsVotingVersion(string name)
+    public void Version_is_checked_in_the_version_stage_and_baked_in_as_VOTING_VERSION(string name)
     {
         var dockerfile = Load(name);
         var version = dockerfile.Stage("version");
@@ -43,7 +43,7 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void BuildStageRestoresFromTheProjectFilesAloneAndNeverUsesTheVersion(string name)
+    public void Build_stage_restores_from_the_project_files_alone_and_never_uses_the_version(string name)
     {
         var build = Load(name).Stages[0];
         Assert.Equal("build", build.Name);
@@ -65,7 +65,7 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void BuildStageIsTheSameInAllThreeDockerfilesSoThatTheirLayersAreShared()
+    public void Build_stage_is_the_same_in_all_three_Dockerfiles_so_that_their_layers_are_shared()
     {
         var stages = VotingService.All.Select(service => Load(service.Name).Stages[0]).ToList();
         foreach (var stage in stages.Skip(1))
@@ -84,7 +84,7 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void FinalStageRunsTheServiceAsNonRootOnPort8080WithOciLabels(string name)
+    public void Final_stage_runs_the_service_as_non_root_on_port_8080_with_OCI_labels(string name)
     {
         var service = ContainerFiles.Service(name);
         var final = Load(name).Final;
@@ -108,7 +108,7 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void BuildStagePublishesNativeAotForTheImagesOwnArchitecture(string name)
+    public void Build_stage_publishes_Native_AOT_for_the_images_own_architecture(string name)
     {
         var build = Load(name).Stages[0];
         var publish = build.Instructions.Single(i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet publish", StringComparison.Ordinal));
@@ -122,7 +122,7 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void HoldsNoSecrets(string name)
+    public void Holds_no_secrets(string name)
     {
         var dockerfile = Load(name);
         var all = dockerfile.GlobalArgs.Concat(dockerfile.Stages.SelectMany(stage => stage.Instructions));
@@ -136,7 +136,7 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void DockerIgnoreKeepsBuildOutputTestsAndGitOutOfTheContext()
+    public void Dockerignore_keeps_build_output_tests_and_git_out_of_the_context()
     {
         var patterns = File.ReadAllLines(ContainerFiles.DockerIgnore).Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith('#')).ToList();
         foreach (var required in new[] { "**/bin/", "**/obj/", "tests/", ".git/" })

@@ -13,7 +13,7 @@ namespace VotingApp.EndToEnd.Tests;
 [Collection(TimingCollection.Name)]
 public partial class RateLimitTests
 {
-    private static readonly int DeadPort = FreePort.Next();
+    private static readonly int DeadPort = FreePort.Dead;
 
     private static Dictionary<string, string?> Settings(int analyticsPort, params (string Key, string Value)[] limits)
     {

@@ -54,6 +54,24 @@ public sealed class StorageFactoryTests : IDisposable
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
     }
 
+    /// <summary>The other half: a store that does not answer (Redis on a port where nothing listens) is not ready, yet live.</summary>
+    [Fact]
+    public async Task Readiness_fails_while_the_store_is_down()
+    {
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("VOTING_VERSION", "1.0");
+            host.UseSetting("REDIS_HOST", "127.0.0.1");
+            host.UseSetting("REDIS_PORT", FreePort.Dead.ToString());
+        });
+        using var client = factory.CreateClient();
+        using var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
+        using var live = await client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+
     public void Dispose()
     {
         _factory.Dispose();

@@ -65,6 +65,13 @@ public sealed class VotingChain : IAsyncDisposable
         ["STORAGE_PORT"] = storagePort.ToString(),
     };
 
+    /// <summary>The settings that point a service at one neighbour on 127.0.0.1, e.g. STORAGE_HOST and STORAGE_PORT.</summary>
+    public static Dictionary<string, string?> Upstream(string name, int port) => new()
+    {
+        [$"{name}_HOST"] = "127.0.0.1",
+        [$"{name}_PORT"] = port.ToString(),
+    };
+
     /// <summary>Storage on the embedded SQLite store, its file in <paramref name="folder"/>: a chain without a database server.</summary>
     public static IReadOnlyDictionary<string, string?> SqliteEnvironment(string folder) => new Dictionary<string, string?>
     {
@@ -73,11 +80,7 @@ public sealed class VotingChain : IAsyncDisposable
     };
 
     private static Task<ServiceProcess> StartAnalyticsAsync(string version, ServiceProcess storage) =>
-        ServiceProcess.StartAsync(VotingService.Analytics, version, new Dictionary<string, string?>
-        {
-            ["STORAGE_HOST"] = "127.0.0.1",
-            ["STORAGE_PORT"] = storage.Port.ToString(),
-        });
+        ServiceProcess.StartAsync(VotingService.Analytics, version, Upstream("STORAGE", storage.Port));
 
     public async ValueTask DisposeAsync()
     {

@@ -30,7 +30,7 @@ public sealed class ManifestEnvironmentTests
     public async Task The_service_starts_with_its_manifest_environment(string deployment)
     {
         var container = VotingContainer.All().Single(c => c.Workload.Name == deployment);
-        var closedPort = FreePort.Next().ToString();
+        var closedPort = FreePort.Dead.ToString();
         var environment = new Dictionary<string, string?>();
         foreach (var variable in ClusterState.Items(container.Container["env"]))
         {

@@ -26,10 +26,10 @@ public sealed partial class ServiceCallTests
         await WaitUntilReadyAsync(storage);
         await using var analyticsToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var appToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
-        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, analyticsVersion, Upstream("STORAGE", analyticsToStorage));
+        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, analyticsVersion, VotingChain.Upstream("STORAGE", analyticsToStorage.Port));
         await using var appToAnalytics = await RecordingProxy.StartAsync(analytics.BaseAddress);
-        var appEnvironment = new Dictionary<string, string?>(Upstream("ANALYTICS", appToAnalytics)) { ["FEATUREFLAG"] = "true" };
-        foreach (var (key, value) in Upstream("STORAGE", appToStorage)) appEnvironment[key] = value;
+        var appEnvironment = new Dictionary<string, string?>(VotingChain.Upstream("ANALYTICS", appToAnalytics.Port)) { ["FEATUREFLAG"] = "true" };
+        foreach (var (key, value) in VotingChain.Upstream("STORAGE", appToStorage.Port)) appEnvironment[key] = value;
         await using var app = await ServiceProcess.StartAsync(VotingService.App, appVersion, appEnvironment);
 
         var browserCalls = await BrowseEverythingAsync(app);
@@ -143,12 +143,6 @@ public sealed partial class ServiceCallTests
             await Task.Delay(100);
         }
     }
-
-    private static Dictionary<string, string?> Upstream(string prefix, RecordingProxy proxy) => new()
-    {
-        [$"{prefix}_HOST"] = "127.0.0.1",
-        [$"{prefix}_PORT"] = proxy.Port.ToString(),
-    };
 
     private static HashSet<(string, string)> Declared(VotingService caller, VotingService callee) =>
         CallGraph.ServiceCalls[caller.Name].Where(c => c.Callee == callee.Name).Select(c => (c.Method, c.Path)).ToHashSet();
