@@ -30,7 +30,7 @@ public sealed class StorageFactoryTests : IDisposable
         (await client.VoteAsync("Dogs")).Dispose();
         var counts = await client.CountsAsync();
         Assert.Equal("sqlite", counts.Store);
-        Assert.Equal([new VoteCount("Cats", 0), new VoteCount("Dogs", 2)], counts.Options);
+        Assert.Equal([new OptionCountJson("Cats", 0), new OptionCountJson("Dogs", 2)], counts.Options);
         Assert.Equal("storage/1.0", (await client.GetAsync("/api/votes")).Headers.GetValues(VersionChain.HeaderName).Single());
     }
 

@@ -51,8 +51,8 @@ public sealed class ManifestEnvironmentTests
 
         if (container.Service == VotingService.Storage)
         {
-            // Its database is not there: not ready, yet still running a few retries later.
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Its database is not there: not ready, yet still running a few retries later (waited for in its log).
+            await process.AssertLoggedAsync("Vote store not ready yet (attempt 3)", TimeSpan.FromSeconds(60));
             using var ready = await client.GetAsync("/health/ready");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             Assert.False(process.HasExited, process.Output);
