@@ -14,11 +14,7 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     private ServiceProcess _storage = null!;
 
     public async Task InitializeAsync() =>
-        _storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", new Dictionary<string, string?>
-        {
-            ["STORAGE_BACKEND"] = "sqlite",
-            ["SQLITE_PATH"] = Path.Combine(_folder, "votes.db"),
-        });
+        _storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", VotingChain.SqliteEnvironment(_folder));
 
     private WebApplicationFactory<Program> Analytics(string version, int storagePort) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(host =>

@@ -12,15 +12,15 @@ public sealed class StorageFactoryTests : IDisposable
     private readonly string _folder = RepositoryPaths.NewTempFolder("storage-sqlite");
     private readonly WebApplicationFactory<Program> _factory;
 
-    public StorageFactoryTests()
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+    public StorageFactoryTests() => _factory = Storage(VotingChain.SqliteEnvironment(_folder));
+
+    /// <summary>Storage 1.0 in memory with these settings, as an operator gives them.</summary>
+    private static WebApplicationFactory<Program> Storage(IReadOnlyDictionary<string, string?> settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("VOTING_VERSION", "1.0");
-            host.UseSetting("STORAGE_BACKEND", "sqlite");
-            host.UseSetting("SQLITE_PATH", Path.Combine(_folder, "votes.db"));
+            foreach (var (key, value) in settings) host.UseSetting(key, value);
         });
-    }
 
     [Fact]
     public async Task Sqlite_store_counts_and_reports_itself()
@@ -58,12 +58,7 @@ public sealed class StorageFactoryTests : IDisposable
     [Fact]
     public async Task Readiness_fails_while_the_store_is_down()
     {
-        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("VOTING_VERSION", "1.0");
-            host.UseSetting("REDIS_HOST", "127.0.0.1");
-            host.UseSetting("REDIS_PORT", FreePort.Dead.ToString());
-        });
+        await using var factory = Storage(VotingChain.Upstream("REDIS", FreePort.Dead));
         using var client = factory.CreateClient();
         using var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);

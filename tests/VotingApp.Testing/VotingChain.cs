@@ -82,10 +82,10 @@ public sealed class VotingChain : IAsyncDisposable
     };
 
     /// <summary>Storage on the embedded SQLite store, its file in <paramref name="folder"/>: a chain without a database server.</summary>
-    public static IReadOnlyDictionary<string, string?> SqliteEnvironment(string folder) => new Dictionary<string, string?>
+    public static Dictionary<string, string?> SqliteEnvironment(string folder, string file = "votes.db") => new()
     {
         ["STORAGE_BACKEND"] = "sqlite",
-        ["SQLITE_PATH"] = Path.Combine(folder, "votes.db"),
+        ["SQLITE_PATH"] = Path.Combine(folder, file),
     };
 
     private static Task<ServiceProcess> StartAnalyticsAsync(string version, ServiceProcess storage) =>
