@@ -1,5 +1,3 @@
-using VotingApp.Testing;
-
 namespace VotingApp.Manifests.Tests;
 
 /// <summary>The manifest files of this repository and the order in which the walkthrough uses them.</summary>

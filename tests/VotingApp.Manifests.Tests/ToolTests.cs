@@ -1,5 +1,4 @@
 using VotingApp.Manifests.Tests.Platforms;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests;
 

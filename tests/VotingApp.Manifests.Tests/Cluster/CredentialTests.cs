@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Cluster;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Platforms;
 using VotingApp.Manifests.Tests.Schemas;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Dashboards;
 

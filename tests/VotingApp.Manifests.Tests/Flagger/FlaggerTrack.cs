@@ -1,7 +1,6 @@
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Platforms;
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Flagger;
 

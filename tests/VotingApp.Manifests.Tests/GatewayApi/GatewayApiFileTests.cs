@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Schemas;
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 

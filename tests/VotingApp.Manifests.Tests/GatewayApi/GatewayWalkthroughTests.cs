@@ -1,5 +1,3 @@
-using VotingApp.Testing;
-
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
 /// <summary>docs/gateway-api-walkthrough.md gives the command of every step in both modes, and the sources of its platform facts.</summary>

@@ -1,5 +1,4 @@
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Platforms;
 

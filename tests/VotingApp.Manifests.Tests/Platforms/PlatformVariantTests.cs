@@ -3,7 +3,6 @@ using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Routing;
 using VotingApp.Manifests.Tests.Schemas;
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Platforms;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.ServiceDefaults;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Routing;
 

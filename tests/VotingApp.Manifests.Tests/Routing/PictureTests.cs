@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using VotingApp.Manifests.Tests.Cluster;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Routing;
 

@@ -1,5 +1,3 @@
-using VotingApp.Testing;
-
 namespace VotingApp.Manifests.Tests.Schemas;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.ServiceDefaults;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Services;
 

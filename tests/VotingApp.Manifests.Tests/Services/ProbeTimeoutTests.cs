@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Storage.Stores;
 using VotingApp.Storage;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Services;
 

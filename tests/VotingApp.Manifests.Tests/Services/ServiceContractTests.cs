@@ -1,7 +1,6 @@
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.ServiceDefaults;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Services;
 

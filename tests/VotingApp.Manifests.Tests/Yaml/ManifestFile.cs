@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using VotingApp.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace VotingApp.Manifests.Tests.Yaml;
