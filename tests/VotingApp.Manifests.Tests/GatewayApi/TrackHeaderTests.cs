@@ -18,7 +18,7 @@ public sealed class TrackHeaderTests
     {
         var folder = RepositoryPaths.NewTempFolder("track");
         await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, appVersion,
-            new Dictionary<string, string?> { ["STORAGE_BACKEND"] = "sqlite", ["SQLITE_PATH"] = Path.Combine(folder, "votes.db") });
+            VotingChain.SqliteEnvironment(folder));
         await using var analyticsToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var appToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, analyticsVersion, VotingChain.Upstream("STORAGE", analyticsToStorage.Port));
@@ -64,7 +64,7 @@ public sealed class TrackHeaderTests
     {
         var folder = RepositoryPaths.NewTempFolder("track-analytics");
         await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0",
-            new Dictionary<string, string?> { ["STORAGE_BACKEND"] = "sqlite", ["SQLITE_PATH"] = Path.Combine(folder, "votes.db") });
+            VotingChain.SqliteEnvironment(folder));
         await using var proxy = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", VotingChain.Upstream("STORAGE", proxy.Port));
         using var client = analytics.CreateClient();

@@ -21,7 +21,7 @@ public sealed partial class ServiceCallTests
     {
         var folder = RepositoryPaths.NewTempFolder("calls");
         await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, storageVersion,
-            new Dictionary<string, string?> { ["STORAGE_BACKEND"] = "sqlite", ["SQLITE_PATH"] = Path.Combine(folder, "votes.db") });
+            VotingChain.SqliteEnvironment(folder));
         await WaitUntilReadyAsync(storage);
         await using var analyticsToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var appToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
@@ -48,7 +48,7 @@ public sealed partial class ServiceCallTests
         foreach (var service in VotingService.All)
         {
             var environment = service == VotingService.Storage
-                ? new Dictionary<string, string?> { ["STORAGE_BACKEND"] = "sqlite", ["SQLITE_PATH"] = Path.Combine(folder, "votes.db") }
+                ? VotingChain.SqliteEnvironment(folder)
                 : new Dictionary<string, string?>();
             await using var process = await ServiceProcess.StartAsync(service, service.Versions[^1], environment);
             using var client = process.CreateClient();
