@@ -53,7 +53,7 @@ fi
 REDIS_PORT=$(free_port)
 mkdir -p "$TMP/redis"
 redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$TMP/redis" --pidfile "$TMP/redis/redis.pid" \
-  --logfile "$TMP/redis.log" --appendonly yes --appendfsync everysec --save "" >/dev/null
+  --logfile "$TMP/redis.log" "${REDIS_FLAGS[@]}" >/dev/null
 for _ in $(seq 1 50); do [ -s "$TMP/redis/redis.pid" ] && break; sleep 0.1; done
 REDIS_PID=$(cat "$TMP/redis/redis.pid")
 

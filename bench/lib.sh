@@ -2,6 +2,9 @@
 # They expect $TMP (a scratch folder) and the arrays PIDS (processes to stop at exit) and SERVER (a
 # command prefix such as taskset, may be empty) to exist.
 
+# REDIS_FLAGS and MARIADB_FLAGS: the same server flags as the tests.
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/server-flags.sh"
+
 # At exit: stop the processes started (SIGTERM, then SIGKILL after a second), Redis, and remove $TMP.
 cleanup() {
   local pid

@@ -85,8 +85,7 @@ uptime | sed 's/.*load average: //' >"$TMP/load_before"
 REDIS_PORT=$(free_port)
 mkdir -p "$TMP/redis"
 redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$TMP/redis" \
-  --pidfile "$TMP/redis/redis.pid" --logfile "$TMP/redis.log" --appendonly yes --appendfsync everysec --save "" \
-  --protected-mode no >/dev/null
+  --pidfile "$TMP/redis/redis.pid" --logfile "$TMP/redis.log" "${REDIS_FLAGS[@]}" >/dev/null
 for _ in $(seq 1 50); do [ -s "$TMP/redis/redis.pid" ] && break; sleep 0.1; done
 say "redis on $REDIS_PORT"
 
@@ -198,8 +197,7 @@ mariadb-install-db --no-defaults "${AS_ROOT[@]}" --datadir="$TMP/mariadb/data" -
   --auth-root-authentication-method=socket >"$TMP/mariadb-install.log" 2>&1 || { cat "$TMP/mariadb-install.log"; fail "mariadb-install-db"; }
 [ "$(id -u)" = 0 ] && chown -R mysql:mysql "$TMP/mariadb"
 "${SERVER[@]}" mariadbd --no-defaults "${AS_ROOT[@]}" --datadir="$TMP/mariadb/data" --socket="$TMP/mariadb/mariadb.sock" \
-  --port="$MYSQL_PORT" --bind-address=127.0.0.1 --skip-name-resolve --innodb-buffer-pool-size=64M \
-  --innodb-flush-log-at-trx-commit=1 --max-connections=300 --pid-file="$TMP/mariadb/mariadb.pid" >"$TMP/mariadb.log" 2>&1 &
+  --port="$MYSQL_PORT" --bind-address=127.0.0.1 "${MARIADB_FLAGS[@]}" --pid-file="$TMP/mariadb/mariadb.pid" >"$TMP/mariadb.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 120); do [ -S "$TMP/mariadb/mariadb.sock" ] && break; sleep 0.5; done
 mariadb --no-defaults -S "$TMP/mariadb/mariadb.sock" -u root -e \

@@ -13,11 +13,7 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     private ServiceProcess _storage = null!;
 
     public async Task InitializeAsync() =>
-        _storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", new Dictionary<string, string?>
-        {
-            ["STORAGE_BACKEND"] = "sqlite",
-            ["SQLITE_PATH"] = Path.Combine(_folder, "votes.db"),
-        });
+        _storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", VotingChain.SqliteEnvironment(_folder));
 
     private WebApplicationFactory<Program> Analytics(string version, int storagePort) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
@@ -54,7 +50,7 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     [Fact]
     public async Task Storage_unreachable_gives_503_that_says_so()
     {
-        await using var factory = Analytics("1.1", FreePort.Next());
+        await using var factory = Analytics("1.1", FreePort.Dead);
         using var client = factory.CreateClient();
         using var response = await client.GetAsync("/analytics");
 
@@ -69,7 +65,7 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     [Fact]
     public async Task Liveness_does_not_depend_on_storage_but_readiness_waits_for_its_first_answer()
     {
-        await using var factory = Analytics("2.0", FreePort.Next());
+        await using var factory = Analytics("2.0", FreePort.Dead);
         using var client = factory.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         Assert.Contains("voting_service_info", await client.GetStringAsync("/metrics"));

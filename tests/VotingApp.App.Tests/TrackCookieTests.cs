@@ -10,17 +10,7 @@ namespace VotingApp.App.Tests;
 /// </summary>
 public class TrackCookieTests
 {
-    private static readonly int DeadPort = FreePort.Next();
-
-    private static AppFactory Factory(string version) => new(new Dictionary<string, string?>
-    {
-        ["VOTING_VERSION"] = version,
-        ["FEATUREFLAG"] = "true",
-        ["ANALYTICS_HOST"] = "127.0.0.1",
-        ["ANALYTICS_PORT"] = DeadPort.ToString(),
-        ["STORAGE_HOST"] = "127.0.0.1",
-        ["STORAGE_PORT"] = DeadPort.ToString(),
-    });
+    private static AppFactory Factory(string version) => AppFactory.WithUpstreamsDown(("VOTING_VERSION", version), ("FEATUREFLAG", "true"));
 
     [Theory]
     [InlineData("1.0")]

@@ -11,21 +11,10 @@ namespace VotingApp.App.Tests;
 /// </summary>
 public sealed class VoteTokenPageTests
 {
-    private static readonly int DeadPort = FreePort.Next();
-
-    private static AppFactory Factory() => new(new Dictionary<string, string?>
-    {
-        ["VOTING_VERSION"] = "1.0",
-        ["ANALYTICS_HOST"] = "127.0.0.1",
-        ["ANALYTICS_PORT"] = DeadPort.ToString(),
-        ["STORAGE_HOST"] = "127.0.0.1",
-        ["STORAGE_PORT"] = DeadPort.ToString(),
-    });
-
     [Fact]
     public async Task Every_rendering_carries_a_fresh_token_in_the_vote_form()
     {
-        await using var factory = Factory();
+        await using var factory = AppFactory.WithUpstreamsDown();
         using var client = factory.CreateNonRedirectingClient();
         var pages = new List<string>();
         for (var i = 0; i < 50; i++) pages.Add(await client.GetStringAsync("/"));
@@ -43,7 +32,7 @@ public sealed class VoteTokenPageTests
     [Fact]
     public async Task A_malformed_token_is_refused_with_400()
     {
-        await using var factory = Factory();
+        await using var factory = AppFactory.WithUpstreamsDown();
         using var client = factory.CreateNonRedirectingClient();
         using var response = await client.PostAsync("/", VotingPageReader.VoteForm("Cats", "not a token <script>"));
         var html = await response.Content.ReadAsStringAsync();
@@ -56,7 +45,7 @@ public sealed class VoteTokenPageTests
     [Fact]
     public async Task A_tokened_vote_storage_could_not_take_is_offered_again_with_the_same_token()
     {
-        await using var factory = Factory();
+        await using var factory = AppFactory.WithUpstreamsDown();
         using var client = factory.CreateNonRedirectingClient();
         var token = VoteToken.New();
         using var response = await client.PostAsync("/", VotingPageReader.VoteForm("Dogs", token));

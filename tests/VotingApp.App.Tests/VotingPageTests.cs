@@ -9,26 +9,10 @@ namespace VotingApp.App.Tests;
 /// </summary>
 public class VotingPageTests
 {
-    private static readonly int DeadPort = FreePort.Next();
-
-    private static AppFactory Factory(params (string Key, string? Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["VOTING_VERSION"] = "1.0",
-            ["ANALYTICS_HOST"] = "127.0.0.1",
-            ["ANALYTICS_PORT"] = DeadPort.ToString(),
-            ["STORAGE_HOST"] = "127.0.0.1",
-            ["STORAGE_PORT"] = DeadPort.ToString(),
-        };
-        foreach (var (key, value) in extra) settings[key] = value;
-        return new AppFactory(settings);
-    }
-
     [Fact]
     public async Task Page_renders_with_voting_offered_when_analytics_is_down()
     {
-        await using var factory = Factory();
+        await using var factory = AppFactory.WithUpstreamsDown();
         using var client = factory.CreateNonRedirectingClient();
         using var response = await client.GetAsync("/");
         var html = await response.Content.ReadAsStringAsync();
@@ -43,7 +27,7 @@ public class VotingPageTests
     [Fact]
     public async Task Vote_that_storage_cannot_take_gets_503_saying_it_was_not_counted()
     {
-        await using var factory = Factory();
+        await using var factory = AppFactory.WithUpstreamsDown();
         using var client = factory.CreateNonRedirectingClient();
         using var response = await client.PostAsync("/", new FormUrlEncodedContent([new("vote", "Cats")]));
         var html = await response.Content.ReadAsStringAsync();
@@ -62,7 +46,7 @@ public class VotingPageTests
     [InlineData("Reset")]
     public async Task Unknown_vote_gets_400_naming_the_options(string vote)
     {
-        await using var factory = Factory();
+        await using var factory = AppFactory.WithUpstreamsDown();
         using var client = factory.CreateNonRedirectingClient();
         using var response = await client.PostAsync("/", new FormUrlEncodedContent([new("vote", vote)]));
         var html = await response.Content.ReadAsStringAsync();
@@ -74,7 +58,7 @@ public class VotingPageTests
     [Fact]
     public async Task Vote_longer_than_any_option_gets_400_and_is_not_echoed_whole()
     {
-        await using var factory = Factory();
+        await using var factory = AppFactory.WithUpstreamsDown();
         using var client = factory.CreateNonRedirectingClient();
         var vote = new string('C', 900);
         using var response = await client.PostAsync("/", new FormUrlEncodedContent([new("vote", vote)]));
@@ -87,7 +71,7 @@ public class VotingPageTests
     [Fact]
     public async Task Vote_that_is_not_a_urlencoded_form_gets_415()
     {
-        await using var factory = Factory();
+        await using var factory = AppFactory.WithUpstreamsDown();
         using var client = factory.CreateNonRedirectingClient();
         using var response = await client.PostAsync("/", new StringContent("{\"vote\":\"Cats\"}", System.Text.Encoding.UTF8, "application/json"));
 
@@ -98,7 +82,7 @@ public class VotingPageTests
     [Fact]
     public async Task Form_without_a_vote_field_gets_400()
     {
-        await using var factory = Factory();
+        await using var factory = AppFactory.WithUpstreamsDown();
         using var client = factory.CreateNonRedirectingClient();
         using var response = await client.PostAsync("/", new FormUrlEncodedContent([new("choice", "Cats")]));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -107,7 +91,7 @@ public class VotingPageTests
     [Fact]
     public async Task Every_configured_value_is_html_encoded()
     {
-        await using var factory = Factory(("TITLE", "<b>Pets</b>"), ("VOTE1VALUE", "<script>alert(1)</script>"), ("VOTE2VALUE", "\"Dogs\" & co"));
+        await using var factory = AppFactory.WithUpstreamsDown(("TITLE", "<b>Pets</b>"), ("VOTE1VALUE", "<script>alert(1)</script>"), ("VOTE2VALUE", "\"Dogs\" & co"));
         using var client = factory.CreateNonRedirectingClient();
         var html = await client.GetStringAsync("/");
 
@@ -121,13 +105,13 @@ public class VotingPageTests
     [Fact]
     public async Task Details_footer_shows_host_version_and_store_only_when_asked()
     {
-        await using (var plain = Factory())
+        await using (var plain = AppFactory.WithUpstreamsDown())
         {
             using var client = plain.CreateNonRedirectingClient();
             Assert.DoesNotContain("id=\"details\"", await client.GetStringAsync("/"));
         }
 
-        await using var detailed = Factory(("SHOWDETAILS", "true"), ("VOTING_VERSION", "2.0"));
+        await using var detailed = AppFactory.WithUpstreamsDown(("SHOWDETAILS", "true"), ("VOTING_VERSION", "2.0"));
         using var detailedClient = detailed.CreateNonRedirectingClient();
         var html = await detailedClient.GetStringAsync("/");
         Assert.Contains($"Host: {Environment.MachineName} &middot; App version: 2.0 &middot; Store: unknown", html);
@@ -136,7 +120,7 @@ public class VotingPageTests
     [Fact]
     public async Task Feature_flag_links_set_and_clear_the_cookie_and_the_page_shows_it()
     {
-        await using var factory = Factory(("FEATUREFLAG", "true"));
+        await using var factory = AppFactory.WithUpstreamsDown(("FEATUREFLAG", "true"));
         using var client = factory.CreateNonRedirectingClient();
 
         Assert.Contains("Feature flag: off", await client.GetStringAsync("/"));
@@ -159,7 +143,7 @@ public class VotingPageTests
     [Fact]
     public async Task Without_FEATUREFLAG_the_page_has_no_flag_links()
     {
-        await using var factory = Factory();
+        await using var factory = AppFactory.WithUpstreamsDown();
         using var client = factory.CreateNonRedirectingClient();
         Assert.DoesNotContain("featureflag", await client.GetStringAsync("/"));
     }
@@ -167,7 +151,7 @@ public class VotingPageTests
     [Fact]
     public async Task Every_response_names_the_app_version_in_the_chain_header()
     {
-        await using var factory = Factory(("VOTING_VERSION", "2.0"));
+        await using var factory = AppFactory.WithUpstreamsDown(("VOTING_VERSION", "2.0"));
         using var client = factory.CreateNonRedirectingClient();
         using var response = await client.GetAsync("/health/live");
         Assert.Equal("app/2.0", response.Headers.GetValues("x-voting-chain").Single());

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using VotingApp.Testing;
-using Xunit;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -39,6 +38,7 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
         using var command = ChildProcess.Start("dotnet",
             ["run", "--project", RepositoryPaths.Combine("src", "VotingApp.AppHost"), "--no-build", "--no-launch-profile",
              "--configuration", RepositoryPaths.Configuration], environment);
+        bool stopped;
         try
         {
             var url = await WaitForVotingPageUrlAsync(command, TimeSpan.FromMinutes(3));
@@ -62,13 +62,15 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
         }
         finally
         {
-            // Ctrl+C in a terminal; SIGTERM here (dotnet run passes it on to the AppHost).
-            var stopped = await command.TerminateAsync(TimeSpan.FromSeconds(60));
+            // Ctrl+C in a terminal; SIGTERM here (dotnet run passes it on to the AppHost). Checked below, not
+            // here: an assertion in finally would replace the first failure with this one.
+            stopped = await command.TerminateAsync(TimeSpan.FromSeconds(60));
             output.WriteLine(command.Output);
-            Assert.True(stopped, "the run command did not stop within 60 s of SIGTERM");
-            await AssertClosedAsync(appPort, TimeSpan.FromSeconds(30));
             RepositoryPaths.DeleteFolder(folder);
         }
+
+        Assert.True(stopped, "the run command did not stop within 60 s of SIGTERM");
+        await AssertClosedAsync(appPort, TimeSpan.FromSeconds(30));
     }
 
     private static async Task<string> WaitForVotingPageUrlAsync(ChildProcess command, TimeSpan timeout)

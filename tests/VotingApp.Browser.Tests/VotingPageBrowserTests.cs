@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using VotingApp.Testing;
-using Xunit;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 

@@ -6,29 +6,29 @@ namespace VotingApp.Containers.Tests;
 public sealed class BuildScriptTests
 {
     private static Task<CommandResult> RunAsync(params string[] arguments) =>
-        Command.RunAsync("bash", [Repo.BuildScript, .. arguments], TimeSpan.FromSeconds(30),
+        ChildProcess.RunAsync("bash", [ContainerFiles.BuildScript, .. arguments], TimeSpan.FromSeconds(30),
             new Dictionary<string, string?> { ["REGISTRY"] = null, ["CONTAINER_ENGINE"] = null });
 
     private static string[] Lines(CommandResult result) => result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
-    public async Task BuildsTheSevenImagesOfTheSample()
+    public async Task Builds_the_seven_images_of_the_sample()
     {
         var list = (await RunAsync("--list")).EnsureSuccess();
-        Assert.Equal(Repo.AllImages, Lines(list));
-        Assert.Equal(7, Repo.AllImages.Count);
+        Assert.Equal(ContainerFiles.AllImages, Lines(list));
+        Assert.Equal(7, ContainerFiles.AllImages.Count);
     }
 
     [Fact]
-    public async Task RegistryPrefixGoesBeforeEveryImage()
+    public async Task Registry_prefix_goes_before_every_image()
     {
         var list = (await RunAsync("--list", "--registry", "myregistry.azurecr.io/")).EnsureSuccess();
-        Assert.Equal(Repo.AllImages.Select(image => "myregistry.azurecr.io/" + image), Lines(list));
+        Assert.Equal(ContainerFiles.AllImages.Select(image => "myregistry.azurecr.io/" + image), Lines(list));
         Assert.Contains("myregistry.azurecr.io/voting-app:1.0", Lines(list));
     }
 
     [Fact]
-    public async Task BuildsOnlyTheImagesNamed()
+    public async Task Builds_only_the_images_named()
     {
         var list = (await RunAsync("--list", "voting-analytics:1.1", "voting-storage:2.0")).EnsureSuccess();
         Assert.Equal(["voting-analytics:1.1", "voting-storage:2.0"], Lines(list));
@@ -37,7 +37,7 @@ public sealed class BuildScriptTests
     [Theory]
     [InlineData("voting-app:1.1")]
     [InlineData("voting-web:1.0")]
-    public async Task RefusesAnImageItDoesNotBuild(string image)
+    public async Task Refuses_an_image_it_does_not_build(string image)
     {
         var result = await RunAsync(image);
         Assert.Equal(2, result.ExitCode);
@@ -45,7 +45,7 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
-    public async Task RefusesAnUnknownEngine()
+    public async Task Refuses_an_unknown_engine()
     {
         var result = await RunAsync("--engine", "containerd", "voting-app:1.0");
         Assert.Equal(2, result.ExitCode);
@@ -68,15 +68,15 @@ public sealed class BuildScriptTests
             var log = Path.Combine(folder, "podman.log");
             var podman = Path.Combine(folder, "podman");
             await File.WriteAllTextAsync(podman, $"#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{log}'\n[ \"$1 $2\" = 'image inspect' ] && echo 1000000\nexit 0\n");
-            (await Command.RunAsync("chmod", ["+x", podman], TimeSpan.FromSeconds(30))).EnsureSuccess();
+            (await ChildProcess.RunAsync("chmod", ["+x", podman], TimeSpan.FromSeconds(30))).EnsureSuccess();
             var git = Path.Combine(folder, "repo.git");
-            (await Command.RunAsync("git", ["init", "--quiet", "--bare", git], TimeSpan.FromSeconds(30))).EnsureSuccess();
+            (await ChildProcess.RunAsync("git", ["init", "--quiet", "--bare", git], TimeSpan.FromSeconds(30))).EnsureSuccess();
             if (from == "remote")
             {
-                (await Command.RunAsync("git", ["--git-dir", git, "remote", "add", "origin", url], TimeSpan.FromSeconds(30))).EnsureSuccess();
+                (await ChildProcess.RunAsync("git", ["--git-dir", git, "remote", "add", "origin", url], TimeSpan.FromSeconds(30))).EnsureSuccess();
             }
 
-            var result = await Command.RunAsync("bash", [Repo.BuildScript, "voting-app:1.0"], TimeSpan.FromSeconds(30), new Dictionary<string, string?>
+            var result = await ChildProcess.RunAsync("bash", [ContainerFiles.BuildScript, "voting-app:1.0"], TimeSpan.FromSeconds(30), new Dictionary<string, string?>
             {
                 ["PATH"] = $"{folder}:{Environment.GetEnvironmentVariable("PATH")}",
                 ["CONTAINER_ENGINE"] = "podman",
@@ -98,7 +98,7 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
-    public async Task HelpDescribesTheOptions()
+    public async Task Help_describes_the_options()
     {
         var help = (await RunAsync("--help")).EnsureSuccess().Output;
         foreach (var option in new[] { "--engine", "--registry", "--pull-never", "--list" })

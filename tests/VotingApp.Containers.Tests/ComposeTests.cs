@@ -1,5 +1,5 @@
-using VotingApp.Testing;
 using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace VotingApp.Containers.Tests;
@@ -13,14 +13,14 @@ public sealed class ComposeTests
 {
     private static readonly string[] VotingServices = [.. VotingService.All.Select(service => service.Name)];
 
-    public static TheoryData<string> Stages => new(Repo.Stages.Select(stage => stage.Name));
+    public static TheoryData<string> Stages => new(ContainerFiles.Stages.Select(stage => stage.Name));
 
-    private static Stage StageNamed(string name) => Repo.Stages.Single(stage => stage.Name == name);
+    private static Stage StageNamed(string name) => ContainerFiles.Stages.Single(stage => stage.Name == name);
 
     private static YamlMappingNode LoadServices(string stage)
     {
         var yaml = new YamlStream();
-        using (var reader = new StreamReader(Repo.ComposeFile(stage)))
+        using (var reader = new StreamReader(ContainerFiles.ComposeFile(stage)))
         {
             yaml.Load(reader);
         }
@@ -53,7 +53,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public void RunsTheThreeServicesOfTheStagePlusItsStore(string name)
+    public void Runs_the_three_services_of_the_stage_plus_its_store(string name)
     {
         var stage = StageNamed(name);
         var services = LoadServices(name);
@@ -64,9 +64,9 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public async Task EveryVotingImageIsOneThatBuildImagesBuildsInTheStagesVersion(string name)
+    public async Task Every_voting_image_is_one_that_build_images_builds_in_the_stages_version(string name)
     {
-        var built = (await Command.RunAsync("bash", [Repo.BuildScript, "--list"], TimeSpan.FromSeconds(30),
+        var built = (await ChildProcess.RunAsync("bash", [ContainerFiles.BuildScript, "--list"], TimeSpan.FromSeconds(30),
             new Dictionary<string, string?> { ["REGISTRY"] = null })).EnsureSuccess().Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var stage = StageNamed(name);
         var services = LoadServices(name);
@@ -80,7 +80,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public void OnlyTheAppIsPublishedOnLocalhost8080(string name)
+    public void Only_the_app_is_published_on_localhost_8080(string name)
     {
         var services = LoadServices(name);
         foreach (var service in VotingServices)
@@ -102,7 +102,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public void EveryVariableIsOneTheServiceReads(string name)
+    public void Every_variable_is_one_the_service_reads(string name)
     {
         var services = LoadServices(name);
         foreach (var service in VotingService.All)
@@ -117,7 +117,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public void EveryServiceFindsTheOneItCalls(string name)
+    public void Every_service_finds_the_one_it_calls(string name)
     {
         var stage = StageNamed(name);
         var services = LoadServices(name);
@@ -169,7 +169,7 @@ public sealed class ComposeTests
 
     [Theory]
     [MemberData(nameof(Stages))]
-    public void VotingServicesRunOnAReadOnlyRootFileSystemWithTmpWritable(string name)
+    public void Voting_services_run_on_a_read_only_root_file_system_with_tmp_writable(string name)
     {
         var services = LoadServices(name);
         foreach (var service in VotingServices)
@@ -180,7 +180,7 @@ public sealed class ComposeTests
     }
 
     [Fact]
-    public void VariablesAreFoundPerServiceInTheAssemblies()
+    public void Variables_are_found_per_service_in_the_assemblies()
     {
         // The check above is only as good as this: each service's variables, and not another's.
         Assert.Superset(new HashSet<string> { "TITLE", "SHOWDETAILS", "FEATUREFLAG", "VOTE1VALUE", "ANALYTICS_HOST", "ANALYTICS_PORT", "STORAGE_HOST", "STORAGE_PORT" },

@@ -20,7 +20,7 @@ public sealed class ContainerSet : IAsyncDisposable
     public IReadOnlyList<string> Names => _names;
 
     public static Task<CommandResult> PodmanAsync(params string[] arguments) =>
-        Command.RunAsync("podman", arguments, CommandTimeout);
+        ChildProcess.RunAsync("podman", arguments, CommandTimeout);
 
     /// <summary>Starts one service from its image and waits until /health/live answers.</summary>
     public async Task<ServiceContainer> StartAsync(VotingService service, string version,
@@ -36,6 +36,8 @@ public sealed class ContainerSet : IAsyncDisposable
             // Read-only root file system with only /tmp writable, as in Kubernetes (podman would otherwise
             // also mount /run and /var/tmp writable).
             "--read-only", "--read-only-tmpfs=false", "--tmpfs", "/tmp",
+            // The write probe (not part of the image), so that a test can try writing inside the container.
+            "--volume", $"{await WriteProbe.FolderAsync()}:{WriteProbe.MountPoint}:ro",
             "--env", $"ASPNETCORE_HTTP_PORTS={hostPort}",
         ];
         foreach (var (key, value) in environment)
@@ -44,7 +46,7 @@ public sealed class ContainerSet : IAsyncDisposable
         }
 
         arguments.Add($"{service.Name}:{version}");
-        (await Command.RunAsync("podman", arguments, CommandTimeout)).EnsureSuccess();
+        (await ChildProcess.RunAsync("podman", arguments, CommandTimeout)).EnsureSuccess();
         var container = new ServiceContainer(name, service, version, hostPort);
         await container.WaitUntilAsync("/health/live", TimeSpan.FromSeconds(60));
         return container;
@@ -114,6 +116,16 @@ public sealed class ServiceContainer(string name, VotingService service, string 
 
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>Each folder of the container with the errno of a file created in it (0: written), as root.</summary>
+    public async Task<IReadOnlyList<(string Folder, int Errno)>> TryWritingEverywhereAsync()
+    {
+        var probe = (await ContainerSet.PodmanAsync("exec", "--user", "0", Name, WriteProbe.Program)).EnsureSuccess();
+        return probe.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', 2))
+            .Select(parts => (parts[1], int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
     }
 
     /// <summary>The user id the service's main process runs as, read from the host's /proc.</summary>

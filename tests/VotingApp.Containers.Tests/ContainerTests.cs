@@ -20,7 +20,7 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     [SkippableFact]
-    public async Task SevenImagesAreBuiltEachWithItsVersionLabelsAndNonRootUser()
+    public async Task Seven_images_are_built_each_with_its_version_labels_and_non_root_user()
     {
         var built = await images.ImagesAsync();
         output.WriteLine($"Preparing podman and building the seven images took {built.Elapsed.TotalSeconds:0} s.\n{built.Sizes}");
@@ -47,16 +47,16 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
     }
 
     [SkippableFact]
-    public async Task BuildingAVersionTheServiceDoesNotHaveFails()
+    public async Task Building_a_version_the_service_does_not_have_fails()
     {
         await images.ImagesAsync();
-        var pull = Repo.BaseImageScript is null ? Array.Empty<string>() : ["--pull=never"];
+        var pull = ContainerFiles.BaseImageScript is null ? Array.Empty<string>() : ["--pull=never"];
         // 1.1 is a version of analytics only: the app and storage must refuse it; analytics refuses 3.0.
         foreach (var (service, version) in new[] { (VotingService.App, "1.1"), (VotingService.Analytics, "3.0"), (VotingService.Storage, "1.1") })
         {
             var tag = $"votingtest-{RunId.Value}-bad-{service.ShortName}:{version}";
-            var build = await Command.RunAsync("podman",
-                ["build", .. pull, "-f", Repo.Dockerfile(service), "--build-arg", $"VERSION={version}", "-t", tag, "."],
+            var build = await ChildProcess.RunAsync("podman",
+                ["build", .. pull, "-f", ContainerFiles.Dockerfile(service), "--build-arg", $"VERSION={version}", "-t", tag, "."],
                 TimeSpan.FromMinutes(10));
             Assert.False(build.Succeeded, $"building {service.Name} with VERSION={version} succeeded");
             Assert.Contains($"VERSION='{version}' is not a version of {service.Name}", build.Output + build.Error);
@@ -65,7 +65,7 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
     }
 
     [SkippableFact]
-    public async Task Chain10OnRedisCountsVotesThenAnalytics11AddsPercentages()
+    public async Task Chain_1_0_on_Redis_counts_votes_then_analytics_1_1_adds_percentages()
     {
         await images.ImagesAsync();
         var watch = Stopwatch.StartNew();
@@ -108,7 +108,7 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
     }
 
     [SkippableFact]
-    public async Task Chain20OnMariaDbCountsVotesAndShowsMySqlInTheFooter()
+    public async Task Chain_2_0_on_MariaDB_counts_votes_and_shows_MySQL_in_the_footer()
     {
         await images.ImagesAsync();
         var watch = Stopwatch.StartNew();
@@ -151,7 +151,7 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
     }
 
     [SkippableFact]
-    public async Task ContainersAreRemovedWhenATestFails()
+    public async Task Containers_are_removed_when_a_test_fails()
     {
         await images.ImagesAsync();
         string name;
@@ -192,17 +192,26 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
     private static async Task<string> ResultsLineAsync(HttpClient app) =>
         VotingPageReader.ResultsLine(await app.GetStringAsync("/")).Trim();
 
-    /// <summary>Its version, a non-root process, a read-only root file system that the service is happy with.</summary>
+    /// <summary>
+    /// Its version, a non-root process, and a file system where nothing outside /tmp can be written, not even
+    /// by root: tried in every folder by the write probe, after the service started and answered.
+    /// </summary>
     private async Task CheckRunningContainerAsync(ServiceContainer container)
     {
         Assert.Equal((container.Service.Name, container.Version), await container.VersionAsync());
         var uid = await container.ProcessUserIdAsync();
         Assert.True(uid != 0, $"{container} runs as root");
         Assert.Equal((await container.InspectAsync("{{.Config.User}}")).Trim(), uid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal("true", await container.InspectAsync("{{.HostConfig.ReadonlyRootfs}}"));
+        var folders = await container.TryWritingEverywhereAsync();
+        Assert.Contains(folders, folder => folder.Folder == "/app"); // the probe did reach the service's own files
+        Assert.Contains(("/tmp", 0), folders);
+        var notRefused = folders.Where(folder => folder.Folder != "/tmp" && !folder.Folder.StartsWith("/tmp/", StringComparison.Ordinal))
+            .Where(folder => folder.Errno != WriteProbe.ReadOnlyFileSystem).ToList();
+        Assert.True(notRefused.Count == 0,
+            $"{container}: outside /tmp, these folders were not refused as read-only (errno 0: written): {string.Join(", ", notRefused)}");
         var logs = await container.LogsAsync();
         Assert.DoesNotContain("Read-only file system", logs);
-        output.WriteLine($"{container}: port {container.Port}, uid {uid}, read-only root file system");
+        output.WriteLine($"{container}: port {container.Port}, uid {uid}, {folders.Count} folders, none writable but /tmp");
     }
 
     /// <summary>SIGTERM (podman stop): the service must end by itself with exit code 0 before podman kills it.</summary>

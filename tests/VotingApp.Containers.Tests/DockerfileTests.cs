@@ -7,13 +7,13 @@ public sealed class DockerfileTests
 {
     public static TheoryData<string> Services => new(VotingService.All.Select(service => service.Name));
 
-    private static DockerfileModel Load(string service) => DockerfileModel.Load(Repo.Dockerfile(Repo.Service(service)));
+    private static DockerfileModel Load(string service) => DockerfileModel.Load(ContainerFiles.Dockerfile(ContainerFiles.Service(service)));
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void AllowedVersionsAreTheServicesVersions(string name)
+    public void Allowed_versions_are_the_services_versions(string name)
     {
-        var service = Repo.Service(name);
+        var service = ContainerFiles.Service(name);
         var env = Load(name).Stage("version").Instructions.Single(i => i.Keyword == "ENV" && i.Arguments.StartsWith("VOTING_VERSIONS=", StringComparison.Ordinal));
         var listed = env.Arguments["VOTING_VERSIONS=".Length..].Trim('"').Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(service.Versions, listed);
@@ -21,15 +21,15 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void DefaultVersionIsTheLowest(string name)
+    public void Default_version_is_the_lowest(string name)
     {
-        var lowest = Repo.Service(name).Versions.MinBy(Version.Parse);
+        var lowest = ContainerFiles.Service(name).Versions.MinBy(Version.Parse);
         Assert.Equal(lowest, Load(name).GlobalDefault("VERSION"));
     }
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void VersionIsCheckedInTheVersionStageAndBakedInAsVotingVersion(string name)
+    public void Version_is_checked_in_the_version_stage_and_baked_in_as_VOTING_VERSION(string name)
     {
         var dockerfile = Load(name);
         var version = dockerfile.Stage("version");
@@ -43,7 +43,7 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void BuildStageRestoresFromTheProjectFilesAloneAndNeverUsesTheVersion(string name)
+    public void Build_stage_restores_from_the_project_files_alone_and_never_uses_the_version(string name)
     {
         var build = Load(name).Stages[0];
         Assert.Equal("build", build.Name);
@@ -65,7 +65,7 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void BuildStageIsTheSameInAllThreeDockerfilesSoThatTheirLayersAreShared()
+    public void Build_stage_is_the_same_in_all_three_Dockerfiles_so_that_their_layers_are_shared()
     {
         var stages = VotingService.All.Select(service => Load(service.Name).Stages[0]).ToList();
         foreach (var stage in stages.Skip(1))
@@ -77,25 +77,25 @@ public sealed class DockerfileTests
         // ... and it restores and publishes every service, so each Dockerfile finds its own output.
         foreach (var service in VotingService.All)
         {
-            var project = Repo.Project(service);
+            var project = ContainerFiles.Project(service);
             Assert.Contains(new Instruction("COPY", $"src/{project}/{project}.csproj src/{project}/"), stages[0].Instructions);
         }
     }
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void FinalStageRunsTheServiceAsNonRootOnPort8080WithOciLabels(string name)
+    public void Final_stage_runs_the_service_as_non_root_on_port_8080_with_OCI_labels(string name)
     {
-        var service = Repo.Service(name);
+        var service = ContainerFiles.Service(name);
         var final = Load(name).Final;
         Assert.Equal("mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled", final.Image);
         var instructions = final.Instructions;
-        Assert.Contains(new Instruction("COPY", $"--from=version /app/{Repo.Project(service)}/ ./"), instructions);
+        Assert.Contains(new Instruction("COPY", $"--from=version /app/{ContainerFiles.Project(service)}/ ./"), instructions);
         Assert.Equal(new Instruction("USER", "$APP_UID"), instructions.Last(i => i.Keyword == "USER"));
         Assert.Contains(new Instruction("EXPOSE", "8080"), instructions);
         Assert.Contains(instructions, i => i.Keyword == "ENV" && i.Arguments.Contains("ASPNETCORE_HTTP_PORTS=8080", StringComparison.Ordinal));
         // The Native AOT executable itself: runtime-deps has no dotnet host.
-        Assert.Equal(new Instruction("ENTRYPOINT", $"[\"/app/{Repo.Project(service)}\"]"), instructions[^1]);
+        Assert.Equal(new Instruction("ENTRYPOINT", $"[\"/app/{ContainerFiles.Project(service)}\"]"), instructions[^1]);
         // Nothing runs in the runtime image: it works on a base image without a shell (chiseled) too.
         Assert.DoesNotContain(instructions, i => i.Keyword == "RUN");
 
@@ -108,13 +108,13 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void BuildStagePublishesNativeAotForTheImagesOwnArchitecture(string name)
+    public void Build_stage_publishes_Native_AOT_for_the_images_own_architecture(string name)
     {
         var build = Load(name).Stages[0];
         var publish = build.Instructions.Single(i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet publish", StringComparison.Ordinal));
         // Native AOT cannot cross-compile without the other architecture's toolchain: no SDK stage on
         // $BUILDPLATFORM; TARGETARCH (or, when a builder does not set it, the machine's) picks the target.
-        Assert.DoesNotContain("--platform", File.ReadAllLines(Repo.Dockerfile(Repo.Service(name))).Single(line => line.StartsWith("FROM ", StringComparison.Ordinal) && line.Contains(" AS build", StringComparison.Ordinal)));
+        Assert.DoesNotContain("--platform", File.ReadAllLines(ContainerFiles.Dockerfile(ContainerFiles.Service(name))).Single(line => line.StartsWith("FROM ", StringComparison.Ordinal) && line.Contains(" AS build", StringComparison.Ordinal)));
         Assert.Contains("-a \"${TARGETARCH:-$(dpkg --print-architecture)}\"", publish.Arguments);
         Assert.DoesNotContain("UseAppHost=false", publish.Arguments);
         Assert.DoesNotContain(Load(name).Final.Instructions, i => i.Keyword == "ENV" && i.Arguments.Contains("DOTNET_GCgen0size", StringComparison.Ordinal));
@@ -122,7 +122,7 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void HoldsNoSecrets(string name)
+    public void Holds_no_secrets(string name)
     {
         var dockerfile = Load(name);
         var all = dockerfile.GlobalArgs.Concat(dockerfile.Stages.SelectMany(stage => stage.Instructions));
@@ -136,9 +136,9 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void DockerIgnoreKeepsBuildOutputTestsAndGitOutOfTheContext()
+    public void Dockerignore_keeps_build_output_tests_and_git_out_of_the_context()
     {
-        var patterns = File.ReadAllLines(Repo.DockerIgnore).Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith('#')).ToList();
+        var patterns = File.ReadAllLines(ContainerFiles.DockerIgnore).Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith('#')).ToList();
         foreach (var required in new[] { "**/bin/", "**/obj/", "tests/", ".git/" })
         {
             Assert.Contains(required, patterns);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VotingApp.Testing;
 
 namespace VotingApp.Containers.Tests;
 
@@ -37,11 +38,11 @@ public sealed class ImagesFixture
     {
         var log = new List<string>();
         var total = Stopwatch.StartNew();
-        var baseScript = Repo.BaseImageScript;
+        var baseScript = ContainerFiles.BaseImageScript;
         if (baseScript is not null)
         {
             // Installs podman when needed, configures it for this VM and makes the base images (needs root).
-            var prepared = await Command.RunAsync("bash", [baseScript], TimeSpan.FromMinutes(10));
+            var prepared = await ChildProcess.RunAsync("bash", [baseScript], TimeSpan.FromMinutes(10));
             log.Add($"{baseScript}: {prepared.Elapsed.TotalSeconds:0} s\n{prepared.Output}{prepared.Error}");
             if (!prepared.Succeeded)
             {
@@ -49,7 +50,7 @@ public sealed class ImagesFixture
             }
         }
 
-        if (!Command.IsOnPath("podman"))
+        if (!ChildProcess.IsOnPath("podman"))
         {
             return InCi
                 ? BuildOutcome.Failed("podman is not installed, and the container tests must run in CI. " + HowToEnable, log)
@@ -62,7 +63,7 @@ public sealed class ImagesFixture
             ["PULL_NEVER"] = baseScript is null ? null : "1",
             ["REGISTRY"] = null,
         };
-        var build = await Command.RunAsync("bash", [Repo.BuildScript], TimeSpan.FromMinutes(30), environment);
+        var build = await ChildProcess.RunAsync("bash", [ContainerFiles.BuildScript], TimeSpan.FromMinutes(30), environment);
         log.Add($"scripts/build-images.sh: {build.Elapsed.TotalSeconds:0} s\n{build.Output}{build.Error}");
         if (!build.Succeeded)
         {

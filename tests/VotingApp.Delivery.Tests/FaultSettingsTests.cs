@@ -17,11 +17,7 @@ public sealed class FaultSettingsTests : IDisposable
 
     private Dictionary<string, string?> Storage(params (string Key, string Value)[] faults)
     {
-        var environment = new Dictionary<string, string?>
-        {
-            ["STORAGE_BACKEND"] = "sqlite",
-            ["SQLITE_PATH"] = Path.Combine(_folder, $"votes-{Guid.NewGuid():N}.db"),
-        };
+        var environment = VotingChain.SqliteEnvironment(_folder, $"votes-{Guid.NewGuid():N}.db");
         foreach (var (key, value) in faults) environment[key] = value;
         return environment;
     }

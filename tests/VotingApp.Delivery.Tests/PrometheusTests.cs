@@ -105,13 +105,17 @@ public sealed class PrometheusTests(ScrapedChain scraped) : IClassFixture<Scrape
     private static DeliveryQueries.Query MetricTemplate(string name, string target) =>
         DeliveryQueries.MetricTemplates().First(q => q.Source == $"MetricTemplate {name} for Canary {target}");
 
-    /// <summary>The query's result, polled for a while: the last scrapes of the load may still be on their way.</summary>
+    /// <summary>
+    /// The query's result just after the load (two scrape intervals on), polled for a while: the last scrapes
+    /// may still be on their way. Not "now": on a busy machine the tests before may have taken longer than
+    /// the queries' one-minute windows.
+    /// </summary>
     private async Task<JsonArray> EventuallyAsync(string promql)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
-            var result = await scraped.Prometheus.QueryAsync(promql);
+            var result = await scraped.Prometheus.QueryAsync(promql, scraped.LoadEnded.AddSeconds(2));
             if (result.Count > 0 || DateTime.UtcNow > deadline) return result;
             await Task.Delay(500);
         }

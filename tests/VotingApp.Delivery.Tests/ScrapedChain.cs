@@ -15,6 +15,9 @@ public sealed class ScrapedChain : IAsyncLifetime
     public int Counted { get; private set; }
     public int NotCounted { get; private set; }
 
+    /// <summary>When the load ended: the queries look back from here, however long the tests before them took.</summary>
+    public DateTimeOffset LoadEnded { get; private set; }
+
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartAsync();
@@ -34,6 +37,7 @@ public sealed class ScrapedChain : IAsyncLifetime
 
         await Redis.RestartAsync();
         await LoadAsync(client, TimeSpan.FromSeconds(6));
+        LoadEnded = DateTimeOffset.UtcNow;
     }
 
     /// <summary>What the kubernetes-pods job of Istio's sample Prometheus labels a pod's merged metrics with.</summary>

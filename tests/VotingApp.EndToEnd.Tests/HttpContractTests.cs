@@ -130,13 +130,12 @@ public partial class HttpContractTests(SqliteChainFixture fixture) : IClassFixtu
     public async Task A_vote_of_a_few_hundred_bytes_fits_and_is_counted()
     {
         using var storage = Chain.Storage.CreateClient();
-        var before = await storage.GetFromJsonAsync("/api/votes", VotingJsonContext.Default.StoredCounts);
+        var before = await DogsAsync(storage);
         using var app = Chain.App.CreateClient();
         // vote=Dogs in a form of 600 bytes: room for the token field (a few dozen characters) and more.
         using var vote = await app.PostAsync("/", new FormUrlEncodedContent([new("vote", "Dogs"), new("note", new string('n', 590))]));
         Assert.Equal(HttpStatusCode.SeeOther, vote.StatusCode);
-        var after = await storage.GetFromJsonAsync("/api/votes", VotingJsonContext.Default.StoredCounts);
-        Assert.Equal(before!.Options.Single(o => o.Name == "Dogs").Count + 1, after!.Options.Single(o => o.Name == "Dogs").Count);
+        Assert.Equal(before + 1, await DogsAsync(storage));
     }
 
     [Fact]
@@ -196,4 +195,9 @@ public partial class HttpContractTests(SqliteChainFixture fixture) : IClassFixtu
 
     [GeneratedRegex("<style>(?<css>.*?)</style>", RegexOptions.Singleline)]
     private static partial Regex StyleElement();
+
+    /// <summary>Storage's count for Dogs, read from the raw JSON by the names clients use.</summary>
+    private static async Task<long> DogsAsync(HttpClient storage) =>
+        System.Text.Json.Nodes.JsonNode.Parse(await storage.GetStringAsync("/api/votes"))!["options"]!.AsArray()
+            .Single(option => option!["name"]!.GetValue<string>() == "Dogs")!["count"]!.GetValue<long>();
 }

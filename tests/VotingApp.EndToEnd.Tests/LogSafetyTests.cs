@@ -15,7 +15,7 @@ public class LogSafetyTests
     /// <summary>Short enough to be echoed whole (a vote value is cut at 64 characters); no slash (a path keeps %2F).</summary>
     private const string Forged = "[00:00:00 ERR] FORGED";
 
-    private static readonly int DeadPort = FreePort.Next();
+    private static readonly int DeadPort = FreePort.Dead;
 
     private static Dictionary<string, string?> Settings(string format, string? requestLogLevel)
     {

@@ -13,7 +13,7 @@ namespace VotingApp.EndToEnd.Tests;
 [Collection(TimingCollection.Name)]
 public partial class RateLimitTests
 {
-    private static readonly int DeadPort = FreePort.Next();
+    private static readonly int DeadPort = FreePort.Dead;
 
     private static Dictionary<string, string?> Settings(int analyticsPort, params (string Key, string Value)[] limits)
     {
@@ -102,9 +102,12 @@ public partial class RateLimitTests
             (RateLimitSettings.ConcurrentKey, "1")));
         using var client = app.CreateClient();
 
-        // The page waits on the hung analytics (about 1.7 s) and holds the only permit meanwhile.
-        var page = client.GetAsync("/");
-        await Task.Delay(400);
+        // The page waits on the hung analytics (about 1.7 s) and holds the only permit meanwhile: once its call
+        // has reached the black hole, the permit is surely taken.
+        using var pageRequest = new HttpRequestMessage(HttpMethod.Get, "/");
+        pageRequest.Headers.Add("x-request-id", "held-page");
+        var page = client.SendAsync(pageRequest);
+        await hole.WaitForAsync("held-page", TimeSpan.FromSeconds(10));
         using (var busy = await client.GetAsync("/version"))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, busy.StatusCode);

@@ -7,19 +7,26 @@ using Xunit.Abstractions;
 namespace VotingApp.FaultDrills.Tests;
 
 /// <summary>
-/// What one drill saw. <paramref name="Counted"/>: what storage counted when the load stopped;
+/// What one drill saw. <paramref name="Counted"/>: what storage counted per option when the load stopped;
 /// <paramref name="Resent"/>: the votes not acknowledged, each sent again with its token afterwards, as a
 /// voter presses the problem page's button; <paramref name="CountedAfterResending"/>: what storage counted then.
 /// </summary>
 public sealed record DrillFigures(
-    string Name, int Acknowledged, int Failed, long Counted, int Pages, int DegradedPages, TimeSpan FaultStart,
-    TimeSpan FaultEnd, TimeSpan Recovery, TimeSpan SlowestAnswer, IReadOnlyList<Outcome> Outcomes,
-    int Resent = 0, int ResentAcknowledged = 0, long CountedAfterResending = 0);
+    string Name, int Acknowledged, int Failed, IReadOnlyDictionary<string, long> Counted, int Pages, int DegradedPages,
+    TimeSpan FaultStart, TimeSpan FaultEnd, TimeSpan Recovery, TimeSpan SlowestAnswer, IReadOnlyList<Outcome> Outcomes,
+    int Resent, int ResentAcknowledged, IReadOnlyDictionary<string, long> CountedAfterResending)
+{
+    public static readonly IReadOnlyList<string> Options = ["Cats", "Dogs"];
+
+    public int SentFor(string option) => Outcomes.Count(o => o.IsVote && o.Option == option);
+    public int AcknowledgedFor(string option) => Outcomes.Count(o => o.Acknowledged && o.Option == option);
+}
 
 /// <summary>
 /// Runs one drill: a steady load (20 voters, 4 readers), a few seconds of normal service, the fault, then
-/// the load goes on until the answers have been normal for a while again (at most 30 s), and the votes
-/// that storage counted are compared with what the voters were told. Then every vote that was not
+/// the load goes on until the answers have been normal for a while again (watched for twice the 30 s the
+/// recovery may take, so that a late recovery is measured and fails rather than cut off at the bound), and
+/// the votes that storage counted for each option are compared with what the voters of that option were told. Then every vote that was not
 /// acknowledged is sent again with its token (and a few acknowledged ones too, as a voter pressing the
 /// button twice): afterwards storage must have counted exactly the votes sent, each once.
 /// </summary>
@@ -30,6 +37,9 @@ public static class Drill
     public static readonly TimeSpan SteadyBefore = TimeSpan.FromSeconds(4);
     public static readonly TimeSpan SteadyAfter = TimeSpan.FromSeconds(3);
     public static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the load goes on after the fault at most: well past <see cref="RecoveryBound"/>.</summary>
+    public static readonly TimeSpan RecoveryWatch = RecoveryBound * 2;
 
     /// <summary>Every request during the fault must be answered within this (the services' 2 s bound plus slack).</summary>
     public static readonly TimeSpan AnswerBound = TimeSpan.FromSeconds(2.5);
@@ -60,7 +70,7 @@ public static class Drill
             {
                 var lastBad = load.Outcomes.Where(IsBad).Select(o => o.Answered).DefaultIfEmpty(faultEnd).Max();
                 var calmSince = lastBad > faultEnd ? lastBad : faultEnd;
-                if (load.Now - calmSince >= SteadyAfter || load.Now - faultEnd > RecoveryBound) break;
+                if (load.Now - calmSince >= SteadyAfter || load.Now - faultEnd > RecoveryWatch) break;
                 await Task.Delay(200);
             }
         }
@@ -74,20 +84,23 @@ public static class Drill
         var votes = outcomes.Where(o => o.IsVote).ToList();
         var pages = outcomes.Where(o => !o.IsVote).ToList();
         var lastBadAnswer = outcomes.Where(IsBad).Select(o => o.Answered).DefaultIfEmpty(faultEnd).Max();
+        var counted = await CountedAsync(storage);
+        var (resent, resentAcknowledged) = await ResendAsync(chain, votes);
         var figures = new DrillFigures(
             name,
             Acknowledged: votes.Count(v => v.Acknowledged),
             Failed: votes.Count(v => !v.Acknowledged),
-            Counted: await CountedAsync(storage),
+            counted,
             Pages: pages.Count,
             DegradedPages: pages.Count(p => !p.ResultsShown),
             faultStart,
             faultEnd,
             Recovery: lastBadAnswer > faultEnd ? lastBadAnswer - faultEnd : TimeSpan.Zero,
             SlowestAnswer: outcomes.Max(o => o.Took),
-            outcomes);
-        var (resent, resentAcknowledged) = await ResendAsync(chain, votes);
-        figures = figures with { Resent = resent, ResentAcknowledged = resentAcknowledged, CountedAfterResending = await CountedAsync(storage) };
+            outcomes,
+            resent,
+            resentAcknowledged,
+            CountedAfterResending: await CountedAsync(storage));
         Print(figures, output);
         return figures;
     }
@@ -128,9 +141,17 @@ public static class Drill
         return (failed.Count, acknowledged);
     }
 
-    /// <summary>The checks every drill makes; <paramref name="votesFail"/> says whether the fault must cost votes.</summary>
-    public static void AssertNothingLost(DrillFigures figures, bool votesFail)
+    /// <summary>
+    /// The checks every drill makes, and that the three services still run; <paramref name="votesFail"/> says
+    /// whether the fault must cost votes.
+    /// </summary>
+    public static void AssertNothingLost(DrillFigures figures, VotingChain chain, bool votesFail)
     {
+        foreach (var service in new[] { chain.App, chain.Analytics, chain.Storage })
+        {
+            Assert.False(service.HasExited, $"{service.Service.Name} {service.Version} exited:\n{service.Output}");
+        }
+
         var outcomes = figures.Outcomes;
         // The fault really happened, and the load went on long enough to see the service come back.
         Assert.True(votesFail ? figures.Failed > 0 : figures.DegradedPages > 0,
@@ -155,31 +176,31 @@ public static class Drill
         var wrongStatus = outcomes.Where(o => o.IsVote ? o.Status is not (303 or 503) : o.Status is not (200 or 503)).ToList();
         Assert.True(wrongStatus.Count == 0, $"{wrongStatus.Count} unexpected statuses, e.g. {wrongStatus.FirstOrDefault()}");
 
-        // No acknowledged vote is lost; no vote is counted that was not sent during the drill.
-        Assert.True(figures.Counted >= figures.Acknowledged,
-            $"{figures.Acknowledged - figures.Counted} acknowledged votes were lost: {Describe(figures)}");
-        Assert.True(figures.Counted <= figures.Acknowledged + figures.Failed,
-            $"More votes counted than sent: {Describe(figures)}");
+        // Per option (a vote counted for the other one is lost and invented at once): no acknowledged vote
+        // is lost; no vote is counted that was not sent during the drill.
+        Assert.Equal(DrillFigures.Options, figures.Counted.Keys.Order(StringComparer.Ordinal));
+        foreach (var option in DrillFigures.Options)
+        {
+            Assert.True(figures.Counted[option] >= figures.AcknowledgedFor(option),
+                $"{figures.AcknowledgedFor(option) - figures.Counted[option]} acknowledged votes for {option} were lost: {Describe(figures)}");
+            Assert.True(figures.Counted[option] <= figures.SentFor(option), $"More votes counted for {option} than sent: {Describe(figures)}");
+        }
 
         // Every vote answered 503 offered the voter to send it again with the same token.
         var notOffered = outcomes.Where(o => o.IsVote && o.Status == 503 && !o.RetryOffered).ToList();
         Assert.True(notOffered.Count == 0, $"{notOffered.Count} votes answered 503 did not offer a resend with their token, e.g. {notOffered.FirstOrDefault()}");
 
-        // Exactly once: each vote sent again with its token until acknowledged, storage counted every vote sent, once.
-        Assert.True(figures.CountedAfterResending == figures.Acknowledged + figures.Failed,
-            $"After sending the {figures.Failed} unacknowledged votes again, {figures.CountedAfterResending} were counted, not " +
-            $"{figures.Acknowledged + figures.Failed}: {Describe(figures)}");
-    }
-
-    public static void AssertStillRunning(params ServiceProcess[] services)
-    {
-        foreach (var service in services)
+        // Exactly once: each vote sent again with its token until acknowledged, storage counted every vote sent, once,
+        // for the option it was for.
+        foreach (var option in DrillFigures.Options)
         {
-            Assert.False(service.HasExited, $"{service.Service.Name} {service.Version} exited:\n{service.Output}");
+            Assert.True(figures.CountedAfterResending.GetValueOrDefault(option) == figures.SentFor(option),
+                $"After sending the {figures.Failed} unacknowledged votes again, {figures.CountedAfterResending.GetValueOrDefault(option)} were " +
+                $"counted for {option}, not the {figures.SentFor(option)} sent: {Describe(figures)}");
         }
     }
 
-    private static async Task<long> CountedAsync(HttpClient storage)
+    private static async Task<IReadOnlyDictionary<string, long>> CountedAsync(HttpClient storage)
     {
         // Storage may still be reconnecting right after the recovery: a read is retried for a while.
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -189,7 +210,8 @@ public static class Drill
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                return json.RootElement.GetProperty("options").EnumerateArray().Sum(o => o.GetProperty("count").GetInt64());
+                return json.RootElement.GetProperty("options").EnumerateArray()
+                    .ToDictionary(o => o.GetProperty("name").GetString()!, o => o.GetProperty("count").GetInt64());
             }
 
             Assert.True(DateTime.UtcNow < deadline, $"storage could not read the counts: {(int)response.StatusCode}");
@@ -198,9 +220,12 @@ public static class Drill
     }
 
     private static string Describe(DrillFigures f) => string.Create(CultureInfo.InvariantCulture,
-        $"acknowledged {f.Acknowledged}, failed {f.Failed}, counted {f.Counted}, resent {f.Resent} ({f.ResentAcknowledged} acknowledged), " +
-        $"counted after resending {f.CountedAfterResending}, pages {f.Pages} ({f.DegradedPages} without counts), " +
+        $"acknowledged {f.Acknowledged}, failed {f.Failed}, counted {Counts(f.Counted)}, resent {f.Resent} ({f.ResentAcknowledged} acknowledged), " +
+        $"counted after resending {Counts(f.CountedAfterResending)}, sent {Counts(DrillFigures.Options.ToDictionary(o => o, o => (long)f.SentFor(o)))}, pages {f.Pages} ({f.DegradedPages} without counts), " +
         $"fault {f.FaultStart.TotalSeconds:0.0}–{f.FaultEnd.TotalSeconds:0.0} s, recovery {f.Recovery.TotalSeconds:0.00} s after it, slowest answer {f.SlowestAnswer.TotalSeconds:0.00} s");
+
+    private static string Counts(IReadOnlyDictionary<string, long> counts) =>
+        string.Join(" ", counts.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key} {pair.Value}"));
 
     private static void Print(DrillFigures f, ITestOutputHelper output)
     {

@@ -1,5 +1,4 @@
 using VotingApp.Manifests.Tests.Platforms;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests;
 
@@ -10,10 +9,10 @@ public sealed class ToolTests
     [Fact]
     public async Task Yamllint_passes_on_every_file()
     {
-        var files = Repository.AllYamlFiles().Concat(Flagger.FlaggerTrack.YamlFiles()).Append("dashboards/kustomization.yaml")
-            .Select(f => Path.Combine(Repository.Root, f)).Prepend(Path.Combine(Repository.Root, ".yamllint")).ToArray();
+        var files = ManifestFiles.AllYamlFiles().Concat(Flagger.FlaggerTrack.YamlFiles()).Append("dashboards/kustomization.yaml")
+            .Select(f => RepositoryPaths.Combine(f)).Prepend(RepositoryPaths.Combine(".yamllint")).ToArray();
         Assert.Contains(files, f => f.EndsWith("step-1-create-voting-app.yaml", StringComparison.Ordinal));
-        string[] arguments = ["-c", Path.Combine(Repository.Root, ".yamllint"), "-f", "parsable", "--strict", .. files];
+        string[] arguments = ["-c", RepositoryPaths.Combine(".yamllint"), "-f", "parsable", "--strict", .. files];
         using var lint = StartOrExplain("yamllint", arguments, "apt-get install yamllint (scripts/test.sh does)");
         Assert.True(await lint.WaitForExitAsync(TimeSpan.FromMinutes(2)), "yamllint did not finish");
         Assert.True(lint.ExitCode == 0, lint.Output);
@@ -25,7 +24,7 @@ public sealed class ToolTests
     {
         var bad = Path.Combine(RepositoryPaths.NewTempFolder("yamllint"), "bad.yaml");
         await File.WriteAllTextAsync(bad, "a: 1\na: 2\nb:   [1,2]   \n");
-        using var lint = StartOrExplain("yamllint", ["-c", Path.Combine(Repository.Root, ".yamllint"), "-f", "parsable", bad], "apt-get install yamllint");
+        using var lint = StartOrExplain("yamllint", ["-c", RepositoryPaths.Combine(".yamllint"), "-f", "parsable", bad], "apt-get install yamllint");
         Assert.True(await lint.WaitForExitAsync(TimeSpan.FromMinutes(2)));
         Assert.NotEqual(0, lint.ExitCode);
         Assert.Contains("key-duplicates", lint.Output);

@@ -44,7 +44,7 @@ public class PasswordFileTests(DatabaseServers servers)
         // The file is read: the server refuses this password, so storage stays up but not ready.
         await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", environment);
         using var client = storage.CreateClient();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await storage.AssertLoggedAsync("Vote store not ready yet", TimeSpan.FromSeconds(60));
         using var ready = await client.GetAsync("/health/ready");
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
     }

@@ -11,15 +11,15 @@ public sealed class StorageFactoryTests : IDisposable
     private readonly string _folder = RepositoryPaths.NewTempFolder("storage-sqlite");
     private readonly WebApplicationFactory<Program> _factory;
 
-    public StorageFactoryTests()
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+    public StorageFactoryTests() => _factory = Storage(VotingChain.SqliteEnvironment(_folder));
+
+    /// <summary>Storage 1.0 in memory with these settings, as an operator gives them.</summary>
+    private static WebApplicationFactory<Program> Storage(IReadOnlyDictionary<string, string?> settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("VOTING_VERSION", "1.0");
-            host.UseSetting("STORAGE_BACKEND", "sqlite");
-            host.UseSetting("SQLITE_PATH", Path.Combine(_folder, "votes.db"));
+            foreach (var (key, value) in settings) host.UseSetting(key, value);
         });
-    }
 
     [Fact]
     public async Task Sqlite_store_counts_and_reports_itself()
@@ -29,7 +29,7 @@ public sealed class StorageFactoryTests : IDisposable
         (await client.VoteAsync("Dogs")).Dispose();
         var counts = await client.CountsAsync();
         Assert.Equal("sqlite", counts.Store);
-        Assert.Equal([new VoteCount("Cats", 0), new VoteCount("Dogs", 2)], counts.Options);
+        Assert.Equal([new OptionCountJson("Cats", 0), new OptionCountJson("Dogs", 2)], counts.Options);
         Assert.Equal("storage/1.0", (await client.GetAsync("/api/votes")).Headers.GetValues(VersionChain.HeaderName).Single());
     }
 
@@ -51,6 +51,19 @@ public sealed class StorageFactoryTests : IDisposable
         using var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The other half: a store that does not answer (Redis on a port where nothing listens) is not ready, yet live.</summary>
+    [Fact]
+    public async Task Readiness_fails_while_the_store_is_down()
+    {
+        await using var factory = Storage(VotingChain.Upstream("REDIS", FreePort.Dead));
+        using var client = factory.CreateClient();
+        using var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
+        using var live = await client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 
     public void Dispose()

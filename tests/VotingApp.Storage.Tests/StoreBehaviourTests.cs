@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
@@ -33,14 +32,13 @@ public class StoreBehaviourTests(DatabaseServers servers)
         for (var i = 1; i <= 3; i++)
         {
             using var vote = await client.VoteAsync("Cats");
-            var recorded = await vote.Content.ReadFromJsonAsync(VotingJsonContext.Default.VoteRecorded);
-            Assert.Equal(new VoteRecorded("Cats", i, store), recorded);
+            Assert.Equal(new VoteRecordedJson("Cats", i, store), await vote.RecordedAsync());
         }
 
         (await client.VoteAsync("Dogs")).Dispose();
         var counts = await client.CountsAsync();
         Assert.Equal(store, counts.Store);
-        Assert.Equal([new VoteCount("Cats", 3), new VoteCount("Dogs", 1)], counts.Options);
+        Assert.Equal([new OptionCountJson("Cats", 3), new OptionCountJson("Dogs", 1)], counts.Options);
 
         await client.ResetAsync();
         Assert.Equal((0, 0), await client.CatsAndDogsAsync());

@@ -43,13 +43,13 @@ public sealed class VoteTokenTests(DatabaseServers servers)
 
         using (var first = await client.VoteAsync("Cats", token))
         {
-            Assert.Equal(new VoteRecorded("Cats", 1, store, Repeated: false), await first.RecordedAsync());
+            Assert.Equal(new VoteRecordedJson("Cats", 1, store, Repeated: false), await first.RecordedAsync());
         }
 
         (await client.VoteAsync("Cats")).Dispose(); // a plain vote in between: counted, as always
         using (var again = await client.VoteAsync("Cats", token))
         {
-            Assert.Equal(new VoteRecorded("Cats", 1, store, Repeated: true), await again.RecordedAsync());
+            Assert.Equal(new VoteRecordedJson("Cats", 1, store, Repeated: true), await again.RecordedAsync());
         }
 
         Assert.Equal((2, 0), await client.CatsAndDogsAsync());
@@ -103,7 +103,7 @@ public sealed class VoteTokenTests(DatabaseServers servers)
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         using var later = await client.VoteAsync("Dogs", token);
-        Assert.Equal(new VoteRecorded("Dogs", 1, store, Repeated: false), await later.RecordedAsync());
+        Assert.Equal(new VoteRecordedJson("Dogs", 1, store, Repeated: false), await later.RecordedAsync());
         Assert.Equal((1, 1), await client.CatsAndDogsAsync());
     }
 
@@ -132,7 +132,7 @@ public sealed class VoteTokenTests(DatabaseServers servers)
         (await client.VoteAsync("Cats", token)).EnsureSuccessStatusCode().Dispose();
 
         var cli = ServerBinaries.Require("redis-cli", "redis-tools");
-        var ttl = await ChildProcess.RunAsync(cli, "-h", servers.Redis.Host, "-p", servers.Redis.Port.ToString(), "TTL", "voting:token:" + token);
+        var ttl = (await ChildProcess.RunAsync(cli, ["-h", servers.Redis.Host, "-p", servers.Redis.Port.ToString(), "TTL", "voting:token:" + token])).EnsureSuccess().Output;
         Assert.InRange(long.Parse(ttl.Trim()), 86_400 - 60, 86_400);
     }
 

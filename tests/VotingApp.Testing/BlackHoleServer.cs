@@ -39,6 +39,17 @@ public sealed class BlackHoleServer : IAsyncDisposable
     public IReadOnlyList<(string RequestLine, TimeSpan At)> With(string requestId) =>
         Requests.Where(r => r.RequestId == requestId).Select(r => (r.RequestLine, r.At)).OrderBy(r => r.At).ToList();
 
+    /// <summary>Waits until a request carrying <paramref name="requestId"/> has arrived (and hangs here).</summary>
+    public async Task WaitForAsync(string requestId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (With(requestId).Count == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No request with x-request-id {requestId} reached the black hole in {timeout.TotalSeconds:0} s");
+            await Task.Delay(20);
+        }
+    }
+
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)

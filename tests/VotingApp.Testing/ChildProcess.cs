@@ -3,20 +3,34 @@ using System.Text;
 
 namespace VotingApp.Testing;
 
+/// <summary>The result of a command run to its end: exit code, standard output and standard error apart.</summary>
+public sealed record CommandResult(string Command, int ExitCode, string Output, string Error, TimeSpan Elapsed)
+{
+    public bool Succeeded => ExitCode == 0;
+
+    public CommandResult EnsureSuccess() => Succeeded
+        ? this
+        : throw new InvalidOperationException($"`{Command}` exited {ExitCode} after {Elapsed.TotalSeconds:0.0} s.\n{Output}\n{Error}".TrimEnd());
+
+    public override string ToString() => $"`{Command}` exited {ExitCode}:\n{Output}\n{Error}".TrimEnd();
+}
+
 /// <summary>
-/// A process the tests started, with its output kept (for "the logs name the failure" checks), killed
-/// when disposed so that no test leaves a server behind.
+/// A process the tests started (a server, a service, a tool such as podman or kubectl), with its output
+/// kept (for "the logs name the failure" checks), killed when disposed so that no test leaves one behind.
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _standardOutput = new();
+    private readonly StringBuilder _standardError = new();
 
     private ChildProcess(Process process)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.OutputDataReceived += (_, e) => Append(e.Data, _standardOutput);
+        process.ErrorDataReceived += (_, e) => Append(e.Data, _standardError);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -25,18 +39,14 @@ public sealed class ChildProcess : IDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>Standard output and standard error, interleaved as they came.</summary>
+    public string Output => Read(_output);
 
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    public string StandardOutput => Read(_standardOutput);
+    public string StandardError => Read(_standardError);
+
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -45,6 +55,7 @@ public sealed class ChildProcess : IDisposable
             RedirectStandardInput = false,
             UseShellExecute = false,
         };
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -59,15 +70,30 @@ public sealed class ChildProcess : IDisposable
         return new ChildProcess(process);
     }
 
-    /// <summary>Runs a command to its end and returns its output; throws when it fails.</summary>
-    public static async Task<string> RunAsync(string fileName, params string[] arguments)
+    /// <summary>
+    /// Runs a command to its end, in the repository root unless told otherwise (the build script and podman
+    /// take paths relative to it); killed after <paramref name="timeout"/>, two minutes unless given.
+    /// </summary>
+    public static async Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
-        using var child = Start(fileName, arguments);
-        await child.WaitForExitAsync(TimeSpan.FromMinutes(2));
-        return child.ExitCode == 0
-            ? child.Output
-            : throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited {child.ExitCode}: {child.Output}");
+        var limit = timeout ?? TimeSpan.FromMinutes(2);
+        var watch = Stopwatch.StartNew();
+        using var child = Start(fileName, arguments, environment, workingDirectory ?? RepositoryPaths.Root);
+        var text = fileName + " " + string.Join(' ', child._process.StartInfo.ArgumentList);
+        if (!await child.WaitForExitAsync(limit))
+        {
+            child.Kill();
+            return new CommandResult(text, -1, child.StandardOutput, child.StandardError + $"\n(killed after {limit.TotalSeconds:0} s)", watch.Elapsed);
+        }
+
+        return new CommandResult(text, child.ExitCode, child.StandardOutput, child.StandardError, watch.Elapsed);
     }
+
+    /// <summary>Whether an executable of this name is on the PATH.</summary>
+    public static bool IsOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, name)));
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
@@ -133,12 +159,21 @@ public sealed class ChildProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string? line, StringBuilder stream)
     {
         if (line is null) return;
         lock (_output)
         {
             _output.AppendLine(line);
+            stream.AppendLine(line);
+        }
+    }
+
+    private string Read(StringBuilder builder)
+    {
+        lock (_output)
+        {
+            return builder.ToString();
         }
     }
 }

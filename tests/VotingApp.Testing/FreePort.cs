@@ -5,7 +5,14 @@ namespace VotingApp.Testing;
 
 public static class FreePort
 {
-    /// <summary>A loopback TCP port that nothing listens on right now.</summary>
+    // Bound but never listening: connecting to it is refused, and no other socket can take the port while
+    // the test process runs (no SO_REUSEADDR), unlike a port that was merely free a moment ago.
+    private static readonly Socket DeadSocket = BindWithoutListening();
+
+    /// <summary>A loopback port where nothing listens, nor ever will during this test run: connections are refused.</summary>
+    public static int Dead => ((IPEndPoint)DeadSocket.LocalEndPoint!).Port;
+
+    /// <summary>A loopback TCP port that nothing listens on right now (something may take it later: not for "dead").</summary>
     public static int Next()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -34,5 +41,13 @@ public static class FreePort
                 throw new TimeoutException($"Nothing listens on 127.0.0.1:{port} after {timeout.TotalSeconds:0} s. {diagnostics?.Invoke()}", e);
             }
         }
+    }
+
+    private static Socket BindWithoutListening()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
     }
 }

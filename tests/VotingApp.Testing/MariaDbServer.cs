@@ -58,17 +58,16 @@ public sealed class MariaDbServer : LoopbackServer
     private async Task InstallAsync()
     {
         // The server runs as the mysql user, which must be able to reach and own its folders.
-        await ChildProcess.RunAsync("chmod", "755", Folder);
-        await ChildProcess.RunAsync(ServerBinaries.Require("mariadb-install-db", "mariadb-server"),
-            "--no-defaults", "--user=mysql", $"--datadir={DataFolder}", "--skip-test-db", "--auth-root-authentication-method=socket");
-        await ChildProcess.RunAsync("chown", "-R", "mysql:mysql", Folder);
+        (await ChildProcess.RunAsync("chmod", ["755", Folder])).EnsureSuccess();
+        (await ChildProcess.RunAsync(ServerBinaries.Require("mariadb-install-db", "mariadb-server"),
+            ["--no-defaults", "--user=mysql", $"--datadir={DataFolder}", "--skip-test-db", "--auth-root-authentication-method=socket"])).EnsureSuccess();
+        (await ChildProcess.RunAsync("chown", ["-R", "mysql:mysql", Folder])).EnsureSuccess();
     }
 
     protected override (string Binary, IReadOnlyList<string> Arguments) Command => (_binary,
     [
         "--no-defaults", "--user=mysql", $"--datadir={DataFolder}", $"--socket={Socket}",
-        $"--port={Port}", $"--bind-address={Host}", "--skip-name-resolve",
-        "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=1", "--max-connections=300",
+        $"--port={Port}", $"--bind-address={Host}", .. ServerFlags.MariaDb,
         $"--pid-file={Path.Combine(Folder, "mariadb.pid")}",
         .. Tls is null
             ? Array.Empty<string>()

@@ -51,14 +51,44 @@ public sealed class PrometheusServer : LoopbackServer
     {
         var server = new PrometheusServer(targets);
         await server.StartProcessAsync();
+        await server.WaitUntilReadyAsync();
         return server;
     }
 
-    /// <summary>An instant query's result vector; throws with Prometheus' own message when the query is refused.</summary>
-    public async Task<JsonArray> QueryAsync(string promql)
+    /// <summary>
+    /// Its port opens before it serves queries (503 "Service Unavailable" meanwhile, which a slow machine sees):
+    /// waits for /-/ready.
+    /// </summary>
+    private async Task WaitUntilReadyAsync()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://{Host}:{Port}/"), Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (true)
+        {
+            try
+            {
+                using var ready = await client.GetAsync("-/ready");
+                if (ready.IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Prometheus not ready after {StartTimeout.TotalSeconds:0} s:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// An instant query's result vector, evaluated now or <paramref name="at"/>; throws with Prometheus' own
+    /// message when the query is refused.
+    /// </summary>
+    public async Task<JsonArray> QueryAsync(string promql, DateTimeOffset? at = null)
     {
         using var client = new HttpClient { BaseAddress = new Uri($"http://{Host}:{Port}/"), Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await client.PostAsync("api/v1/query", new FormUrlEncodedContent([new("query", promql)]));
+        List<KeyValuePair<string, string>> form = [new("query", promql)];
+        if (at is { } time) form.Add(new("time", (time.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture)));
+        using var response = await client.PostAsync("api/v1/query", new FormUrlEncodedContent(form));
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         if (body["status"]?.GetValue<string>() != "success")
         {

@@ -1,7 +1,7 @@
 namespace VotingApp.Testing;
 
 /// <summary>
-/// A real redis-server with the append-only file on, so that a restart keeps what was acknowledged;
+/// A real redis-server with the append-only file on (scripts/server-flags.sh), so that a restart keeps what was acknowledged;
 /// optionally with a password (requirepass) and TLS only (its one port is a TLS port), as a managed Redis runs.
 /// </summary>
 public sealed class RedisServer : LoopbackServer
@@ -24,8 +24,7 @@ public sealed class RedisServer : LoopbackServer
 
     protected override (string Binary, IReadOnlyList<string> Arguments) Command => (_binary,
     [
-        "--bind", Host, "--dir", Folder, "--daemonize", "no",
-        "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "no",
+        "--bind", Host, "--dir", Folder, "--daemonize", "no", .. ServerFlags.Redis,
         .. Tls is null
             ? new[] { "--port", Port.ToString() }
             : ["--port", "0", "--tls-port", Port.ToString(), "--tls-cert-file", Tls.ServerCertificateFile,

@@ -64,10 +64,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// Waits until the service has logged <paramref name="text"/> (its logs are written asynchronously,
     /// so a line may appear a moment after the response) and fails with the whole log when it does not.
     /// </summary>
-    public async Task AssertLoggedAsync(string text, TimeSpan? timeout = null)
+    public async Task AssertLoggedAsync(string text, TimeSpan? timeout = null, StringComparison comparison = StringComparison.Ordinal)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
-        while (!Output.Contains(text, StringComparison.Ordinal))
+        while (!Output.Contains(text, comparison))
         {
             if (DateTime.UtcNow > deadline)
             {

@@ -29,20 +29,20 @@ public sealed class TestCertificates : IDisposable
             subjectAltName = IP:127.0.0.1, DNS:localhost
 
             """);
-        await ChildProcess.RunAsync(openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-            "-keyout", certificates.ServerKeyFile, "-out", Path.Combine(folder, "server.csr"));
-        await ChildProcess.RunAsync(openssl, "x509", "-req", "-days", "2", "-in", Path.Combine(folder, "server.csr"),
+        (await ChildProcess.RunAsync(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+            "-keyout", certificates.ServerKeyFile, "-out", Path.Combine(folder, "server.csr")])).EnsureSuccess();
+        (await ChildProcess.RunAsync(openssl, ["x509", "-req", "-days", "2", "-in", Path.Combine(folder, "server.csr"),
             "-CA", certificates.CaFile, "-CAkey", Path.Combine(folder, "ca.key"), "-CAcreateserial",
-            "-extfile", Path.Combine(folder, "server.ext"), "-out", certificates.ServerCertificateFile);
+            "-extfile", Path.Combine(folder, "server.ext"), "-out", certificates.ServerCertificateFile])).EnsureSuccess();
         // The servers run as other users (MariaDB as mysql): they must be able to read the files.
-        await ChildProcess.RunAsync("chmod", "-R", "a+rX", folder);
+        (await ChildProcess.RunAsync("chmod", ["-R", "a+rX", folder])).EnsureSuccess();
         return certificates;
     }
 
-    private static Task CertificateAuthorityAsync(string openssl, string folder, string name, string subject) =>
-        ChildProcess.RunAsync(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", $"/CN={subject}",
+    private static async Task CertificateAuthorityAsync(string openssl, string folder, string name, string subject) =>
+        (await ChildProcess.RunAsync(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", $"/CN={subject}",
             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-            "-keyout", Path.Combine(folder, name + ".key"), "-out", Path.Combine(folder, name + ".crt"));
+            "-keyout", Path.Combine(folder, name + ".key"), "-out", Path.Combine(folder, name + ".crt")])).EnsureSuccess();
 
     public void Dispose() => RepositoryPaths.DeleteFolder(Folder);
 }

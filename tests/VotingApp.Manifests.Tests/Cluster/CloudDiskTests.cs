@@ -62,7 +62,7 @@ public sealed class CloudDiskTests
 
     private static (Workload Workload, JsonObject Container) Database(string app)
     {
-        var workload = ClusterState.After(Repository.Steps.Count - 1).Workloads.Single(w => w.App == app);
+        var workload = ClusterState.After(ManifestFiles.Steps.Count - 1).Workloads.Single(w => w.App == app);
         return (workload, workload.Containers.Single());
     }
 

@@ -26,13 +26,13 @@ public sealed class ClusterState(Platform? platform = null)
     public static ClusterState After(int stepCount, Platform? platform = null)
     {
         var state = new ClusterState(platform);
-        foreach (var file in Repository.OperatorObjects)
+        foreach (var file in ManifestFiles.OperatorObjects)
         {
             var created = new RolloutStep(file);
             foreach (var document in ManifestFile.Read(file)) state.Apply(created, document);
         }
 
-        foreach (var step in Repository.Steps.Take(stepCount))
+        foreach (var step in ManifestFiles.Steps.Take(stepCount))
         {
             state.Apply(step);
         }
@@ -42,7 +42,7 @@ public sealed class ClusterState(Platform? platform = null)
 
     /// <summary>The state after each step in turn, with the step that led to it.</summary>
     public static IEnumerable<(RolloutStep Step, ClusterState State)> EveryStep() =>
-        Repository.Steps.Select((step, index) => (step, After(index + 1)));
+        ManifestFiles.Steps.Select((step, index) => (step, After(index + 1)));
 
     /// <summary>The same objects, to apply more documents to without changing this state.</summary>
     public ClusterState Copy()

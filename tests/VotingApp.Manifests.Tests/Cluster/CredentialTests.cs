@@ -16,7 +16,7 @@ public sealed class CredentialTests
     private static readonly string[] SecretWords = ["PASSWORD", "SECRET", "TOKEN", "CREDENTIAL"];
 
     private static IEnumerable<ManifestDocument> StepDocuments() =>
-        Repository.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File));
+        ManifestFiles.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File));
 
     private static IEnumerable<Workload> StepWorkloads() =>
         StepDocuments().Where(d => d.Kind == "Deployment").Select(d => new Workload(d));
@@ -51,11 +51,11 @@ public sealed class CredentialTests
     [Fact]
     public void Each_sample_secret_is_its_own_file_marked_sample_with_every_key_the_steps_use()
     {
-        Assert.Equal(["voting-mysql", "voting-redis"], Repository.OperatorObjects.Select(Path.GetFileNameWithoutExtension).Order());
-        foreach (var file in Repository.OperatorObjects)
+        Assert.Equal(["voting-mysql", "voting-redis"], ManifestFiles.OperatorObjects.Select(Path.GetFileNameWithoutExtension).Order());
+        foreach (var file in ManifestFiles.OperatorObjects)
         {
-            Assert.DoesNotContain(Repository.Steps, step => step.File == file);
-            Assert.Contains("SAMPLE", File.ReadAllText(Path.Combine(Repository.Root, file)));
+            Assert.DoesNotContain(ManifestFiles.Steps, step => step.File == file);
+            Assert.Contains("SAMPLE", File.ReadAllText(RepositoryPaths.Combine(file)));
             var secret = Assert.Single(ManifestFile.Read(file));
             Assert.Equal("Secret", secret.Kind);
             var name = secret.Json["metadata"]!["name"]!.GetValue<string>();
@@ -130,7 +130,7 @@ public sealed class CredentialTests
     [Fact]
     public void Every_empty_dir_has_a_size_limit()
     {
-        var unbounded = Repository.ObjectFiles().SelectMany(ManifestFile.Read)
+        var unbounded = ManifestFiles.ObjectFiles().SelectMany(ManifestFile.Read)
             .Where(d => d.Kind == "Deployment" && d.Json["spec"]?["template"] is not null)
             .Select(d => new Workload(d))
             .SelectMany(w => w.Volumes.Where(v => v["emptyDir"] is { } dir && dir["sizeLimit"] is null).Select(v => $"{w}: {v["name"]}"))

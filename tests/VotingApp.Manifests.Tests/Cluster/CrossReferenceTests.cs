@@ -11,7 +11,7 @@ namespace VotingApp.Manifests.Tests.Cluster;
 public sealed class CrossReferenceTests
 {
     /// <summary>1 = after the first step, ...; the step's file is in every failure message.</summary>
-    public static TheoryData<int> StepCounts() => new(Enumerable.Range(1, Repository.Steps.Count));
+    public static TheoryData<int> StepCounts() => new(Enumerable.Range(1, ManifestFiles.Steps.Count));
 
     /// <summary>Each platform (the plain files and every variant) with each step count.</summary>
     public static TheoryData<string, int> PlatformSteps()
@@ -19,7 +19,7 @@ public sealed class CrossReferenceTests
         var data = new TheoryData<string, int>();
         foreach (var platform in Platform.All)
         {
-            foreach (var steps in Enumerable.Range(1, Repository.Steps.Count)) data.Add(platform.Name, steps);
+            foreach (var steps in Enumerable.Range(1, ManifestFiles.Steps.Count)) data.Add(platform.Name, steps);
         }
 
         return data;
@@ -194,5 +194,5 @@ public sealed class CrossReferenceTests
             : port["containerPort"]!.GetValue<int>() == target.GetValue<int>());
 
     private static void AssertNone(string platform, int steps, List<string> problems) =>
-        Assert.True(problems.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", problems));
+        Assert.True(problems.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}:\n" + string.Join("\n", problems));
 }

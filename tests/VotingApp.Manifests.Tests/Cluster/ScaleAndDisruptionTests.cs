@@ -13,7 +13,7 @@ public sealed class ScaleAndDisruptionTests
     [Fact]
     public void The_app_is_scaled_by_an_autoscaler_and_names_no_replicas()
     {
-        var state = ClusterState.After(Repository.Steps.Count - 1);
+        var state = ClusterState.After(ManifestFiles.Steps.Count - 1);
         var apps = state.Workloads.Where(w => w.App == "voting-app").ToList();
         Assert.Equal(2, apps.Count);
         Assert.All(apps, app =>
@@ -30,7 +30,7 @@ public sealed class ScaleAndDisruptionTests
     [Fact]
     public void Every_stateless_deployment_runs_several_pods_behind_a_disruption_budget()
     {
-        var state = ClusterState.After(Repository.Steps.Count - 1);
+        var state = ClusterState.After(ManifestFiles.Steps.Count - 1);
         var stateless = state.Workloads.Where(w => Stateless.Contains(w.App)).ToList();
         Assert.Equal(7, stateless.Count);
         Assert.All(stateless, workload =>
@@ -47,7 +47,7 @@ public sealed class ScaleAndDisruptionTests
     [Fact]
     public void The_databases_stay_single_with_recreate_and_no_budget()
     {
-        var state = ClusterState.After(Repository.Steps.Count - 1);
+        var state = ClusterState.After(ManifestFiles.Steps.Count - 1);
         var databases = state.Workloads.Where(w => !Stateless.Contains(w.App)).ToList();
         Assert.Equal(["voting-mysql", "voting-redis"], databases.Select(d => d.App).Order());
         Assert.All(databases, database =>
@@ -78,6 +78,6 @@ public sealed class ScaleAndDisruptionTests
             if (owners.Count != 1) wrong.Add($"{budget}: selects pods of {owners.Count} Deployments");
         }
 
-        Assert.True(wrong.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", wrong));
+        Assert.True(wrong.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}:\n" + string.Join("\n", wrong));
     }
 }

@@ -8,7 +8,7 @@ public sealed class WorkloadPolicyTests
 {
     /// <summary>The rollout's own files (a file such as a load generator only has to pass schemas and lint).</summary>
     private static IEnumerable<ManifestDocument> RolloutDocuments() =>
-        Repository.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File));
+        ManifestFiles.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File));
 
     private static List<Workload> AllWorkloads() =>
         RolloutDocuments()

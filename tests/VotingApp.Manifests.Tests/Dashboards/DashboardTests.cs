@@ -14,7 +14,7 @@ public sealed class DashboardTests
     public const string File = "dashboards/voting-versions.json";
 
     public static JsonObject Dashboard() =>
-        JsonNode.Parse(System.IO.File.ReadAllText(Path.Combine(Repository.Root, File)))!.AsObject();
+        JsonNode.Parse(System.IO.File.ReadAllText(RepositoryPaths.Combine(File)))!.AsObject();
 
     [Fact]
     public void Every_panel_has_a_query_and_a_unique_id()
@@ -49,6 +49,6 @@ public sealed class DashboardTests
         Assert.Empty(SchemaSet.Validate(map.Json));
         Assert.Equal("ConfigMap", map.Kind);
         Assert.Equal("1", map.Json["metadata"]!["labels"]!["grafana_dashboard"]!.GetValue<string>());
-        Assert.Equal(System.IO.File.ReadAllText(Path.Combine(Repository.Root, File)), map.Json["data"]!["voting-versions.json"]!.GetValue<string>());
+        Assert.Equal(System.IO.File.ReadAllText(RepositoryPaths.Combine(File)), map.Json["data"]!["voting-versions.json"]!.GetValue<string>());
     }
 }

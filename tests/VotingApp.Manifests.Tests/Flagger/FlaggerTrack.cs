@@ -17,8 +17,8 @@ public static class FlaggerTrack
 
     /// <summary>Every YAML file under flagger/ (kustomization.yaml files included), relative to the repository.</summary>
     public static IReadOnlyList<string> YamlFiles() =>
-        Directory.EnumerateFiles(Path.Combine(Repository.Root, "flagger"), "*.yaml", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(Repository.Root, path).Replace('\\', '/'))
+        Directory.EnumerateFiles(RepositoryPaths.Combine("flagger"), "*.yaml", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(RepositoryPaths.Root, path).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -31,7 +31,7 @@ public static class FlaggerTrack
     public static ClusterState State(string folder)
     {
         var state = new ClusterState();
-        foreach (var file in Repository.OperatorObjects)
+        foreach (var file in ManifestFiles.OperatorObjects)
         {
             foreach (var document in ManifestFile.Read(file)) state.Apply(new RolloutStep(file), document);
         }

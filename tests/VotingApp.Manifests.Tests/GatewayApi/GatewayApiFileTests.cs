@@ -1,7 +1,6 @@
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Schemas;
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
@@ -48,9 +47,9 @@ public sealed class GatewayApiFileTests
     [Fact]
     public async Task Yamllint_passes_on_every_gateway_api_file()
     {
-        var files = Directory.EnumerateFiles(Path.Combine(Repository.Root, "gateway-api"), "*.yaml", SearchOption.AllDirectories).ToArray();
+        var files = Directory.EnumerateFiles(RepositoryPaths.Combine("gateway-api"), "*.yaml", SearchOption.AllDirectories).ToArray();
         Assert.True(files.Length > 10, string.Join(", ", files));
-        using var lint = ChildProcess.Start("yamllint", ["-c", Path.Combine(Repository.Root, ".yamllint"), "-f", "parsable", "--strict", .. files]);
+        using var lint = ChildProcess.Start("yamllint", ["-c", RepositoryPaths.Combine(".yamllint"), "-f", "parsable", "--strict", .. files]);
         Assert.True(await lint.WaitForExitAsync(TimeSpan.FromMinutes(2)), "yamllint did not finish");
         Assert.True(lint.ExitCode == 0, lint.Output);
     }
@@ -100,8 +99,8 @@ public sealed class GatewayApiFileTests
     [Fact]
     public void The_ambient_variants_are_the_only_folders_besides_step_2b()
     {
-        var folders = Directory.EnumerateFiles(Path.Combine(Repository.Root, "gateway-api"), "kustomization.yaml", SearchOption.AllDirectories)
-            .Select(p => Path.GetRelativePath(Repository.Root, Path.GetDirectoryName(p)!).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+        var folders = Directory.EnumerateFiles(RepositoryPaths.Combine("gateway-api"), "kustomization.yaml", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(RepositoryPaths.Root, Path.GetDirectoryName(p)!).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
             new[] { "gateway-api/ambient/component" }.Concat(GatewayApiTrack.AmbientVariants.Values).Append("gateway-api/step-2b-authorization").Order(StringComparer.Ordinal),
             folders);

@@ -70,7 +70,7 @@ public static class GatewayApiTrack
     public static ClusterState After(int stepCount, DataPlane mode)
     {
         var state = new ClusterState();
-        foreach (var file in Repository.OperatorObjects)
+        foreach (var file in ManifestFiles.OperatorObjects)
         {
             foreach (var document in ManifestFile.Read(file)) state.Apply(new RolloutStep(file), document);
         }

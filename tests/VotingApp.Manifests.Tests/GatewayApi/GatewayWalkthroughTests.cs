@@ -3,7 +3,7 @@ namespace VotingApp.Manifests.Tests.GatewayApi;
 /// <summary>docs/gateway-api-walkthrough.md gives the command of every step in both modes, and the sources of its platform facts.</summary>
 public sealed class GatewayWalkthroughTests
 {
-    private static readonly string Walkthrough = File.ReadAllText(Path.Combine(Repository.Root, "docs/gateway-api-walkthrough.md"));
+    private static readonly string Walkthrough = File.ReadAllText(RepositoryPaths.Combine("docs/gateway-api-walkthrough.md"));
 
     [Theory]
     [MemberData(nameof(GatewayApiTrack.ModeSteps), MemberType = typeof(GatewayApiTrack))]
@@ -34,5 +34,5 @@ public sealed class GatewayWalkthroughTests
 
     [Fact]
     public void The_readme_links_the_walkthrough() =>
-        Assert.Contains("(docs/gateway-api-walkthrough.md)", File.ReadAllText(Path.Combine(Repository.Root, "README.md")));
+        Assert.Contains("(docs/gateway-api-walkthrough.md)", File.ReadAllText(RepositoryPaths.Combine("README.md")));
 }

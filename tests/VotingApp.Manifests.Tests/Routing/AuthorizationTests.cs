@@ -24,7 +24,7 @@ public sealed class AuthorizationTests
     [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
     public void Only_the_intended_callers_get_in(string platform)
     {
-        var state = ClusterState.After(Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("kubernetes/step-3", StringComparison.Ordinal)) + 1, Platform.Named(platform));
+        var state = ClusterState.After(ManifestFiles.Steps.ToList().FindIndex(s => s.File.StartsWith("kubernetes/step-3", StringComparison.Ordinal)) + 1, Platform.Named(platform));
         var router = new MeshRouter(state);
         var workloads = state.Workloads.ToList();
         var callers = workloads.Select(Caller.Pod).Append(Caller.IngressGateway(state.Platform, "voting-app-gateway")).ToList();
@@ -46,7 +46,7 @@ public sealed class AuthorizationTests
     [Fact]
     public void Every_component_runs_as_its_own_service_account()
     {
-        var state = ClusterState.After(Repository.Steps.Count - 1);
+        var state = ClusterState.After(ManifestFiles.Steps.Count - 1);
         var accounts = state.Workloads.GroupBy(w => w.App).ToDictionary(g => g.Key, g => g.Select(w => w.ServiceAccount).Distinct().ToList());
         Assert.All(accounts, pair => Assert.Equal([pair.Key], pair.Value));
     }
@@ -55,7 +55,7 @@ public sealed class AuthorizationTests
     [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
     public void Mutual_tls_is_strict_and_every_destination_rule_uses_istio_mutual(string platform)
     {
-        var state = ClusterState.After(Repository.Steps.Count, Platform.Named(platform));
+        var state = ClusterState.After(ManifestFiles.Steps.Count, Platform.Named(platform));
         var authentication = Assert.Single(state.OfKind("PeerAuthentication"));
         Assert.Equal("STRICT", authentication.Json["spec"]!["mtls"]!["mode"]!.GetValue<string>());
         Assert.Null(authentication.Json["spec"]!["selector"]);

@@ -1,6 +1,5 @@
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.ServiceDefaults;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Routing;
 

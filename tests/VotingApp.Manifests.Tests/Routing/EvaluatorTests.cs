@@ -63,8 +63,8 @@ public sealed class EvaluatorTests
     /// <summary>The state after istio step 3b, with its cookie route changed.</summary>
     private static CallGraph WithCanaryRoute(Action<JsonObject> change)
     {
-        var step = Repository.Step("istio/step-3b-route-the-featureflag-cookie-to-2.0.yaml");
-        var state = ClusterState.After(Repository.Steps.ToList().IndexOf(step) + 1);
+        var step = ManifestFiles.Step("istio/step-3b-route-the-featureflag-cookie-to-2.0.yaml");
+        var state = ClusterState.After(ManifestFiles.Steps.ToList().IndexOf(step) + 1);
         var original = state.Find("VirtualService", "voting-app")!;
         var json = original.Json.DeepClone().AsObject();
         change(json["spec"]!["http"]![0]!.AsObject());

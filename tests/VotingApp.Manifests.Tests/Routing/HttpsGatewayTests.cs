@@ -17,7 +17,7 @@ public sealed class HttpsGatewayTests
     {
         var gateway = Assert.Single(ManifestFile.Read(File));
         Assert.Equal("Gateway/voting-app-gateway", gateway.Key);
-        Assert.DoesNotContain(Repository.Steps, step => step.File == File);
+        Assert.DoesNotContain(ManifestFiles.Steps, step => step.File == File);
         var servers = ClusterState.Items(gateway.Json["spec"]!["servers"]).ToList();
         var http = servers.Single(s => s["port"]!["protocol"]!.GetValue<string>() == "HTTP");
         Assert.True(http["tls"]!["httpsRedirect"]!.GetValue<bool>());
@@ -48,7 +48,7 @@ public sealed class HttpsGatewayTests
         var secure = new CallGraph(new MeshRouter(state));
         foreach (var cookie in RoutingTests.FlagOn.Concat(RoutingTests.FlagOff))
         {
-            Assert.True(plain.PageChains(cookie).SetEquals(secure.PageChains(cookie)), $"after {Repository.Steps[steps - 1]}, cookie {cookie}");
+            Assert.True(plain.PageChains(cookie).SetEquals(secure.PageChains(cookie)), $"after {ManifestFiles.Steps[steps - 1]}, cookie {cookie}");
             Assert.NotEmpty(secure.PageChains(cookie));
         }
     }
@@ -67,7 +67,7 @@ public sealed class HttpsGatewayTests
     [Fact]
     public void A_gateway_that_only_redirects_routes_nothing()
     {
-        var state = ClusterState.After(Repository.Steps.Count);
+        var state = ClusterState.After(ManifestFiles.Steps.Count);
         var https = Assert.Single(ManifestFile.Read(File));
         var json = https.Json.DeepClone().AsObject();
         json["spec"]!["servers"]!.AsArray().RemoveAt(1);

@@ -28,7 +28,7 @@ public sealed class MakeBeforeBreakTests
     public void Every_document_keeps_every_route_it_does_not_mean_to_remove(string platformName, int steps)
     {
         var platform = Platform.Named(platformName);
-        var step = Repository.Steps[steps - 1];
+        var step = ManifestFiles.Steps[steps - 1];
         var before = ClusterState.After(steps - 1, platform);
         var routedBefore = RoutedCalls(new CallGraph(new MeshRouter(before)));
         var liveBefore = routedBefore.Select(call => call.Caller.Name).ToHashSet();
@@ -67,11 +67,11 @@ public sealed class MakeBeforeBreakTests
     [Fact]
     public void The_cookie_route_in_the_same_apply_as_the_routes_app_2_0_needs_would_break()
     {
-        var index = Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("istio/step-3-", StringComparison.Ordinal));
-        Assert.StartsWith("istio/step-3b-", Repository.Steps[index + 1].File, StringComparison.Ordinal);
+        var index = ManifestFiles.Steps.ToList().FindIndex(s => s.File.StartsWith("istio/step-3-", StringComparison.Ordinal));
+        Assert.StartsWith("istio/step-3b-", ManifestFiles.Steps[index + 1].File, StringComparison.Ordinal);
         var before = ClusterState.After(index);
         var state = before.Copy();
-        foreach (var step in Repository.Steps.Skip(index).Take(2))
+        foreach (var step in ManifestFiles.Steps.Skip(index).Take(2))
         {
             foreach (var document in Platform.Files.Read(step)) state.Apply(step, document);
         }

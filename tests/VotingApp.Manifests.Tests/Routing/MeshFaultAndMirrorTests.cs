@@ -5,7 +5,7 @@ using VotingApp.ServiceDefaults;
 namespace VotingApp.Manifests.Tests.Routing;
 
 /// <summary>
-/// The optional Istio steps (<see cref="Repository.OptionalSteps"/>), evaluated on every platform where the
+/// The optional Istio steps (<see cref="ManifestFiles.OptionalSteps"/>), evaluated on every platform where the
 /// walkthrough applies them: faults for the cookie users' analytics reads after step 3b, and analytics reads
 /// mirrored to 2.0 after step 3. Votes are never mirrored, in any step.
 /// </summary>
@@ -77,7 +77,7 @@ public sealed class MeshFaultAndMirrorTests
     [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
     public void Votes_are_never_mirrored(string platform)
     {
-        var states = Enumerable.Range(1, Repository.Steps.Count).Select(n => ClusterState.After(n, Platform.Named(platform)))
+        var states = Enumerable.Range(1, ManifestFiles.Steps.Count).Select(n => ClusterState.After(n, Platform.Named(platform)))
             .Concat([StateWith(MirrorStep, "istio/step-3-add-routing-for-2.0-components.yaml", platform),
                      StateWith(FaultStep, "istio/step-3b-route-the-featureflag-cookie-to-2.0.yaml", platform)]);
         var mirrored = new List<string>();
@@ -94,15 +94,15 @@ public sealed class MeshFaultAndMirrorTests
         }
 
         Assert.True(mirrored.Count == 0, "votes mirrored: " + string.Join(", ", mirrored));
-        Assert.DoesNotContain(Repository.OptionalSteps.Concat(Repository.Steps).Where(s => !s.Delete)
+        Assert.DoesNotContain(ManifestFiles.OptionalSteps.Concat(ManifestFiles.Steps).Where(s => !s.Delete)
             .SelectMany(s => Platform.Named(platform).Read(s)), d => d.Kind == "VirtualService" && d.Name == "voting-storage" && d.Json.ToJsonString().Contains("\"mirror\"", StringComparison.Ordinal));
     }
 
     /// <summary>The state after the walkthrough's step <paramref name="after"/>, then the optional step applied (its platform variant).</summary>
     private static ClusterState StateWith(string optional, string after, string platform)
     {
-        var state = ClusterState.After(Repository.Steps.ToList().IndexOf(Repository.Step(after)) + 1, Platform.Named(platform));
-        state.Apply(Repository.OptionalSteps.Single(s => s.File == optional));
+        var state = ClusterState.After(ManifestFiles.Steps.ToList().IndexOf(ManifestFiles.Step(after)) + 1, Platform.Named(platform));
+        state.Apply(ManifestFiles.OptionalSteps.Single(s => s.File == optional));
         return state;
     }
 

@@ -47,7 +47,7 @@ public sealed class NetworkPolicyTests
             }
         }
 
-        Assert.True(wrong.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", wrong));
+        Assert.True(wrong.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}:\n" + string.Join("\n", wrong));
     }
 
     [Theory]
@@ -65,7 +65,7 @@ public sealed class NetworkPolicyTests
             }
         }
 
-        Assert.True(blocked.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", blocked.Distinct()));
+        Assert.True(blocked.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}:\n" + string.Join("\n", blocked.Distinct()));
     }
 
     /// <summary>Before Istio step 2 no AuthorizationPolicy exists, so only the network stops these.</summary>
@@ -73,7 +73,7 @@ public sealed class NetworkPolicyTests
     [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
     public void Before_istio_step_2_the_network_stops_what_istio_does_not_yet(string platform)
     {
-        var steps = Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("istio/step-2", StringComparison.Ordinal));
+        var steps = ManifestFiles.Steps.ToList().FindIndex(s => s.File.StartsWith("istio/step-2", StringComparison.Ordinal));
         var state = ClusterState.After(steps, Platform.Named(platform));
         var router = new MeshRouter(state);
         Assert.Empty(state.OfKind("AuthorizationPolicy"));

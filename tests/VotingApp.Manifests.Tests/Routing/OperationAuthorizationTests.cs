@@ -43,7 +43,7 @@ public sealed class OperationAuthorizationTests
     public static TheoryData<string, int> PolicyStates()
     {
         var data = new TheoryData<string, int>();
-        var steps = Enumerable.Range(1, Repository.Steps.Count).Where(s => ClusterState.After(s).OfKind("AuthorizationPolicy").Any()).ToList();
+        var steps = Enumerable.Range(1, ManifestFiles.Steps.Count).Where(s => ClusterState.After(s).OfKind("AuthorizationPolicy").Any()).ToList();
         foreach (var platform in Platform.All)
         {
             foreach (var count in steps) data.Add(platform.Name, count);
@@ -86,13 +86,13 @@ public sealed class OperationAuthorizationTests
         }
 
         Assert.True(checkedCount > 500, $"only {checkedCount} requests checked");
-        Assert.True(wrong.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", wrong));
+        Assert.True(wrong.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}:\n" + string.Join("\n", wrong));
     }
 
     /// <summary>After kubernetes step 3 (every workload runs), on the plain files and every variant.</summary>
     private static IEnumerable<ClusterState> EveryWorkloadOnEveryPlatform() =>
         Platform.All.Select(platform => ClusterState.After(
-            Repository.Steps.ToList().FindIndex(s => s.File.StartsWith("kubernetes/step-3", StringComparison.Ordinal)) + 1, platform));
+            ManifestFiles.Steps.ToList().FindIndex(s => s.File.StartsWith("kubernetes/step-3", StringComparison.Ordinal)) + 1, platform));
 
     [Theory]
     [InlineData("voting-analytics-1-1", "voting-storage", "DELETE", "/api/votes")] // analytics may read, not reset
@@ -169,15 +169,15 @@ public sealed class OperationAuthorizationTests
             }
         }
 
-        Assert.True(problems.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", problems));
+        Assert.True(problems.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}:\n" + string.Join("\n", problems));
     }
 
     /// <summary>The check above can fail: the article's `prefix: /` route sends every one of those paths to the app.</summary>
     [Fact]
     public void A_prefix_route_would_let_them_through()
     {
-        var step = Repository.Step("istio/step-1-create-voting-app-gateway.yaml");
-        var state = ClusterState.After(Repository.Steps.ToList().IndexOf(step) + 1);
+        var step = ManifestFiles.Step("istio/step-1-create-voting-app-gateway.yaml");
+        var state = ClusterState.After(ManifestFiles.Steps.ToList().IndexOf(step) + 1);
         var original = state.Find("VirtualService", "voting-app")!;
         var json = original.Json.DeepClone().AsObject();
         json["spec"]!["http"]![0]!["match"] = new JsonArray(new JsonObject { ["uri"] = new JsonObject { ["prefix"] = "/" } });
@@ -192,7 +192,7 @@ public sealed class OperationAuthorizationTests
     [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
     public void A_workload_without_its_own_policy_accepts_nothing(string platform)
     {
-        var state = ClusterState.After(Repository.Steps.Count, Platform.Named(platform));
+        var state = ClusterState.After(ManifestFiles.Steps.Count, Platform.Named(platform));
         var router = new MeshRouter(state);
         var analytics = state.Workloads.First(w => w.App == VotingService.Analytics.Name);
         var json = analytics.Deployment.Json.DeepClone().AsObject();
@@ -212,7 +212,7 @@ public sealed class OperationAuthorizationTests
     [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
     public void Allow_nothing_comes_after_every_policy_that_allows_the_calls(string platform)
     {
-        var documents = Platform.Named(platform).Read(Repository.Step("istio/step-2-update-and-add-routing-for-all-components.yaml")).ToList();
+        var documents = Platform.Named(platform).Read(ManifestFiles.Step("istio/step-2-update-and-add-routing-for-all-components.yaml")).ToList();
         var allowNothing = documents.FindIndex(d => d.Key == "AuthorizationPolicy/allow-nothing");
         Assert.True(allowNothing >= 0, "no allow-nothing policy in istio step 2");
         Assert.Equal("{}", documents[allowNothing].Json["spec"]!.ToJsonString());

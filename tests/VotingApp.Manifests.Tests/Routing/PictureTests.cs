@@ -15,16 +15,16 @@ public sealed partial class PictureTests
     [Fact]
     public void The_walkthrough_has_one_picture_per_step()
     {
-        Assert.Equal(Repository.Steps.Select(s => s.File), Pictures().Select(p => p.Step));
+        Assert.Equal(ManifestFiles.Steps.Select(s => s.File), Pictures().Select(p => p.Step));
     }
 
-    public static TheoryData<int> Steps() => new(Enumerable.Range(1, Repository.Steps.Count));
+    public static TheoryData<int> Steps() => new(Enumerable.Range(1, ManifestFiles.Steps.Count));
 
     [Theory]
     [MemberData(nameof(Steps))]
     public void Each_picture_has_the_edges_the_routing_evaluator_computes(int steps)
     {
-        var step = Repository.Steps[steps - 1];
+        var step = ManifestFiles.Steps[steps - 1];
         var drawn = Pictures().Single(p => p.Step == step.File).Edges;
         var computed = ComputedEdges(new CallGraph(new MeshRouter(ClusterState.After(steps))));
         Assert.True(drawn.SetEquals(computed),
@@ -55,7 +55,7 @@ public sealed partial class PictureTests
 
     private static List<(string Step, HashSet<string> Edges)> Pictures()
     {
-        var text = File.ReadAllText(Path.Combine(Repository.Root, "docs/istio-walkthrough.md"));
+        var text = File.ReadAllText(RepositoryPaths.Combine("docs/istio-walkthrough.md"));
         return Block().Matches(text).Select(block =>
         {
             var lines = block.Groups["body"].Value.Split('\n');

@@ -62,7 +62,7 @@ public sealed class RoutingTests
     public void Each_step_routes_as_the_article_says(string platform, int steps, string[] pages, string[] flaggedPages, string[] votes, string[] flaggedVotes)
     {
         var graph = new CallGraph(new MeshRouter(ClusterState.After(steps, Platform.Named(platform))));
-        var step = $"{platform}: {Repository.Steps[steps - 1]}";
+        var step = $"{platform}: {ManifestFiles.Steps[steps - 1]}";
         foreach (var cookie in FlagOff)
         {
             Assert.True(graph.PageChains(cookie).SetEquals(pages), $"after {step}, cookie '{cookie}': {string.Join(" | ", graph.PageChains(cookie))}");
@@ -77,7 +77,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    public void The_table_covers_every_step() => Assert.Equal(Repository.Steps.Count, Expectations().Count());
+    public void The_table_covers_every_step() => Assert.Equal(ManifestFiles.Steps.Count, Expectations().Count());
 
     /// <summary>Every call a running pod makes (and every browser request) reaches pods, and is allowed in.</summary>
     [Theory]
@@ -100,6 +100,6 @@ public sealed class RoutingTests
             }
         }
 
-        Assert.True(problems.Count == 0, $"{platform}, after {Repository.Steps[steps - 1]}:\n" + string.Join("\n", problems.Distinct()));
+        Assert.True(problems.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}:\n" + string.Join("\n", problems.Distinct()));
     }
 }

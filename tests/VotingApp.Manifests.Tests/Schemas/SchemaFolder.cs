@@ -12,7 +12,7 @@ public static class SchemaFolder
     public static string Path { get; } =
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured
             ? System.IO.Path.GetFullPath(configured)
-            : System.IO.Path.GetFullPath(System.IO.Path.Combine(Repository.Root, "..", "shared", "schemas"));
+            : System.IO.Path.GetFullPath(RepositoryPaths.Combine("..", "shared", "schemas"));
 
     public static string KubernetesFolder => System.IO.Path.Combine(Path, "kubernetes", "v1.34.0-standalone-strict");
     public static string IstioCrds => System.IO.Path.Combine(Path, "istio", "crd-all.gen.yaml");

@@ -6,7 +6,7 @@ namespace VotingApp.Manifests.Tests.Schemas;
 /// <summary>Every document of every manifest file against the official schemas (Kubernetes 1.34, Istio 1.30).</summary>
 public sealed class SchemaValidationTests
 {
-    public static TheoryData<string> Files() => new(Repository.ObjectFiles());
+    public static TheoryData<string> Files() => new(ManifestFiles.ObjectFiles());
 
     [SchemaTheory]
     [MemberData(nameof(Files))]
@@ -25,7 +25,7 @@ public sealed class SchemaValidationTests
     public void Only_current_istio_api_versions_are_used()
     {
         string[] current = ["networking.istio.io/v1", "security.istio.io/v1"];
-        var documents = Repository.ObjectFiles().SelectMany(ManifestFile.Read).ToList();
+        var documents = ManifestFiles.ObjectFiles().SelectMany(ManifestFile.Read).ToList();
         Assert.Contains(documents, d => d.ApiVersion == "security.istio.io/v1");
         var others = documents
             .Where(document => document.ApiVersion.Contains("istio.io", StringComparison.Ordinal) && !current.Contains(document.ApiVersion))
@@ -66,7 +66,7 @@ public sealed class SchemaValidationTests
     [SchemaFact]
     public void An_unquoted_version_label_fails()
     {
-        var yaml = File.ReadAllText(Path.Combine(Repository.Root, "kubernetes/step-1-create-voting-app.yaml"))
+        var yaml = File.ReadAllText(RepositoryPaths.Combine("kubernetes/step-1-create-voting-app.yaml"))
             .Replace("version: \"1.0\"", "version: 1.0", StringComparison.Ordinal);
         var stream = new YamlDotNet.RepresentationModel.YamlStream();
         stream.Load(new StringReader(yaml));

@@ -2,7 +2,6 @@ using System.Net;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.ServiceDefaults;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Services;
 
@@ -17,7 +16,7 @@ public sealed class ManifestEnvironmentTests
     public static TheoryData<string> Containers()
     {
         var data = new TheoryData<string>();
-        foreach (var container in VotingContainer.All().Where(c => Repository.Steps.Any(s => s.File == c.Workload.Deployment.File)))
+        foreach (var container in VotingContainer.All().Where(c => ManifestFiles.Steps.Any(s => s.File == c.Workload.Deployment.File)))
         {
             data.Add(container.Workload.Name);
         }
@@ -30,7 +29,7 @@ public sealed class ManifestEnvironmentTests
     public async Task The_service_starts_with_its_manifest_environment(string deployment)
     {
         var container = VotingContainer.All().Single(c => c.Workload.Name == deployment);
-        var closedPort = FreePort.Next().ToString();
+        var closedPort = FreePort.Dead.ToString();
         var environment = new Dictionary<string, string?>();
         foreach (var variable in ClusterState.Items(container.Container["env"]))
         {
@@ -51,8 +50,8 @@ public sealed class ManifestEnvironmentTests
 
         if (container.Service == VotingService.Storage)
         {
-            // Its database is not there: not ready, yet still running a few retries later.
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Its database is not there: not ready, yet still running a few retries later (waited for in its log).
+            await process.AssertLoggedAsync("Vote store not ready yet (attempt 3)", TimeSpan.FromSeconds(60));
             using var ready = await client.GetAsync("/health/ready");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             Assert.False(process.HasExited, process.Output);
@@ -67,7 +66,7 @@ public sealed class ManifestEnvironmentTests
 
     private static string SecretKey(string name, string key)
     {
-        var secret = Repository.OperatorObjects.SelectMany(ManifestFile.Read).Single(d => d.Key == $"Secret/{name}");
+        var secret = ManifestFiles.OperatorObjects.SelectMany(ManifestFile.Read).Single(d => d.Key == $"Secret/{name}");
         return secret.Json["stringData"]![key]!.GetValue<string>();
     }
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using VotingApp.Manifests.Tests.Cluster;
-using VotingApp.Storage;
 using VotingApp.Storage.Stores;
+using VotingApp.Storage;
 
 namespace VotingApp.Manifests.Tests.Services;
 
@@ -17,11 +17,11 @@ public sealed class ProbeTimeoutTests
     {
         var mysql = MySqlVoteStore.BuildConnectionString(new StorageSettings { MySqlHost = "voting-mysql", MySqlUser = "u", MySqlPassword = "p" });
         var mysqlBound = (double)mysql.ConnectionTimeout + mysql.DefaultCommandTimeout;
-        var redisSource = File.ReadAllText(Path.Combine(Repository.Root, "src/VotingApp.Storage/Stores/RedisVoteStore.cs"));
+        var redisSource = File.ReadAllText(RepositoryPaths.Combine("src/VotingApp.Storage/Stores/RedisVoteStore.cs"));
         var redisBound = (Milliseconds(redisSource, "ConnectTimeout") + Milliseconds(redisSource, "AsyncTimeout")) / 1000.0;
         Assert.True(mysqlBound >= 2, $"MySQL bound {mysqlBound} s");
 
-        var storages = ClusterState.After(Repository.Steps.Count - 1).Workloads.Where(w => w.App == "voting-storage").ToList();
+        var storages = ClusterState.After(ManifestFiles.Steps.Count - 1).Workloads.Where(w => w.App == "voting-storage").ToList();
         Assert.Equal(["1.0", "2.0"], storages.Select(w => w.Version).Order());
         Assert.All(storages, storage =>
         {

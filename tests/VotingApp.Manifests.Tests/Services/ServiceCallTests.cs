@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.RegularExpressions;
 using VotingApp.Manifests.Tests.Routing;
 using VotingApp.ServiceDefaults;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.Services;
 
@@ -22,14 +21,14 @@ public sealed partial class ServiceCallTests
     {
         var folder = RepositoryPaths.NewTempFolder("calls");
         await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, storageVersion,
-            new Dictionary<string, string?> { ["STORAGE_BACKEND"] = "sqlite", ["SQLITE_PATH"] = Path.Combine(folder, "votes.db") });
+            VotingChain.SqliteEnvironment(folder));
         await WaitUntilReadyAsync(storage);
         await using var analyticsToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var appToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
-        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, analyticsVersion, Upstream("STORAGE", analyticsToStorage));
+        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, analyticsVersion, VotingChain.Upstream("STORAGE", analyticsToStorage.Port));
         await using var appToAnalytics = await RecordingProxy.StartAsync(analytics.BaseAddress);
-        var appEnvironment = new Dictionary<string, string?>(Upstream("ANALYTICS", appToAnalytics)) { ["FEATUREFLAG"] = "true" };
-        foreach (var (key, value) in Upstream("STORAGE", appToStorage)) appEnvironment[key] = value;
+        var appEnvironment = new Dictionary<string, string?>(VotingChain.Upstream("ANALYTICS", appToAnalytics.Port)) { ["FEATUREFLAG"] = "true" };
+        foreach (var (key, value) in VotingChain.Upstream("STORAGE", appToStorage.Port)) appEnvironment[key] = value;
         await using var app = await ServiceProcess.StartAsync(VotingService.App, appVersion, appEnvironment);
 
         var browserCalls = await BrowseEverythingAsync(app);
@@ -49,7 +48,7 @@ public sealed partial class ServiceCallTests
         foreach (var service in VotingService.All)
         {
             var environment = service == VotingService.Storage
-                ? new Dictionary<string, string?> { ["STORAGE_BACKEND"] = "sqlite", ["SQLITE_PATH"] = Path.Combine(folder, "votes.db") }
+                ? VotingChain.SqliteEnvironment(folder)
                 : new Dictionary<string, string?>();
             await using var process = await ServiceProcess.StartAsync(service, service.Versions[^1], environment);
             using var client = process.CreateClient();
@@ -143,12 +142,6 @@ public sealed partial class ServiceCallTests
             await Task.Delay(100);
         }
     }
-
-    private static Dictionary<string, string?> Upstream(string prefix, RecordingProxy proxy) => new()
-    {
-        [$"{prefix}_HOST"] = "127.0.0.1",
-        [$"{prefix}_PORT"] = proxy.Port.ToString(),
-    };
 
     private static HashSet<(string, string)> Declared(VotingService caller, VotingService callee) =>
         CallGraph.ServiceCalls[caller.Name].Where(c => c.Callee == callee.Name).Select(c => (c.Method, c.Path)).ToHashSet();

@@ -1,4 +1,3 @@
-using VotingApp.Testing;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.ServiceDefaults;
@@ -57,7 +56,7 @@ public sealed class ServiceContractTests
     [Fact]
     public void Every_other_image_has_a_pinned_tag()
     {
-        var images = Repository.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File))
+        var images = ManifestFiles.Steps.Where(s => !s.Delete).SelectMany(s => ManifestFile.Read(s.File))
             .Where(d => d.Kind == "Deployment" && d.Json["spec"]?["template"] is not null)
             .SelectMany(d => new Workload(d).Containers.Select(c => c["image"]!.GetValue<string>()))
             .ToList();

@@ -1,4 +1,3 @@
-using VotingApp.Testing;
 using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;
@@ -20,7 +19,7 @@ public sealed record VotingContainer(Workload Workload, JsonObject Container, Vo
 
     /// <summary>Every container whose image is voting-app, voting-analytics or voting-storage.</summary>
     public static IReadOnlyList<VotingContainer> All() =>
-        Repository.ObjectFiles().SelectMany(ManifestFile.Read)
+        ManifestFiles.ObjectFiles().SelectMany(ManifestFile.Read)
             .Where(d => d.Kind == "Deployment" && d.Json["spec"]?["template"] is not null)
             .Select(d => new Workload(d))
             .SelectMany(w => w.Containers.Select(c => (Workload: w, Container: c, Image: c["image"]!.GetValue<string>())))

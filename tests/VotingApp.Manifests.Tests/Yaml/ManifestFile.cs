@@ -8,7 +8,7 @@ public static class ManifestFile
 {
     public static IReadOnlyList<ManifestDocument> Read(string relativePath)
     {
-        using var reader = new StreamReader(Path.Combine(Repository.Root, relativePath));
+        using var reader = new StreamReader(RepositoryPaths.Combine(relativePath));
         return Parse(reader, relativePath);
     }
 

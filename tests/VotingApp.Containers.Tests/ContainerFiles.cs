@@ -4,7 +4,7 @@ using VotingApp.Testing;
 namespace VotingApp.Containers.Tests;
 
 /// <summary>The container files of this repository and what they are for.</summary>
-public static class Repo
+public static class ContainerFiles
 {
     public static string BuildScript => RepositoryPaths.Combine("scripts", "build-images.sh");
 

@@ -1,17 +1,13 @@
-using VotingApp.Testing;
-
 namespace VotingApp.Manifests.Tests;
 
 /// <summary>The manifest files of this repository and the order in which the walkthrough uses them.</summary>
-public static class Repository
+public static class ManifestFiles
 {
-    public static string Root => RepositoryPaths.Root;
-
     /// <summary>Every YAML file under kubernetes/, istio/ and platforms/ (relative paths), including files added later.</summary>
     public static IReadOnlyList<string> AllYamlFiles() =>
         new[] { "kubernetes", "istio", "platforms" }
-            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Root, folder), "*.y*ml", SearchOption.AllDirectories))
-            .Select(path => Path.GetRelativePath(Root, path).Replace('\\', '/'))
+            .SelectMany(folder => Directory.EnumerateFiles(RepositoryPaths.Combine(folder), "*.y*ml", SearchOption.AllDirectories))
+            .Select(path => Path.GetRelativePath(RepositoryPaths.Root, path).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)
             .ToList();
 
