@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Analytics;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using VotingApp.ServiceDefaults;
 
@@ -34,7 +33,7 @@ public sealed class VoteWriter(HttpClient http)
         if (token is null) return await SendVoteAsync(option, token, CancellationToken.None);
 
         var started = TimeProvider.System.GetTimestamp();
-        var reachedStorage = false;
+        bool reachedStorage;
         try
         {
             using var firstTry = new CancellationTokenSource(FirstTryTimeout);

@@ -1,5 +1,4 @@
 using System.Net;
-using VotingApp.Testing;
 
 namespace VotingApp.App.Tests;
 
