@@ -22,7 +22,7 @@ public class AbandonedRequestTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetAsync("/"));
 
         await app.AssertLoggedAsync("HTTP GET / abandoned by the client after");
-        Assert.DoesNotContain("responded 500", app.Output);
-        Assert.DoesNotContain("TaskCanceledException", app.Output);
+        // Only the request log is asked: the warm-up's own calls to the black hole fail and say so, rightly.
+        Assert.DoesNotContain("HTTP GET / responded", app.Output);
     }
 }
