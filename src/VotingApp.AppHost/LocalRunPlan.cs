@@ -11,7 +11,7 @@ namespace VotingApp.AppHost;
 public sealed class LocalRunPlan
 {
     public const int DefaultAppPort = 8080;
-    public const string Sqlite = "sqlite";
+    public const string Sqlite = VotingService.SqliteStore;
 
     /// <summary>The databases a local run can use, by the setting that chooses one.</summary>
     private static readonly (string Store, string HostKey, string Product)[] Databases =

@@ -9,14 +9,28 @@ namespace VotingApp.ServiceDefaults;
 /// </summary>
 public static class BenchSwitches
 {
-    /// <summary>The components that can be switched off, as named in VOTING_BENCH_OFF (comma separated).</summary>
-    public static readonly IReadOnlyList<string> Components =
+#if VOTING_BENCH_SWITCHES
+    /// <summary>
+    /// The components that can be switched off, as named in VOTING_BENCH_OFF (comma separated), besides
+    /// "all" and "none" (nothing off). A name not here stops the service: a misspelt variant of
+    /// bench/component-cost.sh must not be measured as if it were "none".
+    /// </summary>
+    private static readonly string[] Components =
         ["logging", "tracing", "metrics", "propagation", "resilience", "chain", "page",
          "client-logging", "track", "errors", "security-headers", "request-id", "request-limits", "head", "rate-limits", "faults"];
 
-#if VOTING_BENCH_SWITCHES
-    private static readonly HashSet<string> Off =
-        [.. (Environment.GetEnvironmentVariable("VOTING_BENCH_OFF") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+    private static readonly HashSet<string> Off = Read();
+
+    private static HashSet<string> Read()
+    {
+        HashSet<string> off = [.. (Environment.GetEnvironmentVariable("VOTING_BENCH_OFF") ?? "")
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+        var unknown = off.Except(Components).Except(["all", "none"]).ToList();
+        return unknown.Count == 0
+            ? off
+            : throw new InvalidOperationException(
+                $"VOTING_BENCH_OFF names no component: {string.Join(", ", unknown)}. Known: all, none, {string.Join(", ", Components)}.");
+    }
 
     public static bool IsOff(string component) => Off.Contains(component) || Off.Contains("all");
 #else

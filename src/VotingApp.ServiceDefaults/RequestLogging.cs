@@ -34,8 +34,7 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger logge
         {
             // The client went away (a curl loop stopped, a closed tab): nothing failed here, and the exception
             // handler answers no one (ASP.NET Core's 499). Not an error with a stack trace in the log.
-            LogAbandoned(logger, context.Request.Method, LogValue.Safe(context.Request.Path.Value ?? "/", LogValue.MaxPathLength),
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogAbandoned(logger, context.Request.Method, SafePath(context.Request), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             throw;
         }
         catch (Exception e)
@@ -55,7 +54,7 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger logge
         var request = context.Request;
         // An unhandled exception becomes a 500 further out (the exception handler), as the log says.
         var status = error is null ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
-        var path = LogValue.Safe(request.Path.Value ?? "/", LogValue.MaxPathLength);
+        var path = SafePath(request);
         if (level >= LogLevel.Error)
         {
             LogFailure(logger, level, error, request.Method, path, status, elapsedMilliseconds, ErrorResponses.TraceId(context));
@@ -69,6 +68,9 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger logge
             LogRequest(logger, level, error, request.Method, path, status, elapsedMilliseconds);
         }
     }
+
+    /// <summary>The path as the log may show it: escaped, and cut to <see cref="LogValue.MaxPathLength"/> characters.</summary>
+    private static string SafePath(HttpRequest request) => LogValue.Safe(request.Path.Value ?? "/", LogValue.MaxPathLength);
 
     internal static LogLevel Level(string method, int status, double elapsedMilliseconds, Exception? error)
     {

@@ -27,6 +27,9 @@ public sealed record VotingService(string Name, IReadOnlyList<ServiceVersion> Re
     public const string RedisStore = "redis";
     public const string MySqlStore = "mysql";
 
+    /// <summary>The embedded store of a local run (STORAGE_BACKEND=sqlite): no version's own.</summary>
+    public const string SqliteStore = "sqlite";
+
     /// <summary>The voting web page (2.0 is the canary that the feature-flag cookie reaches; it does nothing else differently).</summary>
     public static readonly VotingService App = new("voting-app", [new("1.0"), new("2.0")])
     {

@@ -10,7 +10,7 @@ public sealed class StorageSettings
 {
     public const string Redis = VotingService.RedisStore;
     public const string MySql = VotingService.MySqlStore;
-    public const string Sqlite = "sqlite";
+    public const string Sqlite = VotingService.SqliteStore;
 
     /// <summary>Empty: the version's own database (<see cref="VotingService.Storage"/>). "sqlite": a local file, no server.</summary>
     [ConfigurationKeyName("STORAGE_BACKEND")]

@@ -1,5 +1,6 @@
 using Dapper;
 using MySqlConnector;
+using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Storage.Stores;
 
@@ -49,7 +50,7 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
     private readonly string _connectionString = connectionString.ConnectionString;
     private readonly MySqlSslMode _sslMode = connectionString.SslMode;
 
-    public override string Kind => "mysql";
+    public override string Kind => VotingService.MySqlStore;
     public override string Location { get; } = $"{connectionString.Server}:{connectionString.Port}/{connectionString.Database}";
 
     /// <summary>Pooled, with bounded waits, for a server that may come and go.</summary>

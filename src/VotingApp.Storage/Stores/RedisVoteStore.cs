@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using StackExchange.Redis;
+using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Storage.Stores;
 
@@ -28,7 +29,7 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection = new(() => ConnectionMultiplexer.ConnectAsync(options));
     private readonly CertificateCheck _certificates = CertificateCheck.Attach(options, certificateAuthority);
 
-    public override string Kind => "redis";
+    public override string Kind => VotingService.RedisStore;
     public override string Location { get; } = Describe(options.EndPoints.Single()) + (options.Ssl ? " (TLS)" : "");
 
     /// <summary>
