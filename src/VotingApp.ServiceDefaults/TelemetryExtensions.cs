@@ -15,6 +15,14 @@ public static class TelemetryExtensions
     public const string MeterName = "VotingApp";
 
     /// <summary>
+    /// The most label combinations one metric keeps apart; more go to its otel_metric_overflow="true" series.
+    /// OpenTelemetry allocates room for all of them up front, per metric: at its default of 2000 that was
+    /// 6.5–6.9 MB of each service's heap for ~38 metrics that show 1–5 series each (bench/notes.md). Routes
+    /// are templates and ASP.NET Core folds unknown methods into _OTHER, so a service's series stay few.
+    /// </summary>
+    public const int SeriesPerMetric = 200;
+
+    /// <summary>
     /// Metrics (served for Prometheus at /metrics) and traces (exported over OTLP when
     /// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set). The service name and
     /// version are resource attributes, and the gauge voting_service_info{service,version} is 1, so a
@@ -35,6 +43,7 @@ public static class TelemetryExtensions
                 }
 
                 metrics.AddMeter(MeterName)
+                    .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = SeriesPerMetric })
                     .AddPrometheusExporter();
             });
         builder.Services.AddHostedService<ServiceInfoGauge>();
