@@ -39,6 +39,15 @@ public static class ForwardedClient
         });
     }
 
+    /// <summary>
+    /// The middleware runs only when KNOWN_PROXIES names a proxy: with both of its lists empty it believes
+    /// every peer (what ASPNETCORE_FORWARDEDHEADERS_ENABLED relies on), the opposite of what is meant here.
+    /// </summary>
+    internal static void UseForwardedClient(this WebApplication app)
+    {
+        if (!string.IsNullOrWhiteSpace(app.Configuration[KnownProxiesKey])) app.UseForwardedHeaders();
+    }
+
     private static (List<IPAddress> Proxies, List<System.Net.IPNetwork> Networks) Parse(string? setting, ICollection<string> problems)
     {
         var proxies = new List<IPAddress>();

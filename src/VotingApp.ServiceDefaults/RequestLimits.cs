@@ -96,6 +96,11 @@ public static class RequestLimits
             {
                 length = MaxBodyBytes + 1;
             }
+            catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
+            {
+                // Kestrel reports an overflowing chunk size (ffffffffffffffff) as a bare IOException, not its BadHttpRequestException.
+                throw new BadHttpRequestException($"The request body is malformed: {e.Message}", StatusCodes.Status400BadRequest, e);
+            }
 
             if (length > MaxBodyBytes)
             {

@@ -56,7 +56,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>The middleware every service runs, in order.</summary>
     public static void UseServiceDefaults(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        app.UseForwardedClient();
         if (!BenchSwitches.IsOff("errors"))
         {
             app.UseExceptionHandler();
