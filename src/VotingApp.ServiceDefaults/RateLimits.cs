@@ -65,15 +65,16 @@ public static partial class RateLimits
             TimeSpan.FromSeconds(settings.ClientWindowSeconds)));
 
         var window = TimeSpan.FromSeconds(settings.ClientWindowSeconds);
+        var partitions = new ClientPartitions(window);
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(_ => RateLimitPartition.GetConcurrencyLimiter(
                     AllClients, _ => new ConcurrencyLimiterOptions { PermitLimit = settings.ConcurrentRequests, QueueLimit = 0 })),
-                // Keyed on the parsed address (ForwardedClient): idle partitions are dropped by the limiter.
+                // Keyed on the parsed address (ForwardedClient), at most ClientPartitions.MaxClients of them a window.
                 PartitionedRateLimiter.Create<HttpContext, IPAddress>(context => RateLimitPartition.GetFixedWindowLimiter(
-                    ForwardedClient.AddressOf(context), _ => new FixedWindowRateLimiterOptions
+                    partitions.KeyOf(ForwardedClient.AddressOf(context)), _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = settings.ClientRequests,
                         Window = window,

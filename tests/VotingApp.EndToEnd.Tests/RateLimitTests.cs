@@ -51,6 +51,26 @@ public partial class RateLimitTests
     }
 
     [Fact]
+    public async Task Past_ten_thousand_clients_in_a_window_new_addresses_share_one_budget()
+    {
+        const int clients = 10_000, more = 50;
+        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings(DeadPort,
+            (RateLimitSettings.ClientRequestsKey, "1"), (RateLimitSettings.ClientWindowKey, "600"), (ForwardedClient.KnownProxiesKey, "127.0.0.1")));
+        var served = 0;
+        var refused = 0;
+        using var client = app.CreateClient(TimeSpan.FromSeconds(60));
+        await Parallel.ForEachAsync(Enumerable.Range(0, clients + more), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            using var response = await GetAsync(client, "/version", "X-Forwarded-For", $"10.{i >> 16}.{(i >> 8) & 255}.{i & 255}");
+            Interlocked.Increment(ref response.StatusCode == HttpStatusCode.OK ? ref served : ref refused);
+        });
+
+        // Every address sent one request: the first ten thousand had a budget each, the rest one between them.
+        Assert.Equal(clients + 1, served);
+        Assert.Equal(more - 1, refused);
+    }
+
+    [Fact]
     public async Task A_client_over_its_budget_gets_429_with_Retry_After_other_clients_do_not_and_the_flood_is_logged_once()
     {
         await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings(DeadPort,
