@@ -13,7 +13,8 @@ namespace VotingApp.ServiceDefaults;
 /// and networks); from anyone else the connection's own address and scheme stand. Behind an Istio sidecar
 /// every request arrives from 127.0.0.6 (Istio, pilot/pkg/networking/core/listener_address.go:
 /// InboundPassthroughBindIpv4, the source address of the sidecar's inbound clusters), and the right-most
-/// X-Forwarded-For entry is the one the ingress gateway appended (an edge Envoy, use_remote_address).
+/// X-Forwarded-For entry is the one the ingress gateway appended (Istio's gateways run with use_remote_address:
+/// pilot/pkg/networking/core/gateway.go).
 /// Only one hop is believed: the left-most entries are whatever the client wrote.
 /// x-envoy-external-address is not read: from a declared proxy the right-most X-Forwarded-For entry is the
 /// same address, and the framework believes one header.
