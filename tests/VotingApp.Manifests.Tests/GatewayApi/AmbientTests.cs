@@ -144,6 +144,28 @@ public sealed class AmbientTests
         Assert.False(NetworkPolicies.Admits(sidecar, GatewayRouter.Waypoint, sidecar.Workloads.First(w => w.App == "voting-storage"), 15008));
     }
 
+    /// <summary>
+    /// In ambient mode kubelet's HTTP probes reach the container's own port from 169.254.7.127 (no sidecar rewrites
+    /// them to 15020): after every step, every NetworkPolicy that guards a probed port admits that address there.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GatewayApiTrack.ModeSteps), MemberType = typeof(GatewayApiTrack))]
+    public void Probes_reach_every_probed_port_in_ambient_mode(string mode, int steps)
+    {
+        if (!DataPlane.Named(mode).IsAmbient) return;
+        var state = GatewayApiTrack.After(steps, DataPlane.Ambient);
+        var refused = (from target in state.Workloads
+                       from container in target.Containers
+                       from probe in new[] { "readinessProbe", "livenessProbe", "startupProbe" }
+                       let port = container[probe]?["httpGet"]?["port"]
+                       where port is not null
+                       let number = port.GetValueKind() == System.Text.Json.JsonValueKind.Number ? port.GetValue<int>()
+                           : ClusterState.Items(container["ports"]).Single(p => p["name"]!.GetValue<string>() == port.GetValue<string>())["containerPort"]!.GetValue<int>()
+                       where !NetworkPolicies.Admits(state, NetworkPolicies.AmbientProbeSource, target, number)
+                       select $"{target} {probe} :{number}").Distinct().ToList();
+        Assert.True(refused.Count == 0, "probes refused: " + string.Join(", ", refused));
+    }
+
     /// <summary>The documents without what platforms/images rewrites (the ambient variant adds the registry).</summary>
     private static JsonObject Images(JsonObject document)
     {
