@@ -15,7 +15,7 @@ namespace VotingApp.Manifests.Tests.GatewayApi;
 public sealed class AmbientTests
 {
     private static readonly int Policies = GatewayApiTrack.IndexOf("gateway-api/step-2b-authorization") + 1;
-    private static readonly int EveryWorkload = GatewayApiTrack.IndexOf("kubernetes/step-3-update-voting-app-with-new-storage.yaml") + 1;
+    private static readonly int EveryWorkload = GatewayApiTrack.IndexOf("platforms/istioctl/kubernetes/step-3") + 1;
 
     [Fact]
     public void The_namespace_is_ambient_and_the_waypoint_comes_before_any_workload()
@@ -39,7 +39,7 @@ public sealed class AmbientTests
             var ambient = GatewayApiTrack.Read(step, DataPlane.Ambient).Where(d => d.Kind != "Namespace" && d.Key != "Gateway/waypoint" && !d.Name.EndsWith("-ztunnel", StringComparison.Ordinal)).ToList();
             Assert.Equal(sidecar.Select(d => d.Key), ambient.Select(d => d.Key));
             var changed = sidecar.Zip(ambient).Where(p => !JsonNode.DeepEquals(Images(p.First.Json), Images(p.Second.Json))).Select(p => p.First.Key).Order().ToList();
-            string[] expected = file.StartsWith("kubernetes/", StringComparison.Ordinal)
+            string[] expected = file.Contains("kubernetes/", StringComparison.Ordinal)
                 ? ["NetworkPolicy/voting-analytics", "NetworkPolicy/voting-storage", "Service/voting-analytics", "Service/voting-storage"]
                 : ["AuthorizationPolicy/voting-analytics", "AuthorizationPolicy/voting-app", "AuthorizationPolicy/voting-storage"];
             Assert.Equal(expected, changed);
