@@ -37,6 +37,20 @@ public sealed partial class DocumentedCommandTests
         }
     }
 
+    /// <summary>Before the cookie route (istio step 3b) the Istio walkthrough waits for every app 2.0 pod's routes, not for one pod's.</summary>
+    [Fact]
+    public void The_wait_before_the_cookie_step_asks_every_app_2_0_pod()
+    {
+        var text = File.ReadAllText(RepositoryPaths.Combine("docs/istio-walkthrough.md"));
+        var start = text.IndexOf("platforms/$PLATFORM/istio/step-3 \\", StringComparison.Ordinal);
+        var end = text.IndexOf("platforms/$PLATFORM/istio/step-3b", start, StringComparison.Ordinal);
+        Assert.True(start > 0 && end > start, "istio step 3 and 3b commands not found in order");
+        var wait = text[start..end];
+        Assert.Contains("for pod in $(kubectl get pod -n voting -l app=voting-app,version=2.0", wait);
+        Assert.Contains("until", wait);
+        Assert.DoesNotContain("deploy/voting-app-2-0", wait);
+    }
+
     [GeneratedRegex(@"PACKAGES=\(([^)]*)\)")]
     private static partial Regex PackageList();
 
