@@ -75,7 +75,8 @@ public sealed class PlatformFactTests
         { "trimPrefix", "manifests/charts/gateway/templates/_helpers.tpl" },
         { "subPath: mysql", "docker-library/mysql#186, #933" },
         { "deleted from voting namespace", "kubernetes/kubernetes#126619" },
-        { "Istio **1.22 or later**", "`networking.istio.io/v1` and `security.istio.io/v1`" },
+        { "Istio **1.23 or later**", "`networking.istio.io/v1` and `security.istio.io/v1`" },
+        { "`reset-before-request`", "istio/istio#52032" },
     };
 
     [Theory]
