@@ -32,6 +32,15 @@ public sealed class ClusterModel
         foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" }) _namespaces[name] = [];
     }
 
+    /// <summary>A cluster holding one namespace voting with these objects (for checks on the step files alone).</summary>
+    public static ClusterModel From(ClusterState state)
+    {
+        var model = new ClusterModel(state.Platform);
+        model.EnsureNamespace("voting");
+        foreach (var document in state.Objects) model._objects[("voting", document.Key)] = document;
+        return model;
+    }
+
     /// <summary>Where the routes and policies of namespace voting are evaluated (their gateway's facts).</summary>
     public Platform Platform { get; }
 

@@ -158,7 +158,8 @@ public sealed partial class ShellSession(ClusterModel cluster)
         var words = Positional(args);
         var verb = words[0];
         var ns = Flag(args, "-n", "--namespace");
-        var positional = words.Skip(1).ToList();
+        // `kubectl logs -f` follows: there -f takes no file.
+        var positional = verb == "logs" ? Positional(args.Where(a => a != "-f").ToList()).Skip(1).ToList() : words.Skip(1).ToList();
         if (KubectlReads.Contains(verb) || (verb == "run" && args.Contains("--rm")))
         {
             return Read(verb, ns ?? "default", positional, args);

@@ -83,11 +83,24 @@ public sealed partial class Walkthrough
             }
 
             canaryOver |= shell.Changed && failure is null && CanaryEnd().IsMatch(commands[i].Text);
-            states.Add(new WalkthroughState(i, commands[i], shell.Changed, cluster.Copy(), failure, WalkthroughChecks.All(cluster, canaryOver).ToList()));
+            var picture = definition == WalkthroughDefinition.IstioTrack && shell.Changed ? PictureAfter(commands[i].Text) : null;
+            states.Add(new WalkthroughState(i, commands[i], shell.Changed, cluster.Copy(), failure, WalkthroughChecks.All(cluster, canaryOver, picture).ToList()));
         }
 
         return states;
     }
+
+    /// <summary>The step file whose picture docs/istio-walkthrough.md draws after this command, if it applies one.</summary>
+    private static string? PictureAfter(string command)
+    {
+        var applied = AppliedStep().Match(command);
+        return applied.Success
+            ? WalkthroughChecks.Pictures.Value.Select(p => p.Step).FirstOrDefault(file => file.StartsWith(applied.Groups[1].Value + "/", StringComparison.Ordinal) && new RolloutStep(file).Id == applied.Groups[2].Value)
+            : null;
+    }
+
+    [GeneratedRegex(@"(kubernetes|istio)/(step-\d+[a-z]?)(?![\w-])")]
+    private static partial Regex AppliedStep();
 
     /// <summary>Istio step 4 (everyone on 2.0) and after: the canary, and with it its optional faults and mirrors, is over.</summary>
     [GeneratedRegex(@"istio/step-[45](?![\w-])|istio/step-[45]-")]

@@ -16,14 +16,74 @@ public static partial class WalkthroughChecks
     /// <summary>Where kubelet's probes come from in ambient mode (istio.io/latest/docs/ambient/usage/networkpolicy: SNAT to this link-local address).</summary>
     public static readonly IPAddress AmbientProbeSource = IPAddress.Parse("169.254.7.127");
 
-    public static IEnumerable<string> All(ClusterModel cluster, bool canaryOver) =>
-        References(cluster)
+    /// <summary>The pictures of docs/istio-walkthrough.md, read once.</summary>
+    public static readonly Lazy<List<(string Step, HashSet<string> Edges)>> Pictures = new(Routing.PictureTests.Pictures);
+
+    public static IEnumerable<string> All(ClusterModel cluster, bool canaryOver, string? pictureAfter) =>
+        (pictureAfter is null ? [] : Picture(cluster, pictureAfter))
+            .Concat(References(cluster))
+            .Concat(RouteReferences(cluster))
             .Concat(MeshMembership(cluster))
             .Concat(GatewaySelectors(cluster))
             .Concat(Identities(cluster))
             .Concat(InClusterUrls(cluster))
             .Concat(canaryOver ? FaultsAndMirrors(cluster) : [])
             .Concat(AmbientProbes(cluster));
+
+    /// <summary>
+    /// The picture docs/istio-walkthrough.md draws after a step has the edges the routing evaluator computes
+    /// for the cluster the walkthrough's commands built (<see cref="Routing.PictureTests"/> does the same for the
+    /// step files alone).
+    /// </summary>
+    public static IEnumerable<string> Picture(ClusterModel cluster, string stepFile)
+    {
+        var drawn = Pictures.Value.Single(p => p.Step == stepFile).Edges;
+        HashSet<string> computed;
+        try
+        {
+            computed = Routing.PictureTests.ComputedEdges(new Routing.CallGraph(new Routing.MeshRouter(cluster.Voting)));
+        }
+        catch (Routing.RoutingException e)
+        {
+            return [$"after {stepFile} the routes do not work: {e.Message}"];
+        }
+
+        return drawn.Except(computed).Select(edge => $"the picture after {stepFile} draws {edge}, which nothing routes")
+            .Concat(computed.Except(drawn).Select(edge => $"the picture after {stepFile} lacks {edge}, which is routed"));
+    }
+
+    /// <summary>
+    /// What the routes of namespace voting name exists: Istio's subsets, hosts and Gateways
+    /// (<see cref="CrossReferences"/>), every Service selects pods, and every HTTPRoute's parents and backends exist.
+    /// </summary>
+    public static IEnumerable<string> RouteReferences(ClusterModel cluster)
+    {
+        if (!cluster.HasNamespace("voting")) return [];
+        var state = cluster.Voting;
+        return CrossReferences.SubsetsMissing(state)
+            .Concat(CrossReferences.EmptySubsets(state))
+            .Concat(CrossReferences.UnknownHosts(state))
+            .Concat(CrossReferences.ServicesWithoutPods(state))
+            .Concat(HttpRouteReferences(cluster));
+    }
+
+    private static IEnumerable<string> HttpRouteReferences(ClusterModel cluster)
+    {
+        foreach (var (ns, route) in cluster.Objects.Where(o => o.Document.Kind == "HTTPRoute"))
+        {
+            foreach (var parent in Items(ClusterModel.Path(route.Json, "spec", "parentRefs")))
+            {
+                var kind = parent["kind"]?.GetValue<string>() ?? "Gateway";
+                if (!cluster.Exists(parent["namespace"]?.GetValue<string>() ?? ns, kind, parent["name"]!.GetValue<string>())) yield return $"{ns}/{route.Key}: parent {kind} {parent["name"]} does not exist";
+            }
+
+            foreach (var backend in Items(ClusterModel.Path(route.Json, "spec", "rules")).SelectMany(r => Items(r["backendRefs"])))
+            {
+                var kind = backend["kind"]?.GetValue<string>() ?? "Service";
+                if (!cluster.Exists(backend["namespace"]?.GetValue<string>() ?? ns, kind, backend["name"]!.GetValue<string>())) yield return $"{ns}/{route.Key}: backend {kind} {backend["name"]} does not exist";
+            }
+        }
+    }
 
     /// <summary>Pod templates of the workloads (Deployments, StatefulSets, bare Pods) of every namespace.</summary>
     private static IEnumerable<(string Namespace, ManifestDocument Document, JsonObject PodSpec)> PodSpecs(ClusterModel cluster) =>
