@@ -47,6 +47,9 @@ public sealed class ClusterModel
     /// <summary>The Istio control plane, once installed: its namespace, and whether it injects only by revision label.</summary>
     public ControlPlane? Istio { get; set; }
 
+    /// <summary>Each Canary's primary pod template, as Flagger last copied it (<see cref="FlaggerCanaries"/>).</summary>
+    public Dictionary<(string Namespace, string Canary), System.Text.Json.Nodes.JsonNode> Primaries { get; } = [];
+
     public IReadOnlyCollection<string> Namespaces => _namespaces.Keys;
     public IReadOnlyDictionary<string, string> Labels(string ns) => _namespaces[ns];
     public bool HasNamespace(string ns) => _namespaces.ContainsKey(ns);
@@ -171,6 +174,7 @@ public sealed class ClusterModel
         copy._groups.UnionWith(_groups);
         copy._gateways.AddRange(_gateways);
         copy._helmRepositories.UnionWith(_helmRepositories);
+        foreach (var (key, template) in Primaries) copy.Primaries[key] = template;
         return copy;
     }
 

@@ -50,7 +50,9 @@ public static partial class MarkdownCommands
             if (prompted ? !text.StartsWith("$ ", StringComparison.Ordinal) : text.Trim().Length == 0 || text.TrimStart().StartsWith('#')) continue;
             var command = prompted ? text[2..] : text;
             while (Continues(command) && i + 1 < body.Count) command += "\n" + body[++i].Text;
-            yield return PrintedCommand.Of(file, line, section, command);
+            var output = new List<string>();
+            while (prompted && i + 1 < body.Count && !body[i + 1].Text.StartsWith("$ ", StringComparison.Ordinal)) output.Add(body[++i].Text);
+            yield return PrintedCommand.Of(file, line, section, command) with { Output = output };
         }
     }
 

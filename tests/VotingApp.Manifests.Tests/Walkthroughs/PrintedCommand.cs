@@ -9,6 +9,9 @@ namespace VotingApp.Manifests.Tests.Walkthroughs;
 /// </summary>
 public sealed partial record PrintedCommand(string File, int Line, string Section, string Text, string? Only = null)
 {
+    /// <summary>What the walkthrough prints below the command, as its output (console blocks only).</summary>
+    public IReadOnlyList<string> Output { get; init; } = [];
+
     /// <summary>
     /// A trailing comment that restricts a command to one platform or mode, as the walkthroughs write it
     /// ("`kubectl label namespace voting istio-injection=enabled          # sidecar mode only`").

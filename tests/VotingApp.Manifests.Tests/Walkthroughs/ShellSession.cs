@@ -59,12 +59,16 @@ public sealed partial class ShellSession(ClusterModel cluster)
     /// <summary>Values the operator has and the walkthrough never sets (their Azure resource group and cluster).</summary>
     public HashSet<string> OperatorValues { get; } = ["RESOURCE_GROUP", "CLUSTER"];
 
+    /// <summary>What kubectl prints for the objects the last command changed ("deployment.apps/voting-app-1-0 created").</summary>
+    public List<string> Results { get; } = [];
+
     /// <summary>Whether the last command changed the cluster or the shell's variables.</summary>
     public bool Changed { get; private set; }
 
     public void Run(string text)
     {
         Changed = false;
+        Results.Clear();
         Execute(Parse(text), readOnly: false);
     }
 
@@ -178,9 +182,11 @@ public sealed partial class ShellSession(ClusterModel cluster)
                 return true;
             case "delete":
                 Cluster.Delete(ns ?? "default", Kind(positional[0]), positional[1]);
+                Results.Add($"{Kind(positional[0]).ToLowerInvariant()} \"{positional[1]}\" deleted" + (Kind(positional[0]) == "Namespace" ? "" : $" from {ns ?? "default"} namespace"));
                 return true;
             case "create" when positional[0] == "namespace":
                 Cluster.CreateNamespace(positional[1]);
+                Results.Add($"namespace/{positional[1]} created");
                 return true;
             case "create" when positional[0] is "secret" or "configmap":
                 Create(positional, args, ns ?? "default");
@@ -192,6 +198,7 @@ public sealed partial class ShellSession(ClusterModel cluster)
                     Cluster.Label(positional[1], key, value, args.Contains("--overwrite"));
                 }
 
+                Results.Add($"namespace/{positional[1]} labeled");
                 return true;
             case "run":
                 RunPod(positional[0], args, ns ?? "default");
@@ -210,8 +217,25 @@ public sealed partial class ShellSession(ClusterModel cluster)
         }
 
         var ns = own ?? flagNamespace ?? "default";
-        if (verb == "delete") { Cluster.Delete(ns, document.Kind, document.Name); return; }
+        var group = document.ApiVersion.Contains('/') ? "." + document.ApiVersion.Split('/')[0] : "";
+        var resource = document.Kind.ToLowerInvariant() + group;
+        if (verb == "delete")
+        {
+            Cluster.Delete(ns, document.Kind, document.Name);
+            // Current kubectl names the namespace (kubernetes/kubernetes#126619).
+            Results.Add($"{resource} \"{document.Name}\" deleted from {ns} namespace");
+            return;
+        }
+
+        var live = document.Kind == "Namespace" ? null : Cluster.Find(ns, document.Kind, document.Name);
+        var exists = document.Kind == "Namespace" ? Cluster.HasNamespace(document.Name) : live is not null;
         Cluster.Apply(ns, document);
+        Results.Add($"{resource}/{document.Name} {(!exists ? "created" : live is not null && System.Text.Json.Nodes.JsonNode.DeepEquals(live.Json, document.Json) ? "unchanged" : "configured")}");
+        if (document.Kind == "Canary" && ClusterModel.Path(document.Json, "spec", "targetRef", "name")?.GetValue<string>() is { } target)
+        {
+            FlaggerCanaries.Initialize(Cluster, ns, document.Name, target);
+        }
+
         // Istio deploys a Gateway API Gateway itself: `<name>-istio` (class istio), `<name>` (istio-waypoint),
         // each with its own ServiceAccount (istio/istio releasenotes/notes/gateway-naming.yaml).
         if (document.ApiVersion.StartsWith("gateway.networking.k8s.io/", StringComparison.Ordinal) && document.Kind == "Gateway" && Cluster.Istio is not null)
@@ -258,6 +282,7 @@ public sealed partial class ShellSession(ClusterModel cluster)
         foreach (var key in keys) data[key] = "";
         var json = new JsonObject { ["apiVersion"] = "v1", ["kind"] = kind, ["metadata"] = new JsonObject { ["name"] = name }, ["data"] = data };
         Cluster.Apply(ns, new ManifestDocument("kubectl create", 0, json));
+        Results.Add($"{kind.ToLowerInvariant()}/{name} created");
     }
 
     /// <summary>`kubectl run NAME --labels=… --overrides=…`: a bare Pod, kept until `kubectl delete pod`.</summary>
@@ -274,6 +299,7 @@ public sealed partial class ShellSession(ClusterModel cluster)
             ["spec"] = spec,
         };
         Cluster.Apply(ns, new ManifestDocument("kubectl run", 0, json));
+        Results.Add($"pod/{name} created");
     }
 
     /// <summary>A read: the namespace exists, and so does the object it names (deployment/x, svc/x, pod x, crd x).</summary>

@@ -82,25 +82,66 @@ public sealed partial class Walkthrough
                 throw new NotSupportedException($"{definition.Name} on {platform}, command {i} ({commands[i]}): {e.Message}. Model it in Walkthroughs/ShellSession.cs, or add it to a read-only list there if it changes nothing.", e);
             }
 
+            var printed = PrintedResults(commands[i], failure is null ? shell.Results : []).ToList();
+            if (failure is null && CanaryWatch().IsMatch(commands[i].Text)) printed.AddRange(FlaggerCanaries.Observe(cluster, commands[i], "voting"));
             canaryOver |= shell.Changed && failure is null && CanaryEnd().IsMatch(commands[i].Text);
-            var picture = definition == WalkthroughDefinition.IstioTrack && shell.Changed ? PictureAfter(commands[i].Text) : null;
-            states.Add(new WalkthroughState(i, commands[i], shell.Changed, cluster.Copy(), failure, WalkthroughChecks.All(cluster, canaryOver, picture).ToList()));
+            var picture = definition == WalkthroughDefinition.IstioTrack ? PictureAfter(commands, i) : null;
+            states.Add(new WalkthroughState(i, commands[i], shell.Changed, cluster.Copy(), failure, WalkthroughChecks.All(cluster, canaryOver, picture).Concat(printed).ToList()));
         }
 
         return states;
     }
 
-    /// <summary>The step file whose picture docs/istio-walkthrough.md draws after this command, if it applies one.</summary>
-    private static string? PictureAfter(string command)
+    /// <summary>
+    /// What the walkthrough prints as kubectl's answer ("… created", "… configured", "… deleted from voting
+    /// namespace") is what kubectl would answer on this cluster, line for line; with a "…" line among them,
+    /// the printed lines are some of kubectl's, in its order.
+    /// </summary>
+    private static IEnumerable<string> PrintedResults(PrintedCommand command, IReadOnlyList<string> results)
     {
-        var applied = AppliedStep().Match(command);
-        return applied.Success
-            ? WalkthroughChecks.Pictures.Value.Select(p => p.Step).FirstOrDefault(file => file.StartsWith(applied.Groups[1].Value + "/", StringComparison.Ordinal) && new RolloutStep(file).Id == applied.Groups[2].Value)
-            : null;
+        var printed = command.Output.Where(line => KubectlResult().IsMatch(line)).ToList();
+        if (printed.Count == 0) yield break;
+        var elided = command.Output.Any(line => line.Trim() is "…" or "...");
+        var matches = elided ? IsSubsequence(printed, results) : printed.SequenceEqual(results);
+        if (!matches) yield return $"{command} prints\n    {string.Join("\n    ", printed)}\n  but kubectl would print\n    {string.Join("\n    ", results)}";
     }
 
-    [GeneratedRegex(@"(kubernetes|istio)/(step-\d+[a-z]?)(?![\w-])")]
-    private static partial Regex AppliedStep();
+    private static bool IsSubsequence(List<string> part, IReadOnlyList<string> whole)
+    {
+        var at = 0;
+        foreach (var line in whole) if (at < part.Count && part[at] == line) at++;
+        return at == part.Count;
+    }
+
+    [GeneratedRegex(@"kubectl get canar(y|ies)\b")]
+    private static partial Regex CanaryWatch();
+
+    [GeneratedRegex(@"^[a-z0-9.-]+(/\S+ (created|configured|unchanged|labeled)| ""[^""]+"" deleted.*)$")]
+    private static partial Regex KubectlResult();
+
+    /// <summary>
+    /// The picture docs/istio-walkthrough.md draws between this command and its next one: it shows the cluster
+    /// the commands before it built (so a skipped step shows there, not only where the step was).
+    /// </summary>
+    private static string? PictureAfter(IReadOnlyList<PrintedCommand> commands, int index)
+    {
+        var command = commands[index];
+        if (command.File != WalkthroughDefinition.IstioTrack.File) return null;
+        var next = commands.Skip(index + 1).FirstOrDefault(c => c.File == command.File && c.Section == command.Section)?.Line ?? int.MaxValue;
+        return PictureLines.Value.Where(p => p.Section == command.Section && p.Line > command.Line && p.Line < next).Select(p => p.Step).LastOrDefault();
+    }
+
+    /// <summary>Each picture's step file, the line of its `%% after` header and the heading it is under.</summary>
+    private static readonly Lazy<List<(string Step, int Line, string Section)>> PictureLines = new(() =>
+    {
+        var lines = File.ReadAllLines(RepositoryPaths.Combine(WalkthroughDefinition.IstioTrack.File));
+        return WalkthroughChecks.Pictures.Value.Select(p =>
+        {
+            var at = Array.FindIndex(lines, l => l.Trim() == $"%% after {p.Step}");
+            var heading = lines.Take(at).Last(l => l.StartsWith('#'));
+            return (p.Step, at + 1, heading.TrimStart('#').Trim());
+        }).ToList();
+    });
 
     /// <summary>Istio step 4 (everyone on 2.0) and after: the canary, and with it its optional faults and mirrors, is over.</summary>
     [GeneratedRegex(@"istio/step-[45](?![\w-])|istio/step-[45]-")]
