@@ -106,6 +106,12 @@ public sealed class ClusterModel
         labels[key] = value;
     }
 
+    public void Unlabel(string ns, string key)
+    {
+        var labels = _namespaces.GetValueOrDefault(ns) ?? throw new CommandFailed($"namespaces \"{ns}\" not found");
+        labels.Remove(key);
+    }
+
     public void Serve(params string[] groups) => _groups.UnionWith(groups);
 
     public void AddHelmRepository(string name) => _helmRepositories.Add(name);

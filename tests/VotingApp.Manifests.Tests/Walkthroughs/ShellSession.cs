@@ -194,8 +194,10 @@ public sealed partial class ShellSession(ClusterModel cluster)
             case "label" when Kind(positional[0]) == "Namespace":
                 foreach (var pair in positional.Skip(2))
                 {
-                    var (key, value) = (pair.Split('=')[0], pair.Split('=', 2)[1]);
-                    Cluster.Label(positional[1], key, value, args.Contains("--overwrite"));
+                    // `key-` removes a label; `key=value` sets one.
+                    if (pair.EndsWith('-') && !pair.Contains('=')) Cluster.Unlabel(positional[1], pair[..^1]);
+                    else if (pair.Split('=', 2) is [var key, var value]) Cluster.Label(positional[1], key, value, args.Contains("--overwrite"));
+                    else throw new NotSupportedException($"kubectl label {pair}");
                 }
 
                 Results.Add($"namespace/{positional[1]} labeled");
@@ -247,6 +249,13 @@ public sealed partial class ShellSession(ClusterModel cluster)
 
     private IReadOnlyList<ManifestDocument> ReadFile(string file, string? ns)
     {
+        // A folder: kubectl applies its files in name order.
+        if (Directory.Exists(RepositoryPaths.Combine(file)))
+        {
+            return Directory.EnumerateFiles(RepositoryPaths.Combine(file), "*.y*ml").Order(StringComparer.Ordinal)
+                .SelectMany(path => ManifestFile.Read(Path.GetRelativePath(RepositoryPaths.Root, path))).ToList();
+        }
+
         if (!file.Contains("://", StringComparison.Ordinal)) return ManifestFile.Read(file);
         ApplyRemote(file, ns);
         return [];

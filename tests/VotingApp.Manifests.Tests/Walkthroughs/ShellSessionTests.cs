@@ -53,6 +53,16 @@ public sealed class ShellSessionTests
     }
 
     [Fact]
+    public void A_label_is_set_and_removed()
+    {
+        var shell = Upstream();
+        shell.Run("kubectl label namespace voting istio-injection=enabled");
+        Assert.Equal("enabled", shell.Cluster.Labels("voting")["istio-injection"]);
+        shell.Run("kubectl label namespace voting istio-injection-");
+        Assert.False(shell.Cluster.Labels("voting").ContainsKey("istio-injection"));
+    }
+
+    [Fact]
     public void The_states_of_a_walkthrough_are_one_per_command()
     {
         var run = Walkthrough.Load("istio", "aks");
