@@ -52,6 +52,9 @@ public static class ManifestFiles
         new("istio/step-3f-inject-analytics-faults-for-cookie-users.yaml"),
     ];
 
+    /// <summary>The optional HTTPS Gateway, a drop-in for istio step 1's (docs/istio-walkthrough.md, "HTTPS at the gateway").</summary>
+    public static RolloutStep HttpsGateway { get; } = new("istio/https/voting-app-gateway.yaml");
+
     public static RolloutStep Step(string file) => Steps.Single(step => step.File == file);
 }
 
@@ -61,8 +64,9 @@ public sealed record RolloutStep(string File, bool Delete = false)
     /// <summary>The load generator: not a step, applied beside any of them.</summary>
     public static RolloutStep LoadGenerator { get; } = new("kubernetes/loadgenerator.yaml");
 
-    /// <summary>"step-3b" for istio/step-3b-route-...yaml; "loadgenerator" for the load generator.</summary>
-    public string Id => System.Text.RegularExpressions.Regex.Match(Path.GetFileNameWithoutExtension(File), @"^(step-\d+[a-z]?|[a-z]+)").Value;
+    /// <summary>"step-3b" for istio/step-3b-route-...yaml; "loadgenerator" for the load generator; "https" for istio/https/….</summary>
+    public string Id => File.Split('/') is [_, var folder, _] ? folder
+        : System.Text.RegularExpressions.Regex.Match(Path.GetFileNameWithoutExtension(File), @"^(step-\d+[a-z]?|[a-z]+)").Value;
 
     public override string ToString() => (Delete ? "delete " : "apply ") + File;
 }

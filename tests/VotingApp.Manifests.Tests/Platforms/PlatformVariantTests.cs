@@ -14,7 +14,7 @@ namespace VotingApp.Manifests.Tests.Platforms;
 /// </summary>
 public sealed class PlatformVariantTests
 {
-    private static readonly RolloutStep[] Everything = [.. ManifestFiles.Steps, .. ManifestFiles.OptionalSteps, RolloutStep.LoadGenerator];
+    private static readonly RolloutStep[] Everything = [.. ManifestFiles.Steps, .. ManifestFiles.OptionalSteps, ManifestFiles.HttpsGateway, RolloutStep.LoadGenerator];
 
     public static TheoryData<string, string> VariantSteps()
     {

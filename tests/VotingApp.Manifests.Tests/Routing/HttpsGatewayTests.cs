@@ -10,7 +10,7 @@ namespace VotingApp.Manifests.Tests.Routing;
 /// </summary>
 public sealed class HttpsGatewayTests
 {
-    private const string File = "istio/https/voting-app-gateway.yaml";
+    private static readonly string File = ManifestFiles.HttpsGateway.File;
 
     [Fact]
     public void It_redirects_http_and_serves_https_with_a_certificate_for_namespace_scoped_hosts()

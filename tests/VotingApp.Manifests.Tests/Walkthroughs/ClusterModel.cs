@@ -187,8 +187,11 @@ public sealed class ClusterModel
     public static JsonNode? Path(JsonNode? node, params string[] keys) => keys.Aggregate(node, (n, key) => n?[key]);
 }
 
-/// <summary>An Istio control plane: its namespace; revisioned ones inject only into namespaces labelled istio.io/rev.</summary>
-public sealed record ControlPlane(string Namespace, bool RevisionOnly, bool Ambient);
+/// <summary>
+/// An Istio control plane: its namespace; revisioned ones inject only into namespaces labelled istio.io/rev;
+/// its meshConfig.defaultHttpRetryPolicy when the install set one (null: Istio's default).
+/// </summary>
+public sealed record ControlPlane(string Namespace, bool RevisionOnly, bool Ambient, JsonNode? DefaultHttpRetryPolicy = null);
 
 /// <summary>An ingress gateway's pods: where they run, their labels, Service and ServiceAccount (their mesh identity).</summary>
 public sealed record GatewayPods(string Namespace, IReadOnlyDictionary<string, string> PodLabels, string Service, string ServiceAccount)

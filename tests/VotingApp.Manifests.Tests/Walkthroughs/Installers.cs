@@ -14,17 +14,32 @@ public static class Installers
     public static readonly string[] IstioGroups = ["networking.istio.io", "security.istio.io", "telemetry.istio.io", "extensions.istio.io"];
 
     /// <summary>
-    /// `istioctl install --set profile=…`: the control plane in istio-system; the default profile adds the
-    /// ingress gateway (manifests/charts/gateways/istio-ingress/values.yaml), the ambient profile has none
-    /// and runs ztunnel instead (manifests/profiles/ambient.yaml).
+    /// `istioctl install --set profile=… [-f overlay.yaml]`: the control plane in istio-system; the default
+    /// profile adds the ingress gateway (manifests/charts/gateways/istio-ingress/values.yaml), the ambient
+    /// profile has none and runs ztunnel instead (manifests/profiles/ambient.yaml). An IstioOperator overlay
+    /// may set meshConfig.defaultHttpRetryPolicy; any other setting in it is not modelled.
     /// </summary>
-    public static void Istioctl(ClusterModel cluster, string profile)
+    public static void Istioctl(ClusterModel cluster, string profile, string? overlay)
     {
         if (profile is not ("default" or "ambient")) throw new NotSupportedException($"istioctl profile {profile} is not modelled");
+        var retries = overlay is null ? null : DefaultHttpRetryPolicy(overlay);
         cluster.EnsureNamespace("istio-system");
         cluster.Serve(IstioGroups);
-        cluster.Istio = new ControlPlane("istio-system", RevisionOnly: false, Ambient: profile == "ambient");
+        cluster.Istio = new ControlPlane("istio-system", RevisionOnly: false, Ambient: profile == "ambient", retries);
         if (profile == "default") cluster.AddGateway(Gateway(Platform.Istioctl));
+    }
+
+    private static System.Text.Json.Nodes.JsonNode DefaultHttpRetryPolicy(string overlay)
+    {
+        var document = Yaml.ManifestFile.Read(overlay).Single();
+        var spec = document.Json["spec"]!.AsObject();
+        var mesh = spec["meshConfig"]?.AsObject();
+        if (document.Kind != "IstioOperator" || spec.Count != 1 || mesh is null || mesh.Count != 1 || mesh["defaultHttpRetryPolicy"] is not { } retries)
+        {
+            throw new NotSupportedException($"{overlay}: an istioctl overlay other than meshConfig.defaultHttpRetryPolicy is not modelled");
+        }
+
+        return retries.DeepClone();
     }
 
     /// <summary>`helm install RELEASE CHART -n NS` of Istio's charts (istio.io/latest/docs/setup/install/helm).</summary>

@@ -14,12 +14,13 @@ public sealed partial record PrintedCommand(string File, int Line, string Sectio
 
     /// <summary>
     /// A trailing comment that restricts a command to one platform or mode, as the walkthroughs write it
-    /// ("`kubectl label namespace voting istio-injection=enabled          # sidecar mode only`").
+    /// ("`kubectl label namespace voting istio-injection=enabled          # sidecar mode only`",
+    /// "`istioctl install --set profile=ambient …     # ambient mode`").
     /// </summary>
     private static readonly (string Comment, string Only)[] Restrictions =
     [
-        ("sidecar mode only", "sidecar"),
-        ("ambient mode only", "ambient"),
+        ("sidecar mode", "sidecar"),
+        ("ambient mode", "ambient"),
         ("the AKS add-on", "aks"),
     ];
 

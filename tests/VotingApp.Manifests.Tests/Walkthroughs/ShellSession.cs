@@ -27,6 +27,9 @@ public sealed partial class ShellSession(ClusterModel cluster)
         ["tail"] = "filters output",
         ["sleep"] = "waits",
         ["seq"] = "counts",
+        ["sort"] = "filters output",
+        ["wc"] = "counts lines",
+        ["["] = "tests a value (`until [ … ]`)",
         ["cat"] = "reads a local file",
         ["openssl"] = "makes a random password (`openssl rand`)",
         ["docker"] = "builds an image on the operator's machine (`docker build`)",
@@ -107,10 +110,15 @@ public sealed partial class ShellSession(ClusterModel cluster)
     /// <summary>Runs a pipeline; false when its test failed (`kubectl get crd X` of a CRD not installed).</summary>
     private bool Pipe(IReadOnlyList<Simple> commands, bool readOnly)
     {
-        if (commands.Count == 1 && Assignment().Match(commands[0].Words[0]) is { Success: true } assignment && commands[0].Words.Count == 1)
+        // Only assignments (`A=1 B=2`): no command runs, so they set the shell's variables (POSIX 2.9.1).
+        if (commands.Count == 1 && commands[0].Words.All(word => Assignment().IsMatch(word)))
         {
-            if (readOnly) throw new NotSupportedException($"an assignment inside a loop: {assignment.Value}");
-            Variables[assignment.Groups[1].Value] = string.Concat(Words([assignment.Groups[2].Value]));
+            foreach (var assignment in commands[0].Words.Select(word => Assignment().Match(word)))
+            {
+                if (readOnly) throw new NotSupportedException($"an assignment inside a loop: {assignment.Value}");
+                Variables[assignment.Groups[1].Value] = string.Concat(Words([assignment.Groups[2].Value]));
+            }
+
             Changed = true;
             return true;
         }
@@ -121,6 +129,18 @@ public sealed partial class ShellSession(ClusterModel cluster)
             var folder = Positional(argvs[0].Skip(2).ToList()).Single();
             if (!argvs[1].Contains("-")) throw new NotSupportedException("kubectl after kustomize must read -f -");
             Kubectl(argvs[1], Kustomize.Render(folder), readOnly);
+            return true;
+        }
+
+        // `kubectl create namespace X --dry-run=client -o yaml | kubectl apply -f -`: create sends nothing and
+        // prints the object; apply creates it or leaves the existing one (kubectl create --help: --dry-run).
+        if (argvs.Count == 2 && argvs[0] is ["kubectl", "create", "namespace", var name, ..] && argvs[0].Contains("--dry-run=client") && argvs[1] is ["kubectl", "apply", ..])
+        {
+            var json = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } };
+            var existed = Cluster.HasNamespace(name);
+            Kubectl(argvs[1], [new ManifestDocument("kubectl create --dry-run", 0, json)], readOnly);
+            // An existing namespace keeps its labels: apply only records its last-applied annotation.
+            Changed = !existed;
             return true;
         }
 
@@ -367,7 +387,7 @@ public sealed partial class ShellSession(ClusterModel cluster)
             if (readOnly) throw new NotSupportedException("istioctl install inside a loop or a substitution");
             Changed = true;
             var profile = Flag(argv, "--set") is { } set && set.StartsWith("profile=", StringComparison.Ordinal) ? set["profile=".Length..] : "default";
-            Installers.Istioctl(Cluster, profile);
+            Installers.Istioctl(Cluster, profile, Flag(argv, "-f", "--filename"));
             return;
         }
 

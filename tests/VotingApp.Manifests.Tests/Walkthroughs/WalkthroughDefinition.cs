@@ -99,18 +99,12 @@ public sealed record WalkthroughDefinition(
 
     /// <summary>
     /// What the walkthrough takes as done before its first command. The Flagger track starts "as for the Istio
-    /// walkthrough", so it runs that walkthrough's set-up of the platform. The Gateway API track names its
-    /// install in a sentence (not a block): the command is taken from that sentence.
+    /// walkthrough", so it runs that walkthrough's set-up of the platform.
     /// </summary>
-    public IReadOnlyList<PrintedCommand> Prelude(string platform)
-    {
-        if (this == FlaggerTrack) return Read(Istio, new HashSet<string>()).Where(c => PlatformSetups.GetValueOrDefault(c.Section) is SectionUse.ForPlatform p && p.Platform == platform).ToList();
-        if (Mode is null) return [];
-        var install = $"istioctl install --set profile={(Mode == "ambient" ? "ambient" : "default")}";
-        var text = System.IO.File.ReadAllText(RepositoryPaths.Combine(File));
-        var line = text[..text.IndexOf(install, StringComparison.Ordinal)].Count(c => c == '\n') + 1;
-        return [PrintedCommand.Of(File, line, "Before you start", install)];
-    }
+    public IReadOnlyList<PrintedCommand> Prelude(string platform) =>
+        this == FlaggerTrack
+            ? Read(Istio, new HashSet<string>()).Where(c => PlatformSetups.GetValueOrDefault(c.Section) is SectionUse.ForPlatform p && p.Platform == platform).ToList()
+            : [];
 
     /// <summary>The commands one run takes, in order: the prelude, the main path, and the excursion spliced in where it belongs.</summary>
     public IReadOnlyList<PrintedCommand> Commands(string platform, string? excursion = null)

@@ -23,10 +23,10 @@ public sealed class WalkthroughMutationTests
     {
         [("gateway-api-sidecar", "gateway-api/step-3b-")] = "only routes: the cookie rule comes back in step 3c",
         [("gateway-api-sidecar", "gateway-api/step-3c-")] = "only routes: the weighted split, replaced in step 4",
-        [("gateway-api-sidecar", "kubectl delete -f kubernetes/step-4-")] = "the old Deployments keep running, unreached",
+        [("gateway-api-sidecar", "kubernetes/step-4 | kubectl delete")] = "the old Deployments keep running, unreached",
         [("gateway-api-ambient", "gateway-api/step-3b-")] = "only routes: the cookie rule comes back in step 3c",
         [("gateway-api-ambient", "gateway-api/step-3c-")] = "only routes: the weighted split, replaced in step 4",
-        [("gateway-api-ambient", "kubectl delete -f kubernetes/step-4-")] = "the old Deployments keep running, unreached",
+        [("gateway-api-ambient", "kubernetes/step-4 | kubectl delete")] = "the old Deployments keep running, unreached",
     };
 
     public static TheoryData<string, string> MainPaths()
