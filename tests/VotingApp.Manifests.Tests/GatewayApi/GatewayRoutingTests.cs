@@ -51,24 +51,7 @@ public sealed class GatewayRoutingTests
     public void A_visitors_votes_and_results_come_from_one_store_and_no_write_is_resent(string mode, int steps)
     {
         var router = new GatewayRouter(GatewayApiTrack.After(steps, DataPlane.Named(mode)), DataPlane.Named(mode), GatewayApiTrack.MeshDefaultRetryPolicy);
-        var graph = new TrackGraph(router);
-        var problems = new List<string>();
-        string?[] cookies = [.. RoutingTests.FlagOn, .. RoutingTests.FlagOff, "voting-track=1.0", "voting-track=2.0", "voting-track=2.0; featureflag=on"];
-        foreach (var cookie in cookies)
-        {
-            foreach (var chain in graph.PageChains(cookie).Keys.Concat(graph.VoteChains(cookie).Keys))
-            {
-                var parts = chain.Split(' ');
-                var store = parts.Single(p => p.StartsWith("storage/", StringComparison.Ordinal))["storage/".Length..];
-                if (store != VisitorChecks.StoreOf(parts[0]["app/".Length..])) problems.Add($"cookie '{cookie}': {chain}");
-            }
-        }
-
-        foreach (var (where, policy) in new[] { ("gateway POST /", router.RetriesFor(null)), ("POST, DELETE /api/votes", router.RetriesFor(VotingService.Storage.Name)) })
-        {
-            if (policy.AfterTheRequest.Count > 0) problems.Add($"{where}: {policy}");
-        }
-
+        var problems = VisitorChecks.Problems(router).ToList();
         Assert.True(problems.Count == 0, $"{mode}, after {GatewayApiTrack.Steps[steps - 1]}:\n" + string.Join("\n", problems));
     }
 

@@ -84,10 +84,7 @@ public sealed class RoutingTests
     [MemberData(nameof(CrossReferenceTests.PlatformSteps), MemberType = typeof(CrossReferenceTests))]
     public void A_visitors_votes_and_results_come_from_one_store_and_no_write_is_resent(string platform, int steps)
     {
-        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps, Platform.Named(platform))));
-        var cookies = FlagOn.Concat(FlagOff).ToList();
-        var problems = cookies.SelectMany(graph.Apps).Distinct().SelectMany(app => VisitorChecks.OneStoreProblems(graph.Router, app))
-            .Concat(VisitorChecks.UnsafeRetries(graph, cookies)).Distinct().ToList();
+        var problems = VisitorChecks.Problems(new CallGraph(new MeshRouter(ClusterState.After(steps, Platform.Named(platform))))).ToList();
         Assert.True(problems.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}:\n" + string.Join("\n", problems));
     }
 

@@ -11,6 +11,39 @@ namespace VotingApp.Manifests.Tests.Routing;
 /// </summary>
 public static class VisitorChecks
 {
+    /// <summary>The Cookie headers a visitor may send: with the flag, and without it or with look-alikes.</summary>
+    public static IReadOnlyList<string?> Cookies { get; } = [.. RoutingTests.FlagOn, .. RoutingTests.FlagOff];
+
+    /// <summary>Both checks on the Istio track: every app pod a visitor reaches, and every write a visitor causes.</summary>
+    public static IEnumerable<string> Problems(CallGraph graph) =>
+        Cookies.SelectMany(graph.Apps).Distinct().SelectMany(app => OneStoreProblems(graph.Router, app))
+            .Concat(UnsafeRetries(graph, Cookies)).Distinct();
+
+    /// <summary>
+    /// Both checks on the Gateway API track: every chain a visitor's page or vote takes ends at their app's store,
+    /// whatever cookies they send (the flag, a track cookie of either version), and no write (POST / at the
+    /// gateway, POST and DELETE /api/votes) is re-sent after it may have been applied.
+    /// </summary>
+    public static IEnumerable<string> Problems(GatewayApi.GatewayRouter router)
+    {
+        var graph = new GatewayApi.TrackGraph(router);
+        string?[] cookies = [.. Cookies, "voting-track=1.0", "voting-track=2.0", "voting-track=2.0; featureflag=on"];
+        foreach (var cookie in cookies)
+        {
+            foreach (var chain in graph.PageChains(cookie).Keys.Concat(graph.VoteChains(cookie).Keys))
+            {
+                var parts = chain.Split(' ');
+                var store = parts.Single(p => p.StartsWith("storage/", StringComparison.Ordinal))["storage/".Length..];
+                if (store != StoreOf(parts[0]["app/".Length..])) yield return $"cookie '{cookie}': {chain}";
+            }
+        }
+
+        foreach (var (where, policy) in new[] { ("gateway POST /", router.RetriesFor(null)), ("POST, DELETE /api/votes", router.RetriesFor(VotingService.Storage.Name)) })
+        {
+            if (policy.AfterTheRequest.Count > 0) yield return $"{where}: {policy}";
+        }
+    }
+
     /// <summary>The storage version an app version's visitors vote to and read from.</summary>
     public static string StoreOf(string? appVersion) => appVersion == "2.0" ? "2.0" : "1.0";
 

@@ -28,7 +28,43 @@ public static partial class WalkthroughChecks
             .Concat(Identities(cluster))
             .Concat(InClusterUrls(cluster))
             .Concat(canaryOver ? FaultsAndMirrors(cluster) : [])
-            .Concat(AmbientProbes(cluster));
+            .Concat(AmbientProbes(cluster))
+            .Concat(Visitors(cluster));
+
+    /// <summary>
+    /// The routing tests' promise at this point of the walkthrough (<see cref="Routing.VisitorChecks"/>): a visitor's
+    /// votes and results come from one store, and no write is re-sent after it may have been applied; with the
+    /// mesh-wide retry policy the control plane was installed with. The Istio track's routes are evaluated by
+    /// <see cref="Routing.MeshRouter"/>, the Gateway API track's by <see cref="GatewayApi.GatewayRouter"/> (ambient
+    /// when namespace voting is). The Flagger track's routes are Flagger's own (it generates them from the
+    /// Canaries), which no model here computes, so its states are not checked. Results are cached by what the
+    /// evaluators read: the mutation test meets the same namespace many times.
+    /// </summary>
+    public static IEnumerable<string> Visitors(ClusterModel cluster)
+    {
+        if (cluster.Istio is not { } istio || !cluster.HasNamespace("voting")) return [];
+        var objects = cluster.InNamespace("voting").ToList();
+        if (objects.Any(o => o.Kind == "Canary")) return [];
+        var gatewayApi = objects.Any(o => o.ApiVersion.StartsWith("gateway.networking.k8s.io/", StringComparison.Ordinal));
+        var ambient = cluster.Labels("voting").GetValueOrDefault("istio.io/dataplane-mode") == "ambient";
+        var key = string.Join("\n", objects.Select(o => o.Json.ToJsonString()).Order(StringComparer.Ordinal)
+            .Prepend($"{cluster.Platform.Name} {gatewayApi} {ambient} {istio.DefaultHttpRetryPolicy?.ToJsonString()}"));
+        return VisitorResults.GetOrAdd(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))), _ =>
+        {
+            try
+            {
+                return gatewayApi
+                    ? Routing.VisitorChecks.Problems(new GatewayApi.GatewayRouter(cluster.Voting, ambient ? GatewayApi.DataPlane.Ambient : GatewayApi.DataPlane.Sidecar, istio.DefaultHttpRetryPolicy)).ToList()
+                    : Routing.VisitorChecks.Problems(new Routing.CallGraph(new Routing.MeshRouter(cluster.Voting, istio.DefaultHttpRetryPolicy))).ToList();
+            }
+            catch (Routing.RoutingException e)
+            {
+                return [$"a visitor's requests cannot be routed: {e.Message}"];
+            }
+        }).Select(problem => $"visitors: {problem}");
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<string>> VisitorResults = new();
 
     /// <summary>
     /// The picture docs/istio-walkthrough.md draws after a step has the edges the routing evaluator computes
