@@ -13,9 +13,6 @@ namespace VotingApp.Manifests.Tests.Walkthroughs;
 /// </summary>
 public static partial class WalkthroughChecks
 {
-    /// <summary>Where kubelet's probes come from in ambient mode (istio.io/latest/docs/ambient/usage/networkpolicy: SNAT to this link-local address).</summary>
-    public static readonly IPAddress AmbientProbeSource = IPAddress.Parse("169.254.7.127");
-
     /// <summary>The pictures of docs/istio-walkthrough.md, read once.</summary>
     public static readonly Lazy<List<(string Step, HashSet<string> Edges)>> Pictures = new(Routing.PictureTests.Pictures);
 
@@ -317,7 +314,7 @@ public static partial class WalkthroughChecks
                     var selecting = policies.Where(p => Workload.Labels(ClusterModel.Path(p.Json, "spec", "podSelector", "matchLabels")).All(s => labels.TryGetValue(s.Key, out var v) && v == s.Value)).ToList();
                     if (selecting.Count > 0 && !selecting.Any(p => Items(ClusterModel.Path(p.Json, "spec", "ingress")).Any(rule => AdmitsProbe(rule, port, container))))
                     {
-                        yield return $"{ns}/{workload.Key}: probed on port {port}, but NetworkPolicy {string.Join(", ", selecting.Select(p => p.Name))} does not admit {AmbientProbeSource} there";
+                        yield return $"{ns}/{workload.Key}: probed on port {port}, but NetworkPolicy {string.Join(", ", selecting.Select(p => p.Name))} does not admit {Routing.NetworkPolicies.AmbientProbeSource} there";
                     }
                 }
             }
@@ -346,8 +343,8 @@ public static partial class WalkthroughChecks
         var ports = Items(rule["ports"]).ToList();
         if (ports.Count > 0 && !ports.Any(p => p["port"] is { } number && PortNumber(container, number) == port)) return false;
         return rule["from"] is null || Items(rule["from"]).Any(peer => peer["ipBlock"] is JsonObject block
-            && Contains(block["cidr"]!.GetValue<string>(), AmbientProbeSource)
-            && !(block["except"]?.AsArray() ?? []).Any(e => Contains(e!.GetValue<string>(), AmbientProbeSource)));
+            && Contains(block["cidr"]!.GetValue<string>(), Routing.NetworkPolicies.AmbientProbeSource)
+            && !(block["except"]?.AsArray() ?? []).Any(e => Contains(e!.GetValue<string>(), Routing.NetworkPolicies.AmbientProbeSource)));
     }
 
     private static bool Contains(string cidr, IPAddress address) => IPNetwork.Parse(cidr).Contains(address);
