@@ -7,9 +7,16 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VotingApp.AppHost;
 
+if (LocalRunHelp.IsAsked(args))
+{
+    Console.Out.WriteLine(LocalRunHelp.Text);
+    return 0;
+}
+
 var builder = DistributedApplication.CreateBuilder(args);
 
-var plan = LocalRunPlan.Read(builder.Configuration, out var problems);
+var plan = LocalRunPlan.Read(builder.Configuration, out var configurationProblems);
+var problems = configurationProblems.Count > 0 ? configurationProblems : LocalPorts.InUse(plan, builder.Configuration).ToList();
 if (problems.Count > 0)
 {
     foreach (var problem in problems)
@@ -22,9 +29,11 @@ if (problems.Count > 0)
 }
 
 // Each service gets its own settings only (the launch profiles in src/*/Properties are for running one
-// service by hand) and listens where the AppHost says through ASPNETCORE_URLS.
+// service by hand), runs as one process and listens where the AppHost says through ASPNETCORE_URLS.
 var storage = builder.AddProject<Projects.VotingApp_Storage>("voting-storage", options => options.ExcludeLaunchProfile = true)
-    .WithHttpEndpoint(name: "http")
+    .WithoutHttpsCertificate()
+    .RunBuiltProgram()
+    .WithDirectHttpEndpoint()
     .WithEnvironment("VOTING_VERSION", plan.StorageVersion)
     .WithHttpHealthCheck("/health/ready");
 foreach (var (key, value) in plan.StorageEnvironment)
@@ -34,16 +43,20 @@ foreach (var (key, value) in plan.StorageEnvironment)
 
 var storageEndpoint = storage.GetEndpoint("http");
 var analytics = builder.AddProject<Projects.VotingApp_Analytics>("voting-analytics", options => options.ExcludeLaunchProfile = true)
-    .WithHttpEndpoint(name: "http")
+    .WithoutHttpsCertificate()
+    .RunBuiltProgram()
+    .WithDirectHttpEndpoint()
     .WithEnvironment("VOTING_VERSION", plan.AnalyticsVersion)
     .WithEnvironment("STORAGE_HOST", storageEndpoint.Property(EndpointProperty.Host))
     .WithEnvironment("STORAGE_PORT", storageEndpoint.Property(EndpointProperty.Port))
     .WithHttpHealthCheck("/health/ready");
 
 var analyticsEndpoint = analytics.GetEndpoint("http");
-// The app listens on the well-known port itself (no proxy in front), so the printed URL is the app.
+// The app listens on the well-known port itself, so the printed URL is the app.
 var app = builder.AddProject<Projects.VotingApp_App>("voting-app", options => options.ExcludeLaunchProfile = true)
-    .WithHttpEndpoint(name: "http", port: plan.AppPort, isProxied: false)
+    .WithoutHttpsCertificate()
+    .RunBuiltProgram()
+    .WithDirectHttpEndpoint(plan.AppPort)
     .WithExternalHttpEndpoints()
     .WithEnvironment("VOTING_VERSION", plan.AppVersion)
     .WithEnvironment("ANALYTICS_HOST", analyticsEndpoint.Property(EndpointProperty.Host))
