@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
+using VotingApp.ServiceDefaults;
 
 namespace VotingApp.AppHost;
 
@@ -18,7 +19,7 @@ public static class LocalPorts
     /// <summary>One problem per port in use, naming the setting and how to choose another.</summary>
     public static IEnumerable<string> InUse(LocalRunPlan plan, IConfiguration configuration)
     {
-        if (IsInUse(plan.AppPort))
+        if (ListenSettings.IsInUse("localhost", plan.AppPort))
         {
             yield return $"port {plan.AppPort} (APP_PORT, the voting page) is already in use by another program: stop it, " +
                          $"or choose another port, e.g. APP_PORT={(plan.AppPort == 65535 ? 8081 : plan.AppPort + 1)} dotnet run --project src/VotingApp.AppHost";
@@ -29,7 +30,7 @@ public static class LocalPorts
             var urls = configuration[setting]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
             foreach (var url in urls)
             {
-                if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsLoopback && IsInUse(uri.Port))
+                if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsLoopback && ListenSettings.IsInUse("localhost", uri.Port))
                 {
                     yield return $"port {uri.Port} ({setting}={url}, the Aspire dashboard) is already in use: another AppHost is probably " +
                                  "running (stop it with Ctrl+C), or set the dashboard's ports as docs/running-locally.md shows.";
@@ -46,32 +47,6 @@ public static class LocalPorts
         try
         {
             return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
-
-    /// <summary>True when a listener on the loopback address (IPv4 or IPv6) already holds the port.</summary>
-    public static bool IsInUse(int port) =>
-        IsInUse(IPAddress.Loopback, port) || (Socket.OSSupportsIPv6 && IsInUse(IPAddress.IPv6Loopback, port));
-
-    private static bool IsInUse(IPAddress address, int port)
-    {
-        var listener = new TcpListener(address, port);
-        try
-        {
-            listener.Start();
-            return false;
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
-        {
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false; // e.g. no IPv6 loopback on this machine: nothing there to collide with
         }
         finally
         {
