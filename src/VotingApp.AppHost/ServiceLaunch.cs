@@ -6,6 +6,19 @@ namespace VotingApp.AppHost;
 public static class ServiceLaunch
 {
     /// <summary>
+    /// One of the three services: without its launch profile (for running it by hand), plain HTTP (no
+    /// development certificate, so no dashboard banner about one), its built program, on its own port
+    /// (<paramref name="port"/> or a free one), ready when its /health/ready says so.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddVotingService<TProject>(this IDistributedApplicationBuilder builder, string name, int? port = null)
+        where TProject : IProjectMetadata, new() =>
+        builder.AddProject<TProject>(name, options => options.ExcludeLaunchProfile = true)
+            .WithoutHttpsCertificate()
+            .RunBuiltProgram()
+            .WithDirectHttpEndpoint(port)
+            .WithHttpHealthCheck("/health/ready");
+
+    /// <summary>
     /// Runs the project's built program, <c>dotnet VotingApp.X.dll</c>, rather than Aspire's default
     /// <c>dotnet run --no-build</c>, which evaluates the project again at every start and stays beside the
     /// service as a second process (about 130 MB). A project not built where expected keeps the default.
