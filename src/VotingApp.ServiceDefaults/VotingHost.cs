@@ -15,7 +15,7 @@ public static class VotingHost
     /// host setting Microsoft.Extensions.Hosting reads before it adds the appsettings files.
     /// </summary>
     /// The ASPNETCORE_ variables (ASPNETCORE_HTTP_PORTS, ASPNETCORE_URLS) are read before the appsettings files,
-    /// so the port of appsettings.Development.json (a service run by hand) would beat them: read again after
+    /// so the port of appsettings.Local.json (a service run by hand) would beat them: read again after
     /// the files, and the command line after them, the environment wins as it does for every other setting.
     /// Where the service listens is checked with every other setting when it starts (<see cref="ListenSettings"/>).
     public static WebApplicationBuilder CreateBuilder(string[] args)

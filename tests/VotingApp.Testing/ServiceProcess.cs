@@ -62,7 +62,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>
     /// `dotnet run --project src/VotingApp.X`, as a developer runs one service by hand (its launch profile and
-    /// appsettings.Development.json), with these settings in its environment; run to its end, killed after a minute.
+    /// appsettings.Local.json), with these settings in its environment; run to its end, killed after a minute.
     /// </summary>
     public static Task<CommandResult> RunByHandAsync(VotingService service, IReadOnlyDictionary<string, string?> environment) =>
         ChildProcess.RunAsync("dotnet",
