@@ -210,6 +210,17 @@ public sealed class RunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_max_errors_100_nothing_listening_is_counted_not_refused()
+    {
+        // Flagger's load webhooks (flagger/canaries.yaml) pass --max-errors 100: errors are expected there.
+        var exit = await LoadGeneratorCommand.RunAsync(Settings() with
+        {
+            Url = new Uri($"http://127.0.0.1:{FreePort()}/"), Duration = TimeSpan.FromSeconds(1), MaxErrorsPercent = 100,
+        }, CancellationToken.None);
+        Assert.Equal(0, exit);
+    }
+
+    [Fact]
     public async Task The_progress_line_names_the_failure_as_it_happens()
     {
         var progress = new StringWriter();
