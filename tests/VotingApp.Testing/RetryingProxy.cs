@@ -34,7 +34,7 @@ public sealed class RetryingProxy : IAsyncDisposable
     public int Port { get; private init; }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
-    /// <summary>Every try sent upstream: "METHOD /path" and the status (0: the connection failed).</summary>
+    /// <summary>Every try sent upstream: "METHOD /path" and the status (0: no answer, the connection failed or the caller gave up).</summary>
     public ConcurrentQueue<(string Request, int Status)> Tries { get; } = new();
 
     /// <summary>How many tries were sent for requests of this method.</summary>
@@ -77,6 +77,11 @@ public sealed class RetryingProxy : IAsyncDisposable
             {
                 Tries.Enqueue((name, 0));
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable; // Envoy's "upstream connect error"
+                return;
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                Tries.Enqueue((name, 0)); // the caller gave up first: this try is cancelled, and no other is sent
                 return;
             }
 
