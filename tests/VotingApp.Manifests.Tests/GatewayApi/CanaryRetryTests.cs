@@ -1,6 +1,5 @@
 using System.Net;
 using VotingApp.ServiceDefaults;
-using VotingApp.Testing;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
