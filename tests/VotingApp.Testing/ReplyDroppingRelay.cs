@@ -25,7 +25,7 @@ public sealed class ReplyDroppingRelay : IAsyncDisposable
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _accepting = AcceptAsync();
+        _accepting = LoopbackWebHost.AcceptAsync(_listener, client => _ = RelayAsync(client), _stop.Token);
     }
 
     public int Port { get; }
@@ -44,24 +44,6 @@ public sealed class ReplyDroppingRelay : IAsyncDisposable
         {
             client.Dispose();
             server.Dispose();
-        }
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = RelayAsync(client);
         }
     }
 

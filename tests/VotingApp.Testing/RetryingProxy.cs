@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace VotingApp.Testing;
 
@@ -23,13 +21,11 @@ public sealed class RetryingProxy : IAsyncDisposable
     /// <summary>Envoy's default back-off base interval (25 ms), doubled per retry.</summary>
     private static readonly TimeSpan BackOff = TimeSpan.FromMilliseconds(25);
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly HttpClient _forward = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
     {
         Timeout = Timeout.InfiniteTimeSpan, // Istio sets no route timeout by default
     };
-
-    private RetryingProxy(WebApplication app) => _app = app;
 
     public int Port { get; private init; }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
@@ -42,14 +38,8 @@ public sealed class RetryingProxy : IAsyncDisposable
 
     public static async Task<RetryingProxy> StartAsync(Uri target)
     {
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var proxy = new RetryingProxy(app) { Port = port };
-        app.Run(proxy.ForwardAsync(target));
-        await app.StartAsync();
+        var proxy = new RetryingProxy { Port = FreePort.Next() };
+        proxy._app = await LoopbackWebHost.StartAsync(proxy.Port, proxy.ForwardAsync(target));
         return proxy;
     }
 
