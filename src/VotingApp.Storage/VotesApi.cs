@@ -17,7 +17,8 @@ public static partial class VotesApi
         api.MapPost("/votes", AddVote).WithName("AddVote")
             .WithSummary("Counts one vote for an option and returns the option's new count. With an Idempotency-Key " +
                          "header, the key is counted once: a repeat answers the first result (repeated: true) and counts " +
-                         "nothing, the same key for another option is refused (409).");
+                         "nothing, the same key for another option is refused (409). 503: nothing was counted (the store is down or " +
+                         "full); 504: the store did not confirm it in time and may have counted it, so send it again only with the same key.");
         api.MapDelete("/votes", Reset).WithName("ResetVotes")
             .WithSummary("Sets every count back to zero.");
         api.MapGet("/store", GetStore).WithName("GetStore")
