@@ -76,6 +76,8 @@ public sealed class LocalRunPlan
         var appEnvironment = Given(VotingService.App);
         appEnvironment.TryAdd("SHOWDETAILS", "true");
         appEnvironment.TryAdd("FEATUREFLAG", "true");
+        // The article's page has a Reset button; a local run keeps it whatever the default becomes.
+        appEnvironment.TryAdd("RESET_ENABLED", "true");
 
         problems = errors;
         return new LocalRunPlan

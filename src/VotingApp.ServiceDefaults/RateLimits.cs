@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,7 @@ namespace VotingApp.ServiceDefaults;
 /// <summary>
 /// One client cannot take the service away from everyone: at most RATE_LIMIT_CONCURRENT_REQUESTS requests
 /// in progress at once (all clients together), and at most RATE_LIMIT_CLIENT_REQUESTS requests per
-/// RATE_LIMIT_CLIENT_WINDOW_SECONDS from one client. Past either the answer is 429 with Retry-After, and the
+/// RATE_LIMIT_CLIENT_WINDOW_SECONDS from one client (its address: <see cref="ForwardedClient"/>). Past either the answer is 429 with Retry-After, and the
 /// refusals are logged once per window and client, not once per request. The probes and the scrape
 /// (/health/*, /metrics) are never limited. The defaults are generous — the load generator and the
 /// benchmark send thousands of requests per second over 16 connections from one address — so an operator
@@ -53,40 +54,6 @@ public sealed class RateLimitSettings
 
 public static partial class RateLimits
 {
-    /// <summary>Set by an edge Envoy (Istio's ingress gateway) to the client address it trusts; see <see cref="ClientOf"/>.</summary>
-    public const string ExternalAddressHeader = "x-envoy-external-address";
-
-    private const int MaxClientKeyLength = 64;
-
-    /// <summary>
-    /// Who the client is, from what the gateway forwards. Behind Istio every request arrives from the local
-    /// sidecar (the connection's address is the proxy's, the same for everyone), so the address comes from
-    /// the headers: first x-envoy-external-address, which Envoy sets to the trusted client address of an
-    /// external request and removes from requests that bring their own (Envoy, HTTP header manipulation:
-    /// x-envoy-external-address, and header sanitizing; Istio's gateways run with use_remote_address and
-    /// count proxies in front of them with gatewayTopology.numTrustedProxies, Istio "Configuring Gateway
-    /// Network Topology"); else the right-most X-Forwarded-For entry, the one the nearest proxy appended
-    /// (the left-most is whatever the client wrote); else the connection's address (no proxy in front).
-    /// </summary>
-    public static string ClientOf(HttpRequest request)
-    {
-        if (request.Headers.TryGetValue(ExternalAddressHeader, out var external) && external.Count > 0
-            && external[^1]?.Trim() is { Length: > 0 } trusted)
-        {
-            return Bounded(trusted);
-        }
-
-        if (request.Headers.TryGetValue("X-Forwarded-For", out var forwarded) && forwarded.Count > 0
-            && forwarded[^1] is { } last && last[(last.LastIndexOf(',') + 1)..].Trim() is { Length: > 0 } nearest)
-        {
-            return Bounded(nearest);
-        }
-
-        return request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-    }
-
-    private static string Bounded(string key) => key.Length <= MaxClientKeyLength ? key : key[..MaxClientKeyLength];
-
     internal static void AddRateLimits(this WebApplicationBuilder builder)
     {
         var problems = new List<string>();
@@ -98,14 +65,16 @@ public static partial class RateLimits
             TimeSpan.FromSeconds(settings.ClientWindowSeconds)));
 
         var window = TimeSpan.FromSeconds(settings.ClientWindowSeconds);
+        var partitions = new ClientPartitions(window);
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(_ => RateLimitPartition.GetConcurrencyLimiter(
                     AllClients, _ => new ConcurrencyLimiterOptions { PermitLimit = settings.ConcurrentRequests, QueueLimit = 0 })),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(
-                    ClientOf(context.Request), _ => new FixedWindowRateLimiterOptions
+                // Keyed on the parsed address (ForwardedClient), at most ClientPartitions.MaxClients of them a window.
+                PartitionedRateLimiter.Create<HttpContext, IPAddress>(context => RateLimitPartition.GetFixedWindowLimiter(
+                    partitions.KeyOf(ForwardedClient.AddressOf(context)), _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = settings.ClientRequests,
                         Window = window,
@@ -123,7 +92,7 @@ public static partial class RateLimits
         var context = rejected.HttpContext;
         var perClient = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
         var seconds = perClient ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
-        var client = ClientOf(context.Request);
+        var client = ForwardedClient.AddressOf(context).ToString();
         context.RequestServices.GetRequiredService<ThrottleLog>().Refused(
             perClient ? client : AllClients,
             perClient ? "over its request budget" : "too many requests in progress at once");

@@ -11,8 +11,11 @@ namespace VotingApp.ServiceDefaults;
 /// How much a request may carry. The largest body any endpoint of the three services takes is a vote (the
 /// page's form: vote=…, plus a token of a few dozen characters; or storage's JSON {"option":"…"}), a few
 /// hundred bytes at most: 1 KiB leaves room and refuses the 30 MB that Kestrel accepts by default. Every
-/// body, declared (Content-Length) or chunked, is read here first, and one over the bound gets a 413 that
-/// says why; Kestrel's own limit stays as the backstop. Forms: urlencoded only (no multipart, so nothing is spooled to /tmp), few short fields.
+/// body, declared (Content-Length) or chunked, is read here, after the rate limiter and the origin check and
+/// before the endpoint, and one over the bound gets a 413 that says why; Kestrel's own limit stays as the
+/// backstop. Our own reading because Kestrel alone closes the connection on an oversized body it has not
+/// read, and the client sees a reset instead of the 413. A body Kestrel finds broken or too slow
+/// (MinRequestBodyDataRate) is answered by <see cref="BrokenRequests"/>. Forms: urlencoded only (no multipart, so nothing is spooled to /tmp), few short fields.
 /// No Server header: the answer does not say what runs behind it.
 /// </summary>
 public static class RequestLimits
@@ -92,6 +95,11 @@ public static class RequestLimits
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 length = MaxBodyBytes + 1;
+            }
+            catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
+            {
+                // Kestrel reports an overflowing chunk size (ffffffffffffffff) as a bare IOException, not its BadHttpRequestException.
+                throw new BadHttpRequestException($"The request body is malformed: {e.Message}", StatusCodes.Status400BadRequest, e);
             }
 
             if (length > MaxBodyBytes)

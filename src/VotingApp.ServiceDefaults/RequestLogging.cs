@@ -8,8 +8,8 @@ namespace VotingApp.ServiceDefaults;
 /// One structured event per request: "HTTP POST / responded 303 in 1.2 ms". Votes, resets and other
 /// writes are logged at Information, failures (5xx, exceptions) at Error (with the trace id that the
 /// caller was shown), refused requests (4xx) and slow ones (over a second) at Warning; routine reads
-/// (GET/HEAD: the curl loop, probes, scrapes) and routine refusals at Debug: 404 and 405 (scanners, typos)
-/// and 429 (a throttled flood is logged once per window by the rate limiter, not once per request). The
+/// (GET/HEAD: the curl loop, probes, scrapes) and routine refusals at Debug: 404 and 405 (scanners, typos),
+/// bodies the client broke on the wire, and 429 (a throttled flood is logged once per window by the rate limiter, not once per request). The
 /// path is escaped and cut to <see cref="LogValue.MaxPathLength"/> characters (an 8 KB path of %0A is one
 /// short line); the x-request-id is one that <see cref="RequestIdFilter"/> let through.
 /// A request whose level is not enabled costs a timestamp and a comparison: nothing is collected or
@@ -53,7 +53,12 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger logge
 
         var request = context.Request;
         // An unhandled exception becomes a 500 further out (the exception handler), as the log says.
-        var status = error is null ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
+        var status = error switch
+        {
+            null => context.Response.StatusCode,
+            BadHttpRequestException broken => broken.StatusCode,
+            _ => StatusCodes.Status500InternalServerError,
+        };
         var path = SafePath(request);
         if (level >= LogLevel.Error)
         {
@@ -74,6 +79,8 @@ internal sealed partial class RequestLogging(RequestDelegate next, ILogger logge
 
     internal static LogLevel Level(string method, int status, double elapsedMilliseconds, Exception? error)
     {
+        // A body the client broke (BrokenRequests answers it 400, 408 or 413): routine, like a scanner's 404.
+        if (error is BadHttpRequestException) return LogLevel.Debug;
         if (error is not null || status >= 500)
         {
             return LogLevel.Error;

@@ -18,8 +18,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Identity (VOTING_VERSION), port 8080 unless ASPNETCORE_HTTP_PORTS/URLS say otherwise, Serilog,
-    /// OpenTelemetry, health checks, problem details (with the trace id), request limits, rate limits and
-    /// tracing-header propagation.
+    /// OpenTelemetry, health checks, problem details (with the trace id), forwarded headers from declared
+    /// proxies, request limits, rate limits and tracing-header propagation.
     /// </summary>
     public static ServiceIdentity AddServiceDefaults(this WebApplicationBuilder builder, VotingService service)
     {
@@ -34,6 +34,10 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJsonContext.Default));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ErrorResponses.Customize);
+        builder.Services.AddExceptionHandler<BrokenRequests>();
+        builder.AddForwardedClient();
+        // A cookie set on a request that reached the site over HTTPS (X-Forwarded-Proto from a declared proxy) is Secure.
+        builder.Services.Configure<CookiePolicyOptions>(options => options.Secure = CookieSecurePolicy.SameAsRequest);
         builder.AddRequestLimits();
         builder.AddRateLimits();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -52,6 +56,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>The middleware every service runs, in order.</summary>
     public static void UseServiceDefaults(this WebApplication app)
     {
+        app.UseForwardedClient();
         if (!BenchSwitches.IsOff("errors"))
         {
             app.UseExceptionHandler();
@@ -70,11 +75,14 @@ public static class ServiceDefaultsExtensions
 
         if (!BenchSwitches.IsOff("request-id")) app.Use(RequestIdFilter.InvokeAsync);
         app.UseVotingRequestLogging();
-        if (!BenchSwitches.IsOff("request-limits")) app.Use(RequestLimits.InvokeAsync);
+        app.UseCookiePolicy();
         if (!BenchSwitches.IsOff("head")) app.Use(HeadRequests.InvokeAsync);
         // Routed here, after HEAD became GET, rather than before the first middleware (WebApplication's default).
         app.UseRouting();
         if (!BenchSwitches.IsOff("rate-limits")) app.UseRateLimiter();
+        app.Use(CrossOriginRequests.InvokeAsync);
+        // Bodies are read only for requests the limits and the origin check let through.
+        if (!BenchSwitches.IsOff("request-limits")) app.Use(RequestLimits.InvokeAsync);
         if (!BenchSwitches.IsOff("faults")) app.UseFaultInjection();
         if (!BenchSwitches.IsOff("propagation")) app.UseHeaderPropagation();
     }

@@ -33,7 +33,7 @@ public sealed record VotingService(string Name, IReadOnlyList<ServiceVersion> Re
     /// <summary>The voting web page (2.0 is the canary that the feature-flag cookie reaches; it does nothing else differently).</summary>
     public static readonly VotingService App = new("voting-app", [new("1.0"), new("2.0")])
     {
-        Settings = ["TITLE", "SHOWDETAILS", "FEATUREFLAG", .. Ballot.Settings],
+        Settings = ["TITLE", "SHOWDETAILS", "FEATUREFLAG", "RESET_ENABLED", "RESET_LIMIT_PER_MINUTE", .. Ballot.Settings],
     };
 
     /// <summary>Reads the counts from storage and formats them.</summary>

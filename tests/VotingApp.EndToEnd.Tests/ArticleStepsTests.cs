@@ -18,7 +18,7 @@ public class ArticleStepsTests(DatabaseServers servers)
         await using var chain = await VotingChain.StartAsync(app, analytics, storage, servers.StoreEnvironment(storage),
             new Dictionary<string, string?> { ["SHOWDETAILS"] = "true" });
         using var client = chain.App.CreateClient();
-        Assert.Equal(303, await VotingPageReader.VoteAsync(client, "reset"));
+        Assert.Equal(303, await VotingPageReader.ResetAsync(client));
         foreach (var vote in new[] { "Cats", "Dogs", "Dogs", "Cats", "Dogs", "Dogs" })
         {
             Assert.Equal(303, await VotingPageReader.VoteAsync(client, vote));
@@ -38,7 +38,7 @@ public class ArticleStepsTests(DatabaseServers servers)
     {
         await using var chain = await VotingChain.StartAsync("1.0", analytics, "1.0", servers.StoreEnvironment("1.0"));
         using var client = chain.App.CreateClient();
-        Assert.Equal(303, await VotingPageReader.VoteAsync(client, "reset"));
+        Assert.Equal(303, await VotingPageReader.ResetAsync(client));
         Assert.Equal(expected, VotingPageReader.ResultsLine(await client.GetStringAsync("/")));
     }
 
@@ -47,7 +47,7 @@ public class ArticleStepsTests(DatabaseServers servers)
     {
         await using var chain = await VotingChain.StartAsync("2.0", "2.0", "2.0", servers.StoreEnvironment("2.0"));
         using var client = chain.App.CreateClient();
-        Assert.Equal(303, await VotingPageReader.VoteAsync(client, "reset"));
+        Assert.Equal(303, await VotingPageReader.ResetAsync(client));
         Assert.Equal(303, await VotingPageReader.VoteAsync(client, "Dogs"));
         foreach (var bad in new[] { "Birds", "", "dogs", new string('D', 300) })
         {
@@ -62,7 +62,7 @@ public class ArticleStepsTests(DatabaseServers servers)
     {
         await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", servers.StoreEnvironment("1.0"));
         using var client = chain.App.CreateClient();
-        Assert.Equal(303, await VotingPageReader.VoteAsync(client, "reset"));
+        Assert.Equal(303, await VotingPageReader.ResetAsync(client));
         // 1 of 8 is 12.5%: rounds up to 13%, and 7 of 8 (87.5%) to 88%.
         Assert.Equal(303, await VotingPageReader.VoteAsync(client, "Cats"));
         for (var i = 0; i < 7; i++) Assert.Equal(303, await VotingPageReader.VoteAsync(client, "Dogs"));

@@ -19,7 +19,7 @@ public class DownstreamFailureTests(DatabaseServers servers)
     {
         await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", servers.StoreEnvironment("1.0"));
         using var client = chain.App.CreateClient();
-        Assert.Equal(303, await VotingPageReader.VoteAsync(client, "reset"));
+        Assert.Equal(303, await VotingPageReader.ResetAsync(client));
         chain.Analytics.Kill();
 
         var (status, html) = await TimedGetAsync(client);
@@ -39,7 +39,7 @@ public class DownstreamFailureTests(DatabaseServers servers)
     {
         await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", servers.StoreEnvironment("1.0"));
         using var client = chain.App.CreateClient();
-        Assert.Equal(303, await VotingPageReader.VoteAsync(client, "reset"));
+        Assert.Equal(303, await VotingPageReader.ResetAsync(client));
         Assert.Equal(303, await VotingPageReader.VoteAsync(client, "Dogs"));
         chain.Storage.Kill();
 

@@ -30,12 +30,53 @@ public partial class RateLimitTests
     }
 
     [Fact]
+    public async Task Forwarded_addresses_from_an_undeclared_proxy_do_not_escape_the_clients_budget()
+    {
+        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings(DeadPort,
+            (RateLimitSettings.ClientRequestsKey, "20"), (RateLimitSettings.ClientWindowKey, "60")));
+        using var client = app.CreateClient();
+        var random = new Random(21);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 200; i++)
+        {
+            var address = $"{random.Next(1, 224)}.{random.Next(256)}.{random.Next(256)}.{random.Next(1, 255)}";
+            using var response = await GetAsync(client, "/version", i % 2 == 0 ? "X-Forwarded-For" : "x-envoy-external-address", address);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(20, statuses.Count(status => status == HttpStatusCode.OK));
+        Assert.Equal(180, statuses.Count(status => status == HttpStatusCode.TooManyRequests));
+        Assert.True(await app.TerminateAsync(TimeSpan.FromSeconds(15)), app.Output);
+        Assert.Single(Throttled().Matches(app.Output), m => m.Groups["client"].Value == "127.0.0.1");
+    }
+
+    [Fact]
+    public async Task Past_ten_thousand_clients_in_a_window_new_addresses_share_one_budget()
+    {
+        const int clients = 10_000, more = 50;
+        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings(DeadPort,
+            (RateLimitSettings.ClientRequestsKey, "1"), (RateLimitSettings.ClientWindowKey, "600"), (ForwardedClient.KnownProxiesKey, "127.0.0.1")));
+        var served = 0;
+        var refused = 0;
+        using var client = app.CreateClient(TimeSpan.FromSeconds(60));
+        await Parallel.ForEachAsync(Enumerable.Range(0, clients + more), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            using var response = await GetAsync(client, "/version", "X-Forwarded-For", $"10.{i >> 16}.{(i >> 8) & 255}.{i & 255}");
+            Interlocked.Increment(ref response.StatusCode == HttpStatusCode.OK ? ref served : ref refused);
+        });
+
+        // Every address sent one request: the first ten thousand had a budget each, the rest one between them.
+        Assert.Equal(clients + 1, served);
+        Assert.Equal(more - 1, refused);
+    }
+
+    [Fact]
     public async Task A_client_over_its_budget_gets_429_with_Retry_After_other_clients_do_not_and_the_flood_is_logged_once()
     {
         await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings(DeadPort,
-            (RateLimitSettings.ClientRequestsKey, "5"), (RateLimitSettings.ClientWindowKey, "60")));
+            (RateLimitSettings.ClientRequestsKey, "5"), (RateLimitSettings.ClientWindowKey, "60"), (ForwardedClient.KnownProxiesKey, "127.0.0.1")));
         using var client = app.CreateClient();
-        const string external = RateLimits.ExternalAddressHeader;
+        const string external = "X-Forwarded-For";
 
         for (var i = 0; i < 5; i++)
         {
@@ -63,8 +104,8 @@ public partial class RateLimitTests
             Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         }
 
-        // Without the Envoy header, the right-most X-Forwarded-For entry (what the nearest proxy appended)
-        // names the client; a left-most entry the client wrote itself does not.
+        // The right-most X-Forwarded-For entry (what the declared proxy appended) names the client; a
+        // left-most entry the client wrote itself does not.
         for (var i = 0; i < 5; i++)
         {
             (await GetAsync(client, "/version", "X-Forwarded-For", "198.51.100.1, 203.0.113.9")).Dispose();

@@ -21,6 +21,9 @@ public sealed class RecordingProxy : IAsyncDisposable
     /// <summary>When set, every request is answered with this status and not forwarded.</summary>
     public int? AnswerWith { get; set; }
 
+    /// <summary>When set, every request is forwarded and its answer replaced by this status (an answer lost on the way back).</summary>
+    public int? LoseAnswersWith { get; set; }
+
     /// <summary>The requests that carried this x-request-id, as "METHOD /path".</summary>
     public IReadOnlyList<string> With(string requestId) =>
         Requests.Where(r => r.Headers.TryGetValue("x-request-id", out var id) && id == requestId)
@@ -59,6 +62,12 @@ public sealed class RecordingProxy : IAsyncDisposable
         }
 
         using var response = await _forward.SendAsync(outgoing, HttpCompletionOption.ResponseHeadersRead);
+        if (LoseAnswersWith is { } lost)
+        {
+            context.Response.StatusCode = lost;
+            return;
+        }
+
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {

@@ -22,6 +22,13 @@ public static partial class VotingPageReader
         return (int)response.StatusCode;
     }
 
+    /// <summary>Presses the page's Reset button as a browser does: loads the page and posts vote=reset with its token; returns the status code.</summary>
+    public static async Task<int> ResetAsync(HttpClient app)
+    {
+        var token = VoteTokens(await app.GetStringAsync("/"))[0];
+        return await VoteAsync(app, "reset", token);
+    }
+
     /// <summary>The form a vote button sends: vote=option, and the page's vote token when there is one.</summary>
     public static FormUrlEncodedContent VoteForm(string option, string? token) =>
         new(token is null ? [new("vote", option)] : [new("vote", option), new("token", token)]);

@@ -29,6 +29,12 @@ public sealed class VotingPage
 
     public const string HtmlContentType = "text/html; charset=utf-8";
 
+    /// <summary>A problem page's policy: no style, no script; its one form (send the vote again) posts only to this site.</summary>
+    public const string ProblemPolicyWithForm = "default-src 'none'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    /// <summary>Every rendering carries a fresh vote token: no cache (a browser's back button, a shared proxy) may keep one.</summary>
+    public const string CacheControl = "no-store";
+
     /// <summary>
     /// No script at all, never framed, forms post only to this page; the one inline style allowed by its
     /// hash (computed at start from the style the page really sends) and the data: favicon.
@@ -81,8 +87,7 @@ public sealed class VotingPage
             ">
             <button class="option1" name="vote" value="{{vote1}}">{{vote1}}</button>
             <button class="option2" name="vote" value="{{vote2}}">{{vote2}}</button>
-            <button class="reset" name="vote" value="{{Ballot.ResetValue}}">Reset</button>
-            </form>
+            {{(app.ResetEnabled ? $"<button class=\"reset\" name=\"vote\" value=\"{Ballot.ResetValue}\">Reset</button>\n" : "")}}</form>
             <section class="tally">
 
             """;
@@ -127,6 +132,7 @@ public sealed class VotingPage
         // base64url: nothing in it needs HTML encoding, and it is ASCII (one byte a character).
         var token = VoteToken.New();
         response.ContentType = HtmlContentType;
+        response.Headers.CacheControl = CacheControl;
         response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         response.ContentLength = _head.Length + token.Length + _buttons.Length + Encoding.UTF8.GetByteCount(results) + _middle.Length
             + Encoding.UTF8.GetByteCount(store) + end.Length;

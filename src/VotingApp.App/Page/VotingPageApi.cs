@@ -32,10 +32,11 @@ public static partial class VotingPageApi
 
     /// <summary>The posted form, read and checked first: then a vote path and a reset path.</summary>
     private static async Task<IResult> Vote(HttpContext context, VoteWriter storage, VotingPage page,
-        IOptions<Ballot> ballot, ILogger<VotingPage> logger)
+        IOptions<Ballot> ballot, IOptions<AppSettings> settings, ResetThrottle resets, ILogger<VotingPage> logger)
     {
-        var (posted, rejection) = await ReadPostedAsync(context, page, ballot.Value, logger);
+        var (posted, rejection) = await ReadPostedAsync(context, page, ballot.Value, settings.Value, logger);
         if (posted is null) return rejection!;
+        if (posted.Option is null && RefusedReset(context, page, resets, logger) is { } refused) return refused;
         return posted.Option is { } option
             ? await AddVoteAsync(context, storage, page, logger, option, posted.Token)
             : await ResetAsync(context, storage, page, logger);
@@ -46,7 +47,7 @@ public static partial class VotingPageApi
 
     /// <summary>The posted vote, or the problem page that says why it was not accepted.</summary>
     private static async Task<(PostedVote? Posted, IResult? Rejection)> ReadPostedAsync(HttpContext context, VotingPage page,
-        Ballot ballot, ILogger logger)
+        Ballot ballot, AppSettings settings, ILogger logger)
     {
         var request = context.Request;
         if (!RequestLimits.IsUrlEncodedForm(request))
@@ -90,7 +91,37 @@ public static partial class VotingPageApi
                 $"The form's vote token is malformed (it must be {VoteToken.Rule}). Load the voting page again and vote from there."));
         }
 
+        if (isReset && !settings.ResetEnabled)
+        {
+            LogRejected(logger, "reset switched off (RESET_ENABLED=false)");
+            return (null, Problem(page, StatusCodes.Status403Forbidden, "Votes not reset", "Resetting the votes is switched off on this site."));
+        }
+
+        if (isReset && token is null)
+        {
+            // The page's form always carries its token: a reset without one did not come from its button.
+            LogRejected(logger, "reset without the page's token");
+            return (null, Problem(page, StatusCodes.Status400BadRequest, "Votes not reset",
+                "Reset only with the page's Reset button: load the voting page and press it there."));
+        }
+
         return (new PostedVote(option, token), null);
+    }
+
+    /// <summary>A reset over the client's budget (RESET_LIMIT_PER_MINUTE) gets 429; one let through is logged with the client's address.</summary>
+    private static IResult? RefusedReset(HttpContext context, VotingPage page, ResetThrottle resets, ILogger logger)
+    {
+        var client = ForwardedClient.AddressOf(context);
+        if (resets.WaitFor(client) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            LogRejected(logger, $"too many resets from {client}");
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problem(page, StatusCodes.Status429TooManyRequests, "Votes not reset", $"Too many resets from your address; try again in {seconds} s.");
+        }
+
+        LogResetRequested(logger, client.ToString());
+        return null;
     }
 
     private static async Task<IResult> ResetAsync(HttpContext context, VoteWriter storage, VotingPage page, ILogger logger)
@@ -148,7 +179,7 @@ public static partial class VotingPageApi
     private static VoteRetry? RetryOf(string option, string? token) => token is null ? null : new VoteRetry(option, token);
 
     private static IResult Problem(VotingPage page, int status, string heading, string message, VoteRetry? retry = null) =>
-        Results.Content(page.RenderProblem(heading, message, retry), VotingPage.HtmlContentType, statusCode: status);
+        new ProblemPageResult(status, page.RenderProblem(heading, message, retry), hasForm: retry is not null);
 
     /// <summary>What a voter can quote to an operator, who finds the details in the log under it.</summary>
     private static string Reference(HttpContext context) => $"(Reference: trace id {ErrorResponses.TraceId(context)})";
@@ -158,6 +189,9 @@ public static partial class VotingPageApi
 
     [LoggerMessage(LogLevel.Warning, "Vote rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Reset of all votes requested by {Client}")]
+    private static partial void LogResetRequested(ILogger logger, string client);
 
     [LoggerMessage(LogLevel.Error, "Vote for {Option} {Outcome}: {Reason}")]
     private static partial void LogNotCounted(ILogger logger, string option, string outcome, string reason);

@@ -9,5 +9,6 @@ public static class VotingPageRegistration
         builder.Services.AddValidatedSettings<AppSettings>(settings => settings.Problems()).Bind(builder.Configuration);
         builder.Services.AddValidatedSettings<Ballot>(ballot => ballot.Problems()).Bind(builder.Configuration);
         builder.Services.AddSingleton<VotingPage>();
+        builder.Services.AddSingleton<ResetThrottle>();
     }
 }

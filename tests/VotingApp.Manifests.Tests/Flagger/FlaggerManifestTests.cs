@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Platforms;
+using VotingApp.Manifests.Tests.Routing;
 using VotingApp.Manifests.Tests.Schemas;
 using VotingApp.Manifests.Tests.Yaml;
 
@@ -43,7 +44,7 @@ public sealed class FlaggerManifestTests
         canary["spec"]!["analysis"]!["iteration"] = 6;
         var problems = SchemaSet.Validate(canary);
         Assert.Contains(problems, p => p.Contains("iteration", StringComparison.Ordinal));
-        var template = FlaggerTrack.Render("flagger/stable").First(d => d.Kind == "MetricTemplate").Json.DeepClone().AsObject();
+        var template = FlaggerTrack.Render(FlaggerTrack.Stable).First(d => d.Kind == "MetricTemplate").Json.DeepClone().AsObject();
         template["spec"]!["provider"]!["type"] = "prometheus2";
         Assert.NotEmpty(SchemaSet.Validate(template));
     }
@@ -114,7 +115,7 @@ public sealed class FlaggerManifestTests
             foreach (var labels in ClusterState.Items(analysis["match"]).Select(m => m["sourceLabels"]).OfType<JsonObject>())
             {
                 var selector = Workload.Labels(labels);
-                var release = FlaggerTrack.State("flagger/release-2.0");
+                var release = FlaggerTrack.State(FlaggerTrack.Release);
                 if (!release.Workloads.Any(w => w.HasLabels(selector))) missing.Add($"{canary}: sourceLabels {labels.ToJsonString()} select no pods of the release");
             }
         }
@@ -130,7 +131,7 @@ public sealed class FlaggerManifestTests
     [Fact]
     public void Each_deployment_selects_by_app_kubernetes_io_name_alone_and_keeps_app_and_version()
     {
-        var state = FlaggerTrack.State("flagger/stable");
+        var state = FlaggerTrack.State(FlaggerTrack.Stable);
         foreach (var name in Chain)
         {
             var deployment = state.Find("Deployment", name)!;
@@ -149,17 +150,17 @@ public sealed class FlaggerManifestTests
     [Fact]
     public void The_stable_chain_is_1_0_1_1_1_0_and_the_release_is_2_0()
     {
-        Assert.Equal(["1.0", "1.1", "1.0"], Chain.Select(n => new Workload(FlaggerTrack.State("flagger/stable").Find("Deployment", n)!).Version));
-        Assert.Equal(["2.0", "2.0", "2.0"], Chain.Select(n => new Workload(FlaggerTrack.State("flagger/release-2.0").Find("Deployment", n)!).Version));
+        Assert.Equal(["1.0", "1.1", "1.0"], Chain.Select(n => new Workload(FlaggerTrack.State(FlaggerTrack.Stable).Find("Deployment", n)!).Version));
+        Assert.Equal(["2.0", "2.0", "2.0"], Chain.Select(n => new Workload(FlaggerTrack.State(FlaggerTrack.Release).Find("Deployment", n)!).Version));
     }
 
     /// <summary>The release differs from the starting point only in the images and version labels (and, when faulty, the app's FAULT_* settings).</summary>
     [Theory]
-    [InlineData("flagger/release-2.0", new string[0])]
-    [InlineData("flagger/release-2.0-faulty", new[] { "FAULT_ABORT_PERCENT", "FAULT_DELAY_MS" })]
+    [InlineData("platforms/istioctl/flagger/release-2.0", new string[0])]
+    [InlineData("platforms/istioctl/flagger/release-2.0-faulty", new[] { "FAULT_ABORT_PERCENT", "FAULT_DELAY_MS" })]
     public void The_release_changes_only_images_and_versions(string folder, string[] faults)
     {
-        var stable = FlaggerTrack.Render("flagger/stable");
+        var stable = FlaggerTrack.Render(FlaggerTrack.Stable);
         var release = FlaggerTrack.Render(folder);
         Assert.Equal(stable.Select(d => d.Key), release.Select(d => d.Key));
         foreach (var (before, after) in stable.Zip(release))
@@ -225,7 +226,7 @@ public sealed class FlaggerManifestTests
         Assert.Equal(2, commands.Count);
         Assert.All(commands, c => Assert.StartsWith("voting-loadgenerator --url \"$TARGET_URL\" ", c, StringComparison.Ordinal));
         Assert.Single(commands, c => c.Contains("--cookie featureflag=on", StringComparison.Ordinal));
-        var loadtester = new Workload(FlaggerTrack.State("flagger/stable").Find("Deployment", "voting-loadtester")!);
+        var loadtester = new Workload(FlaggerTrack.State(FlaggerTrack.Stable).Find("Deployment", "voting-loadtester")!);
         Assert.Contains(loadtester.Containers.SelectMany(c => ClusterState.Items(c["env"])), e => e["name"]!.GetValue<string>() == "TARGET_URL");
         Assert.Equal("false", loadtester.Deployment.Json["spec"]!["template"]!["metadata"]!["annotations"]!["sidecar.istio.io/inject"]!.GetValue<string>());
     }
@@ -244,6 +245,67 @@ public sealed class FlaggerManifestTests
         Assert.Equal(0, ClusterState.Items(Canary("voting-storage").Json["spec"]!["analysis"]!["metrics"])
             .Single(m => m["templateRef"]!["name"]!.GetValue<string>() == "voting-votes-not-counted")["thresholdRange"]!["max"]!.GetValue<double>());
     }
+
+    /// <summary>The Redis of kubernetes step 1 asks for the password in Secret voting-redis: storage 1.0 reads that file, as in the step-by-step track.</summary>
+    [Theory]
+    [MemberData(nameof(FlaggerTrack.AppliedFolders), MemberType = typeof(FlaggerTrack))]
+    public void Storage_gives_Redis_the_password_it_requires(string folder)
+    {
+        var state = FlaggerTrack.State(folder);
+        Assert.Contains(new Workload(state.Find("Deployment", "voting-redis")!).Volumes, v => v["secret"]?["secretName"]?.GetValue<string>() == "voting-redis");
+        var storage = new Workload(state.Find("Deployment", "voting-storage")!);
+        var container = storage.Containers.Single();
+        var file = ClusterState.Items(container["env"]).SingleOrDefault(e => e["name"]!.GetValue<string>() == "REDIS_PASSWORD_FILE")?["value"]?.GetValue<string>();
+        Assert.NotNull(file);
+        var mount = ClusterState.Items(container["volumeMounts"]).Single(m => file.StartsWith(m["mountPath"]!.GetValue<string>() + "/", StringComparison.Ordinal));
+        var secret = storage.Volumes.Single(v => v["name"]!.GetValue<string>() == mount["name"]!.GetValue<string>())["secret"]!;
+        Assert.Equal("voting-redis", secret["secretName"]!.GetValue<string>());
+        Assert.Contains(ClusterState.Items(secret["items"]), item => item["key"]!.GetValue<string>() == "password"
+            && item["path"]!.GetValue<string>() == file[(mount["mountPath"]!.GetValue<string>().Length + 1)..]);
+    }
+
+    /// <summary>Each platform's folders select that platform's gateway, admit its identity, send the load tester's load to it, and pull from the registry.</summary>
+    [Theory]
+    [MemberData(nameof(FlaggerTrack.AppliedFolders), MemberType = typeof(FlaggerTrack))]
+    public void Each_platform_gets_its_gateway_and_the_registry_images(string folder)
+    {
+        var state = FlaggerTrack.State(folder);
+        var platform = state.Platform;
+        Assert.Equal(platform.GatewayLabel, state.Find("Gateway", "voting-app-gateway")!.Json["spec"]!["selector"]!["istio"]!.GetValue<string>());
+        Assert.Equal(platform.GatewayPrincipal, state.Find("AuthorizationPolicy", "voting-app")!.Json["spec"]!["rules"]![0]!["from"]![0]!["source"]!["principals"]![0]!.GetValue<string>());
+        var loadtester = new Workload(state.Find("Deployment", "voting-loadtester")!);
+        Assert.Equal(platform.GatewayUrl, ClusterState.Items(loadtester.Containers.Single()["env"]).Single(e => e["name"]!.GetValue<string>() == "TARGET_URL")["value"]!.GetValue<string>());
+        RegistryImages.Assert(FlaggerTrack.Render(folder), ":1.0");
+    }
+
+    /// <summary>
+    /// Flagger copies service.retries onto every route it generates (pkg/router/istio.go, reconcileVirtualService):
+    /// each Canary states it, and the app's and storage's (which take votes and resets) never re-send a request that
+    /// may have been applied.
+    /// </summary>
+    [Theory]
+    [InlineData("voting-app", true)]
+    [InlineData("voting-analytics", false)]
+    [InlineData("voting-storage", true)]
+    public void Every_canary_states_its_retries_and_writes_are_never_resent(string name, bool takesWrites)
+    {
+        var retries = Canary(name).Json["spec"]!["service"]!["retries"];
+        Assert.NotNull(retries);
+        var policy = RetryPolicy.Convert(retries, $"Canary/{name}");
+        Assert.True(policy.Attempts > 0);
+        if (takesWrites) Assert.Empty(policy.AfterTheRequest);
+    }
+
+    /// <summary>docs/flagger-walkthrough.md creates both Secrets, names each platform's folders, and creates the namespace the add-ons go to.</summary>
+    [Theory]
+    [InlineData("kubectl create secret generic voting-redis --namespace voting")]
+    [InlineData("kubectl create secret generic voting-mysql --namespace voting")]
+    [InlineData("platforms/$PLATFORM/flagger/stable")]
+    [InlineData("platforms/$PLATFORM/flagger/release-2.0 ")]
+    [InlineData("platforms/$PLATFORM/flagger/release-2.0-faulty")]
+    [InlineData("kubectl create namespace istio-system --dry-run=client -o yaml | kubectl apply -f -")]
+    public void The_walkthrough_gives_the_command(string command) =>
+        Assert.Contains(command, File.ReadAllText(RepositoryPaths.Combine("docs/flagger-walkthrough.md")));
 
     private static ManifestDocument Canary(string name) => ManifestFile.Read("flagger/canaries.yaml").Single(d => d.Key == $"Canary/{name}");
 }

@@ -15,7 +15,9 @@ namespace VotingApp.Manifests.Tests.GatewayApi;
 public sealed class AmbientTests
 {
     private static readonly int Policies = GatewayApiTrack.IndexOf("gateway-api/step-2b-authorization") + 1;
-    private static readonly int EveryWorkload = GatewayApiTrack.IndexOf("kubernetes/step-3-update-voting-app-with-new-storage.yaml") + 1;
+    private static readonly int EveryWorkload = GatewayApiTrack.IndexOf("platforms/istioctl/kubernetes/step-3") + 1;
+
+    public static TheoryData<int> AmbientSteps() => new(Enumerable.Range(1, GatewayApiTrack.Steps.Count));
 
     [Fact]
     public void The_namespace_is_ambient_and_the_waypoint_comes_before_any_workload()
@@ -39,7 +41,7 @@ public sealed class AmbientTests
             var ambient = GatewayApiTrack.Read(step, DataPlane.Ambient).Where(d => d.Kind != "Namespace" && d.Key != "Gateway/waypoint" && !d.Name.EndsWith("-ztunnel", StringComparison.Ordinal)).ToList();
             Assert.Equal(sidecar.Select(d => d.Key), ambient.Select(d => d.Key));
             var changed = sidecar.Zip(ambient).Where(p => !JsonNode.DeepEquals(Images(p.First.Json), Images(p.Second.Json))).Select(p => p.First.Key).Order().ToList();
-            string[] expected = file.StartsWith("kubernetes/", StringComparison.Ordinal)
+            string[] expected = file.Contains("kubernetes/", StringComparison.Ordinal)
                 ? ["NetworkPolicy/voting-analytics", "NetworkPolicy/voting-storage", "Service/voting-analytics", "Service/voting-storage"]
                 : ["AuthorizationPolicy/voting-analytics", "AuthorizationPolicy/voting-app", "AuthorizationPolicy/voting-storage"];
             Assert.Equal(expected, changed);
@@ -142,6 +144,27 @@ public sealed class AmbientTests
 
         var sidecar = GatewayApiTrack.After(EveryWorkload, DataPlane.Sidecar);
         Assert.False(NetworkPolicies.Admits(sidecar, GatewayRouter.Waypoint, sidecar.Workloads.First(w => w.App == "voting-storage"), 15008));
+    }
+
+    /// <summary>
+    /// In ambient mode kubelet's HTTP probes reach the container's own port from 169.254.7.127 (no sidecar rewrites
+    /// them to 15020): after every step, every NetworkPolicy that guards a probed port admits that address there.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AmbientSteps))]
+    public void Probes_reach_every_probed_port_in_ambient_mode(int steps)
+    {
+        var state = GatewayApiTrack.After(steps, DataPlane.Ambient);
+        var refused = (from target in state.Workloads
+                       from container in target.Containers
+                       from probe in new[] { "readinessProbe", "livenessProbe", "startupProbe" }
+                       let port = container[probe]?["httpGet"]?["port"]
+                       where port is not null
+                       let number = port.GetValueKind() == System.Text.Json.JsonValueKind.Number ? port.GetValue<int>()
+                           : ClusterState.Items(container["ports"]).Single(p => p["name"]!.GetValue<string>() == port.GetValue<string>())["containerPort"]!.GetValue<int>()
+                       where !NetworkPolicies.Admits(state, NetworkPolicies.AmbientProbeSource, target, number)
+                       select $"{target} {probe} :{number}").Distinct().ToList();
+        Assert.True(refused.Count == 0, "probes refused: " + string.Join(", ", refused));
     }
 
     /// <summary>The documents without what platforms/images rewrites (the ambient variant adds the registry).</summary>

@@ -30,6 +30,8 @@ public sealed class GatewayApiFileTests
         Assert.Contains("gateway.networking.k8s.io/channel: standard", crd);
         // No session persistence in this channel: the sticky canary cannot rely on it (step 3c says so).
         Assert.DoesNotContain("sessionPersistence", crd);
+        // No per-rule retry either: the retries of every route come from the mesh (gateway-api/mesh-config.yaml).
+        Assert.DoesNotContain("retry:", crd);
     }
 
     [SchemaFact]

@@ -16,33 +16,33 @@ public sealed record DataPlane(string Name)
 }
 
 /// <summary>
-/// The Gateway API track, in the order docs/gateway-api-walkthrough.md applies it: the kubernetes/ steps
-/// with gateway-api/ in place of istio/. Each step is a file (kubectl apply -f) or a kustomize folder; in
+/// The Gateway API track, in the order docs/gateway-api-walkthrough.md applies it: the kubernetes/ steps (as
+/// upstream istioctl's variants render them, with the registry's images) with gateway-api/ in place of istio/. Each step is a file (kubectl apply -f) or a kustomize folder; in
 /// ambient mode a step with an ambient variant (gateway-api/ambient/&lt;same path&gt;) is rendered from it.
 /// </summary>
 public static class GatewayApiTrack
 {
     public static IReadOnlyList<RolloutStep> Steps { get; } =
     [
-        new("kubernetes/step-1-create-voting-app.yaml"),
+        new("platforms/istioctl/kubernetes/step-1"),
         new("gateway-api/step-1-create-voting-app-gateway.yaml"),
-        new("kubernetes/step-2-update-voting-analytics-to-1.1.yaml"),
+        new("platforms/istioctl/kubernetes/step-2"),
         new("gateway-api/step-2-update-and-add-routing-for-all-components.yaml"),
         new("gateway-api/step-2b-authorization"),
-        new("kubernetes/step-3-update-voting-app-with-new-storage.yaml"),
+        new("platforms/istioctl/kubernetes/step-3"),
         new("gateway-api/step-3-add-routing-for-2.0-components.yaml"),
         new("gateway-api/step-3b-route-the-featureflag-cookie-to-2.0.yaml"),
         new("gateway-api/step-3c-send-a-tenth-of-new-visitors-to-2.0.yaml"),
         new("gateway-api/step-4-route-all-traffic-to-2.0.yaml"),
         new("gateway-api/step-5-remove-old-versions.yaml"),
         new("gateway-api/step-5b-remove-old-version-services.yaml", Delete: true),
-        new("kubernetes/step-4-remove-old-versions.yaml", Delete: true),
+        new("platforms/istioctl/kubernetes/step-4", Delete: true),
     ];
 
     /// <summary>The steps that ambient mode renders through gateway-api/ambient; the others are the same files.</summary>
     public static IReadOnlyDictionary<string, string> AmbientVariants { get; } = new Dictionary<string, string>
     {
-        ["kubernetes/step-1-create-voting-app.yaml"] = "gateway-api/ambient/kubernetes/step-1",
+        ["platforms/istioctl/kubernetes/step-1"] = "gateway-api/ambient/kubernetes/step-1",
         ["gateway-api/step-2b-authorization"] = "gateway-api/ambient/step-2b-authorization",
     };
 
@@ -56,6 +56,10 @@ public static class GatewayApiTrack
 
         return data;
     }
+
+    /// <summary>The mesh configuration the walkthrough installs Istio with (gateway-api/mesh-config.yaml): its defaultHttpRetryPolicy.</summary>
+    public static System.Text.Json.Nodes.JsonNode MeshDefaultRetryPolicy { get; } =
+        ManifestFile.Read("gateway-api/mesh-config.yaml").Single().Json["spec"]!["meshConfig"]!["defaultHttpRetryPolicy"]!;
 
     public static int IndexOf(string file) => Steps.ToList().FindIndex(step => step.File == file);
 

@@ -26,14 +26,26 @@ public sealed record Hop(Workload Target, double Share, IReadOnlyDictionary<stri
 /// applied together, so by name); within a route the first rule in list order. No matches means PathPrefix
 /// "/". Paths are normalised as Envoy does (<see cref="IstioPath"/>). Filters: RequestHeaderModifier.
 /// Backends: Services (per version) with weights. Any other field is refused, not ignored.
+/// Retries (<see cref="RetriesFor"/>): a rule of the standard channel has no `retry`, and Istio converts it to a
+/// VirtualService route without retries (pilot/pkg/config/kube/gateway/conversion.go), so every route, and the
+/// default route of a Service without routes (route.go BuildDefaultHTTPOutboundRoute), gets the mesh's
+/// defaultHttpRetryPolicy, or Istio's default without one (<see cref="RetryPolicy"/>, the rule code the Istio
+/// track's <see cref="MeshRouter"/> uses). In ambient mode a call that no waypoint handles goes through ztunnel,
+/// which carries TCP and never retries an HTTP request.
 /// </summary>
-public sealed class GatewayRouter(ClusterState state, DataPlane mode)
+public sealed class GatewayRouter(ClusterState state, DataPlane mode, JsonNode? meshDefaultRetryPolicy = null)
 {
     public const string GatewayName = "voting-app-gateway";
     public const string WaypointLabel = "istio.io/use-waypoint";
 
     public ClusterState State { get; } = state;
     public DataPlane Mode { get; } = mode;
+
+    /// <summary>meshConfig.defaultHttpRetryPolicy, or Istio's default when the mesh sets none.</summary>
+    public RetryPolicy MeshDefaultRetries { get; } = RetryPolicy.Convert(meshDefaultRetryPolicy, "meshConfig.defaultHttpRetryPolicy");
+
+    /// <summary>The retry policy of a visitor's request at the gateway (host null) or of a pod's call to the Service.</summary>
+    public RetryPolicy RetriesFor(string? host) => host is not null && Mode.IsAmbient && !ThroughWaypoint(host) ? RetryPolicy.None : MeshDefaultRetries;
 
     /// <summary>The pods Istio deploys for Gateway voting-app-gateway: name-class, in this namespace.</summary>
     public static Caller Gateway { get; } = new("voting-app-gateway-istio",

@@ -41,6 +41,45 @@ public sealed class GatewayRoutingTests
         (Only(Chain20), Only(Chain20), Only(Vote20), Only(Vote20)),                // old Deployments deleted
     ];
 
+    /// <summary>
+    /// At every step, in both modes, with the mesh configuration the walkthrough installs: a visitor's votes and
+    /// results come from one store whatever cookies they send (the flag, a track cookie of either version), and
+    /// no write (POST / at the gateway, POST and DELETE /api/votes) is re-sent after it may have been applied.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GatewayApiTrack.ModeSteps), MemberType = typeof(GatewayApiTrack))]
+    public void A_visitors_votes_and_results_come_from_one_store_and_no_write_is_resent(string mode, int steps)
+    {
+        var router = new GatewayRouter(GatewayApiTrack.After(steps, DataPlane.Named(mode)), DataPlane.Named(mode), GatewayApiTrack.MeshDefaultRetryPolicy);
+        var graph = new TrackGraph(router);
+        var problems = new List<string>();
+        string?[] cookies = [.. RoutingTests.FlagOn, .. RoutingTests.FlagOff, "voting-track=1.0", "voting-track=2.0", "voting-track=2.0; featureflag=on"];
+        foreach (var cookie in cookies)
+        {
+            foreach (var chain in graph.PageChains(cookie).Keys.Concat(graph.VoteChains(cookie).Keys))
+            {
+                var parts = chain.Split(' ');
+                var store = parts.Single(p => p.StartsWith("storage/", StringComparison.Ordinal))["storage/".Length..];
+                if (store != VisitorChecks.StoreOf(parts[0]["app/".Length..])) problems.Add($"cookie '{cookie}': {chain}");
+            }
+        }
+
+        foreach (var (where, policy) in new[] { ("gateway POST /", router.RetriesFor(null)), ("POST, DELETE /api/votes", router.RetriesFor(VotingService.Storage.Name)) })
+        {
+            if (policy.AfterTheRequest.Count > 0) problems.Add($"{where}: {policy}");
+        }
+
+        Assert.True(problems.Count == 0, $"{mode}, after {GatewayApiTrack.Steps[steps - 1]}:\n" + string.Join("\n", problems));
+    }
+
+    /// <summary>Without the walkthrough's mesh configuration Istio's default retries would apply to votes (the test can fail).</summary>
+    [Fact]
+    public void Without_the_mesh_configuration_votes_get_istios_default_retries()
+    {
+        var router = new GatewayRouter(GatewayApiTrack.After(GatewayApiTrack.Steps.Count, DataPlane.Sidecar), DataPlane.Sidecar);
+        Assert.Equal(["cancelled", "retriable-status-codes", "unavailable"], router.RetriesFor(VotingService.Storage.Name).AfterTheRequest);
+    }
+
     [Fact]
     public void The_table_covers_every_step() => Assert.Equal(GatewayApiTrack.Steps.Count, Expected.Length);
 

@@ -13,7 +13,7 @@ public sealed class GatewayWalkthroughTests
         var path = mode == "ambient" && GatewayApiTrack.AmbientVariants.TryGetValue(step.File, out var variant) ? variant : step.File;
         var command = path.EndsWith(".yaml", StringComparison.Ordinal)
             ? $"kubectl {(step.Delete ? "delete" : "apply")} -f {path} --namespace voting"
-            : $"kubectl kustomize --load-restrictor LoadRestrictionsNone {path} \\| kubectl apply --namespace voting -f -";
+            : $"kubectl kustomize --load-restrictor LoadRestrictionsNone {path} \\| kubectl {(step.Delete ? "delete" : "apply")} --namespace voting -f -";
         Assert.Contains(command, Walkthrough);
         Assert.Contains($"| {steps} |", Walkthrough);
     }
@@ -31,6 +31,15 @@ public sealed class GatewayWalkthroughTests
         Assert.Contains(fact, Walkthrough);
         Assert.Contains(source, Walkthrough);
     }
+
+    /// <summary>Before the steps: Istio with the mesh's retry policy, and both Secrets that kubernetes steps 1 and 3 mount.</summary>
+    [Theory]
+    [InlineData("istioctl install --set profile=default -f gateway-api/mesh-config.yaml")]
+    [InlineData("istioctl install --set profile=ambient -f gateway-api/mesh-config.yaml")]
+    [InlineData("kubectl create secret generic voting-redis --namespace voting")]
+    [InlineData("kubectl create secret generic voting-mysql --namespace voting")]
+    [InlineData("**One platform: upstream Istio 1.30 installed with `istioctl`.**")]
+    public void Before_the_steps_the_walkthrough_gives(string text) => Assert.Contains(text, Walkthrough);
 
     [Fact]
     public void The_readme_links_the_walkthrough() =>

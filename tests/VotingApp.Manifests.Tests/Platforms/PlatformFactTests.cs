@@ -34,6 +34,24 @@ public sealed class PlatformFactTests
         Assert.Contains($"PLATFORM={name}", Walkthrough);
     }
 
+    /// <summary>
+    /// Each platform's block sets the gateway's namespace and Service, and the commands that name them (the
+    /// ingress IP, the HTTPS certificate's Secret) use those, so no command names a namespace the platform lacks
+    /// (the AKS add-on has no istio-system).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void Each_platform_sets_its_gateway_namespace_and_the_commands_use_it(string name)
+    {
+        var platform = Platform.Named(name);
+        var block = Walkthrough[Walkthrough.IndexOf($"$ PLATFORM={name}\n", StringComparison.Ordinal)..];
+        block = block[..block.IndexOf("```", StringComparison.Ordinal)];
+        Assert.Contains($"$ GATEWAY_NAMESPACE={platform.GatewayNamespace} GATEWAY_SERVICE={platform.GatewayService}\n", block);
+        Assert.Contains("INGRESS_IP=$(kubectl get service $GATEWAY_SERVICE --namespace $GATEWAY_NAMESPACE", Walkthrough);
+        Assert.Contains("kubectl create secret tls voting-app-tls --namespace $GATEWAY_NAMESPACE", Walkthrough);
+        Assert.DoesNotContain("--namespace istio-system", Walkthrough);
+    }
+
     /// <summary>The Helm gateway chart: label `istio` = name without "istio-", ServiceAccount and Service = name = release.</summary>
     [Fact]
     public void The_helm_values_follow_the_gateway_charts_helpers_for_release_istio_ingress()
@@ -57,7 +75,8 @@ public sealed class PlatformFactTests
         { "trimPrefix", "manifests/charts/gateway/templates/_helpers.tpl" },
         { "subPath: mysql", "docker-library/mysql#186, #933" },
         { "deleted from voting namespace", "kubernetes/kubernetes#126619" },
-        { "Istio **1.22 or later**", "`networking.istio.io/v1` and `security.istio.io/v1`" },
+        { "Istio **1.23 or later**", "`networking.istio.io/v1` and `security.istio.io/v1`" },
+        { "`reset-before-request`", "istio/istio#52032" },
     };
 
     [Theory]

@@ -30,7 +30,7 @@ public sealed class PlatformVariantTests
     [Fact]
     public void Every_variant_folder_is_a_step_of_some_platform()
     {
-        var expected = Platform.Variants.SelectMany(p => Everything.Select(p.VariantFolder)).Order(StringComparer.Ordinal).ToList();
+        var expected = Platform.Variants.SelectMany(p => Everything.Select(p.VariantFolder)).Concat(Flagger.FlaggerTrack.Applied).Order(StringComparer.Ordinal).ToList();
         var found = Directory.EnumerateFiles(RepositoryPaths.Combine("platforms"), "kustomization.yaml", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(RepositoryPaths.Root, Path.GetDirectoryName(path)!).Replace('\\', '/'))
             .Where(folder => folder.Split('/').Length == 4)

@@ -11,7 +11,7 @@ public sealed class EvaluatorTests
     [InlineData("fault")]
     [InlineData("mirror")]
     [InlineData("rewrite")]
-    [InlineData("retries")]
+    [InlineData("timeout")]
     public void An_unknown_route_field_is_refused(string field)
     {
         var graph = WithCanaryRoute(route => route[field] = new JsonObject());

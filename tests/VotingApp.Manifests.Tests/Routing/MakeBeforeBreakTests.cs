@@ -13,7 +13,10 @@ namespace VotingApp.Manifests.Tests.Routing;
 ///     proxy that still sends it requests);
 /// (c) a pod that starts getting traffic during the step already had its own routes before the step began
 ///     (its sidecar may not have this apply yet) - this is why istio step 3 is two applies;
-/// (d) no route names a subset that is missing or selects no pods.
+/// (d) no route names a subset that is missing or selects no pods;
+/// (e) every app pod a visitor reaches votes to and reads from its own store, and no write is re-sent after it
+///     may have been applied (<see cref="VisitorChecks"/>); a pod that starts getting traffic did so already
+///     with the routes it had before the step.
 /// Pods are modelled as running once their Deployment is applied: the waits between applies
 /// (`kubectl rollout status`, see docs/istio-walkthrough.md) make that true on a cluster.
 /// </summary>
@@ -52,6 +55,17 @@ public sealed class MakeBeforeBreakTests
                 }
             }
 
+            foreach (var app in Cookies.SelectMany(graph.Apps).Distinct())
+            {
+                problems.AddRange(VisitorChecks.OneStoreProblems(graph.Router, app).Select(p => $"{at}: (e) {p}"));
+                if (!liveBefore.Contains(app.Name) && before.Find("Deployment", app.Name) is not null)
+                {
+                    problems.AddRange(VisitorChecks.OneStoreProblems(new MeshRouter(before), app).Select(p => $"{at}: (e) {app} gets traffic in this step, but its routes before: {p}"));
+                }
+            }
+
+            problems.AddRange(VisitorChecks.UnsafeRetries(graph, Cookies).Select(p => $"{at}: (e) {p}"));
+
             foreach (var (caller, host, request) in routedBefore.Where(call => call.Caller.Gateway is not null || state.Find("Deployment", call.Caller.Name) is not null))
             {
                 if (Problem(graph.Router, caller, host, request) is { } lost) problems.Add($"{at}: (b) {lost}");
@@ -63,7 +77,11 @@ public sealed class MakeBeforeBreakTests
         Assert.True(problems.Count == 0, $"{platform}, {step}:\n" + string.Join("\n", problems.Distinct()));
     }
 
-    /// <summary>The test can fail: istio step 3 as one apply (cookie route with the downstream routes) breaks (c).</summary>
+    /// <summary>
+    /// The test can fail: istio step 3 as one apply (cookie route with the downstream routes) breaks (e): an app 2.0
+    /// sidecar that has not got the apply yet still has istio step 2's routes, whose last rules send it to the 1.x
+    /// analytics and to Redis, so a flagged visitor's vote lands in the wrong store.
+    /// </summary>
     [Fact]
     public void The_cookie_route_in_the_same_apply_as_the_routes_app_2_0_needs_would_break()
     {
@@ -80,7 +98,9 @@ public sealed class MakeBeforeBreakTests
         var beforeRouter = new MeshRouter(before);
         var app20 = graph.LiveCalls(RoutingTests.FlagOn).Where(c => c.Caller.Labels.GetValueOrDefault("version") == "2.0" && c.Caller.Gateway is null).ToList();
         Assert.NotEmpty(app20);
-        Assert.Contains(app20, call => Problem(beforeRouter, call.Caller, call.Host, call.Request) is not null);
+        var app = state.Workloads.Single(w => w.Name == app20[0].Caller.Name);
+        Assert.NotEmpty(VisitorChecks.OneStoreProblems(beforeRouter, app));
+        Assert.Empty(VisitorChecks.OneStoreProblems(graph.Router, app));
     }
 
     /// <summary>Every call this state makes that has a route to pods that accept it.</summary>

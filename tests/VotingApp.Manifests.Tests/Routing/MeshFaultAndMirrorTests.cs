@@ -98,6 +98,32 @@ public sealed class MeshFaultAndMirrorTests
             .SelectMany(s => Platform.Named(platform).Read(s)), d => d.Kind == "VirtualService" && d.Name == "voting-storage" && d.Json.ToJsonString().Contains("\"mirror\"", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Neither optional step outlives istio step 4 (both files say step 4 replaces them): once everyone is on app 2.0,
+    /// no results read is faulted or mirrored, on every platform, at every later step.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Platform.Names), MemberType = typeof(Platform))]
+    public void Step_4_ends_the_faults_and_the_mirror(string platform)
+    {
+        var four = ManifestFiles.Steps.ToList().IndexOf(ManifestFiles.Step("istio/step-4-route-all-traffic-to-2.0.yaml"));
+        foreach (var (optional, after) in new[] { (FaultStep, "istio/step-3b-route-the-featureflag-cookie-to-2.0.yaml"), (MirrorStep, "istio/step-3-add-routing-for-2.0-components.yaml") })
+        {
+            var state = StateWith(optional, after, platform);
+            foreach (var step in ManifestFiles.Steps.Skip(ManifestFiles.Steps.ToList().IndexOf(ManifestFiles.Step(after)) + 1))
+            {
+                state.Apply(step);
+                if (ManifestFiles.Steps.ToList().IndexOf(step) < four) continue;
+                var router = new MeshRouter(state);
+                foreach (var app in state.Workloads.Where(w => w.App == VotingService.App.Name).Select(Caller.Pod))
+                {
+                    var effects = router.Effects(app, VotingService.Analytics.Name, ResultsRead);
+                    Assert.True(effects.Fault is null && effects.MirroredTo.Count == 0, $"{platform}: {optional}, then {step}: {app} reads still faulted or mirrored");
+                }
+            }
+        }
+    }
+
     /// <summary>The state after the walkthrough's step <paramref name="after"/>, then the optional step applied (its platform variant).</summary>
     private static ClusterState StateWith(string optional, string after, string platform)
     {

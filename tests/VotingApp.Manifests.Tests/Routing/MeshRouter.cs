@@ -8,64 +8,80 @@ namespace VotingApp.Manifests.Tests.Routing;
 /// <summary>
 /// A small evaluator of the Istio routing the step files use, to compute where a request lands:
 /// Gateway (selector, HTTP servers), VirtualService http routes (match on uri prefix/exact, header
-/// exact/prefix/regex, sourceLabels; route destinations with host, subset, port and weight; fault delay/abort and
-/// mirror, reported by <see cref="Effects"/>),
+/// exact/prefix/regex, sourceLabels; route destinations with host, subset, port and weight, or a directResponse;
+/// retries; fault delay/abort and mirror, reported by <see cref="Effects"/>),
 /// DestinationRule subsets (labels) and tls mode, AuthorizationPolicy ALLOW rules by principal and
 /// PeerAuthentication mode. It refuses (throws on) any other field rather than ignoring it.
-/// Without a VirtualService, mesh traffic goes to every pod of the Service, as Kubernetes does.
+/// Each proxy gets its own routes (<see cref="RoutesFor(Caller, string)"/>), as Istio builds them:
+/// - a VirtualService's rules are kept per match whose sourceLabels are a subset of the proxy's labels
+///   (pilot/pkg/networking/core/route/route.go, sourceMatchHTTP, called by TranslateRoute, which returns nil
+///   for a match that does not fit); a rule with no match left is dropped (BuildHTTPRoutesForVirtualService);
+/// - a sidecar left with no rule does not get the VirtualService at all (buildSidecarVirtualHostsForVirtualService
+///   returns nil on "no routes matched"), and BuildSidecarVirtualHostWrapper then gives the host the default
+///   route to every endpoint of its Service (buildSidecarVirtualHostForService, BuildDefaultHTTPOutboundRoute),
+///   as it does for a host without a VirtualService; a gateway has no such default (404);
+/// - the rules left are tried in order; a request that fits none gets 404 (Envoy's "NR", no route);
+/// - each route carries its effective retry policy (<see cref="RetryPolicy"/>: the route's `retries`, else the
+///   mesh default).
 /// </summary>
-public sealed class MeshRouter(ClusterState state)
+public sealed class MeshRouter(ClusterState state, JsonNode? meshDefaultRetryPolicy = null)
 {
     public ClusterState State { get; } = state;
 
-    /// <summary>The Deployments whose pods may receive the request; empty when Envoy would have no route.</summary>
-    public IReadOnlyList<Workload> Route(Caller caller, string host, MeshRequest request)
+    /// <summary>meshConfig.defaultHttpRetryPolicy (an HTTPRetry), or Istio's default when the mesh sets none.</summary>
+    public RetryPolicy MeshDefaultRetries { get; } = RetryPolicy.Convert(meshDefaultRetryPolicy, "meshConfig.defaultHttpRetryPolicy");
+
+    /// <summary>The Deployments whose pods may receive the request; empty when Envoy would have no route (or answers itself).</summary>
+    public IReadOnlyList<Workload> Route(Caller caller, string host, MeshRequest request) => Decide(caller, host, request)?.Targets ?? [];
+
+    /// <summary>The route the caller's proxy takes for this request and the pods it may land on; null when no route fits (404).</summary>
+    public RouteDecision? Decide(Caller caller, string host, MeshRequest request)
     {
         var service = State.Find("Service", host) ?? throw new RoutingException($"{caller} -> {host}: no Service {host}");
-        var selector = Workload.Labels(service.Json["spec"]!["selector"]);
-        if (VirtualServiceFor(caller, host) is null)
+        var routes = RoutesFor(caller, host);
+        if (!request.Http)
         {
-            return caller.Gateway is null ? Pods(selector) : [];
+            // A TCP connection to a host without routes goes to every endpoint, as Kubernetes does.
+            return routes is { IsDefault: true } ? new RouteDecision(routes.Routes[0], Pods(Workload.Labels(service.Json["spec"]!["selector"]))) : null;
         }
 
-        return MatchingRoute(caller, host, request) is { } matched
-            ? Destinations(matched.Route["route"], matched.Where)
-                .SelectMany(destination => SubsetPods(destination.Host, destination.Subset, matched.Where))
-                .Distinct()
-                .ToList()
-            : [];
+        // Envoy normalizes the path before it routes (and answers 400 to what it refuses), then matches without the query.
+        var path = IstioPath.Normalize(request.Path);
+        if (routes is null || path is null) return null;
+        request = request with { Path = path };
+        var route = routes.Routes.FirstOrDefault(r => r.Matches.Count == 0 || r.Matches.Any(match => Matches(match, request, r.Where)));
+        if (route is null) return null;
+        if (routes.IsDefault) return new RouteDecision(route, Pods(Workload.Labels(service.Json["spec"]!["selector"])));
+        if (route.DirectStatus is not null) return new RouteDecision(route, []);
+        var targets = Destinations(route.Rule["route"], route.Where)
+            .SelectMany(destination => SubsetPods(destination.Host, destination.Subset, route.Where))
+            .Distinct()
+            .ToList();
+        return new RouteDecision(route, targets);
     }
 
     /// <summary>
-    /// What Envoy does to the request besides routing it (HTTPRoute.fault and .mirror): the fault injected into
-    /// it, if any, and the pods a copy goes to (Envoy drops the copy's answer). Nothing when no route matches.
+    /// The routes a proxy with these labels gets for the host, in order, each with its retry policy: the rules of
+    /// the VirtualService for the host that fit the proxy, or Istio's default route to every endpoint (null for
+    /// an ingress gateway without a VirtualService: it routes nothing).
     /// </summary>
-    public RouteEffects Effects(Caller caller, string host, MeshRequest request)
+    public ProxyRoutes? RoutesFor(Caller caller, string host)
     {
-        if (VirtualServiceFor(caller, host) is null || MatchingRoute(caller, host, request) is not { } matched) return RouteEffects.None;
-        var fault = Fault(matched.Route["fault"], matched.Where);
-        var mirrored = matched.Route["mirror"] is { } mirror
-            ? SubsetPods(Text(mirror["host"], $"{matched.Where} mirror host"), mirror["subset"]?.GetValue<string>(), matched.Where).ToList()
-            : [];
-        var share = matched.Route["mirrorPercentage"]?["value"]?.GetValue<double>() ?? 100;
-        return new RouteEffects(fault, mirrored, mirrored.Count > 0 ? share : 0);
-    }
+        var virtualService = VirtualServiceFor(caller, host);
+        if (virtualService is null)
+        {
+            return caller.Gateway is null ? ProxyRoutes.Default(host, MeshDefaultRetries) : null;
+        }
 
-    /// <summary>The first http route of the caller's VirtualService for the host that matches the request.</summary>
-    private (JsonObject Route, string Where)? MatchingRoute(Caller caller, string host, MeshRequest request)
-    {
-        var virtualService = VirtualServiceFor(caller, host)!;
-        if (!request.Http) throw new NotSupportedException($"{virtualService}: tcp routes are not evaluated");
-        // Envoy normalizes the path before it routes (and answers 400 to what it refuses), then matches without the query.
-        var path = IstioPath.Normalize(request.Path);
-        if (path is null) return null;
-        request = request with { Path = path };
         var spec = Only(virtualService.Json["spec"], $"{virtualService} spec", "hosts", "gateways", "http");
-        foreach (var (route, index) in List(spec["http"]).Select((r, i) => (r, i)))
+        var kept = new List<ProxyRoute>();
+        foreach (var (rule, index) in List(spec["http"]).Select((r, i) => (r, i)))
         {
             var where = $"{virtualService} http[{index}]";
-            var fields = Only(route, where, "match", "route", "fault", "mirror", "mirrorPercentage");
+            var fields = Only(rule, where, "match", "route", "directResponse", "retries", "fault", "mirror", "mirrorPercentage");
             // Read (and so checked) whether or not this route is taken.
+            var retries = fields["directResponse"] is null ? fields["retries"] is { } r ? RetryPolicy.Convert(r, where) : MeshDefaultRetries : RetryPolicy.None;
+            var status = DirectStatus(fields, where);
             _ = Fault(fields["fault"], where);
             if (fields["mirror"] is { } mirror)
             {
@@ -76,15 +92,45 @@ public sealed class MeshRouter(ClusterState state)
 
             if (fields["mirrorPercentage"] is { } share) Only(share, $"{where} mirrorPercentage", "value");
             var matches = List(fields["match"]).ToList();
-            if (matches.Count > 0 && !matches.Any(match => Matches(match, caller, request, where)))
-            {
-                continue;
-            }
-
-            return (fields, where);
+            // route.go sourceMatchHTTP: a match whose sourceLabels the proxy does not carry is left out of its routes.
+            var fitting = matches.Where(match => SourceMatches(match, caller, where)).ToList();
+            if (matches.Count > 0 && fitting.Count == 0) continue;
+            kept.Add(new ProxyRoute(where, fields, fitting, retries, status));
         }
 
-        return null;
+        // buildSidecarVirtualHostsForVirtualService: no route left for this proxy, so the VirtualService is not its.
+        return kept.Count > 0 ? new ProxyRoutes(host, virtualService.Name, kept)
+            : caller.Gateway is null ? ProxyRoutes.Default(host, MeshDefaultRetries) : null;
+    }
+
+    /// <summary>The routes a sidecar with these labels gets for the host (for a pod that is not in the files).</summary>
+    public ProxyRoutes RoutesFor(IReadOnlyDictionary<string, string> proxyLabels, string host) =>
+        RoutesFor(new Caller("proxy", proxyLabels, $"cluster.local/ns/{ManifestNamespace}/sa/default", null), host)!;
+
+    /// <summary>
+    /// What Envoy does to the request besides routing it (HTTPRoute.fault and .mirror): the fault injected into
+    /// it, if any, and the pods a copy goes to (Envoy drops the copy's answer). Nothing when no route matches.
+    /// </summary>
+    public RouteEffects Effects(Caller caller, string host, MeshRequest request)
+    {
+        if (Decide(caller, host, request) is not { } decision || decision.Route.IsDefault) return RouteEffects.None;
+        var matched = decision.Route;
+        var fault = Fault(matched.Rule["fault"], matched.Where);
+        var mirrored = matched.Rule["mirror"] is { } mirror
+            ? SubsetPods(Text(mirror["host"], $"{matched.Where} mirror host"), mirror["subset"]?.GetValue<string>(), matched.Where).ToList()
+            : [];
+        var share = matched.Rule["mirrorPercentage"]?["value"]?.GetValue<double>() ?? 100;
+        return new RouteEffects(fault, mirrored, mirrored.Count > 0 ? share : 0);
+    }
+
+    /// <summary>HTTPDirectResponse: the status the proxy answers itself (body: a string), without an upstream.</summary>
+    private static int? DirectStatus(JsonObject rule, string where)
+    {
+        if (rule["directResponse"] is not { } node) return null;
+        if (rule["route"] is not null || rule["fault"] is not null || rule["mirror"] is not null) throw new RoutingException($"{where}: directResponse with a route");
+        var fields = Only(node, $"{where} directResponse", "status", "body");
+        if (fields["body"] is { } body) Only(body, $"{where} directResponse body", "string");
+        return fields["status"]?.GetValue<int>() ?? throw new RoutingException($"{where}: directResponse without status");
     }
 
     /// <summary>HTTPFaultInjection: a delay (fixedDelay, percentage) and/or an abort (httpStatus, percentage).</summary>
@@ -174,7 +220,14 @@ public sealed class MeshRouter(ClusterState state)
         return scope is "*" || scope == ns || scope == ".";
     }
 
-    private static bool Matches(JsonObject match, Caller caller, MeshRequest request, string where)
+    /// <summary>route.go sourceMatchHTTP: the match's sourceLabels are a subset of the proxy's labels (no sourceLabels: any proxy).</summary>
+    private static bool SourceMatches(JsonObject match, Caller caller, string where)
+    {
+        var fields = Only(match, $"{where} match", "uri", "headers", "sourceLabels");
+        return Workload.Labels(fields["sourceLabels"]).All(pair => caller.Labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+    }
+
+    private static bool Matches(JsonObject match, MeshRequest request, string where)
     {
         var fields = Only(match, $"{where} match", "uri", "headers", "sourceLabels");
         if (fields["uri"] is { } uri && !StringMatch(uri, request.Path, $"{where} uri")) return false;
@@ -186,8 +239,7 @@ public sealed class MeshRouter(ClusterState state)
             }
         }
 
-        var sourceLabels = Workload.Labels(fields["sourceLabels"]);
-        return sourceLabels.All(pair => caller.Labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+        return true;
     }
 
     private static bool StringMatch(JsonNode node, string value, string where)
@@ -255,6 +307,31 @@ public sealed record RouteEffects(InjectedFault? Fault, IReadOnlyList<Workload> 
 {
     public static RouteEffects None { get; } = new(null, [], 0);
 }
+
+/// <summary>
+/// One route a proxy has for a host: the http rule it comes from (null fields for Istio's default route), the
+/// rule's matches that fit the proxy (none: every request), its effective retry policy, and the status it
+/// answers itself when it is a directResponse.
+/// </summary>
+public sealed record ProxyRoute(string Where, JsonObject Rule, IReadOnlyList<JsonObject> Matches, RetryPolicy Retries, int? DirectStatus = null)
+{
+    public bool IsDefault => Where == DefaultName;
+
+    /// <summary>The name Istio gives the route it builds for a host without a VirtualService (route.go, DefaultRouteName).</summary>
+    public const string DefaultName = "default";
+}
+
+/// <summary>The routes a proxy gets for a host, in the order Envoy tries them; VirtualService null for Istio's default route.</summary>
+public sealed record ProxyRoutes(string Host, string? VirtualService, IReadOnlyList<ProxyRoute> Routes)
+{
+    public bool IsDefault => VirtualService is null;
+
+    /// <summary>Istio's route to every endpoint of the host, with the mesh's default retries (BuildDefaultHTTPOutboundRoute).</summary>
+    public static ProxyRoutes Default(string host, RetryPolicy retries) => new(host, null, [new ProxyRoute(ProxyRoute.DefaultName, new JsonObject(), [], retries)]);
+}
+
+/// <summary>The route a request takes and the pods it may land on (none for a directResponse).</summary>
+public sealed record RouteDecision(ProxyRoute Route, IReadOnlyList<Workload> Targets);
 
 /// <summary>The configuration routes a request nowhere useful (Envoy would answer 404 or 503).</summary>
 public sealed class RoutingException(string message) : Exception(message);

@@ -10,12 +10,27 @@ namespace VotingApp.Manifests.Tests.Routing;
 /// accepts a connection that some rule of some selecting policy allows (rules and policies add up). A rule
 /// allows a port when it lists it (or lists no ports) and a source when one of its peers matches: a
 /// podSelector alone picks pods of the policy's namespace, a namespaceSelector {} any namespace; no `from`
-/// allows every source. Traffic from the pod's own node (kubelet probes) is always allowed, so it is not
-/// modelled. Fields the files do not use (ipBlock, endPort, matchExpressions, Egress) are refused.
+/// allows every source; an ipBlock peer (cidr, no except) matches an address, never a pod of the mesh. Traffic
+/// from the pod's own node is always allowed, so it is not modelled, except kubelet's probes in ambient mode,
+/// which arrive from <see cref="AmbientProbeSource"/>. Fields the files do not use (endPort, matchExpressions,
+/// Egress, ipBlock except) are refused.
 /// </summary>
 public static class NetworkPolicies
 {
-    public static bool Admits(ClusterState state, Caller caller, Workload target, int port)
+    /// <summary>
+    /// Where kubelet's probes come from in ambient mode: istio-cni SNATs them to this link-local address so that
+    /// ztunnel lets them through (istio.io/latest/docs/ambient/usage/networkpolicy).
+    /// </summary>
+    public static System.Net.IPAddress AmbientProbeSource { get; } = System.Net.IPAddress.Parse("169.254.7.127");
+
+    public static bool Admits(ClusterState state, Caller caller, Workload target, int port) => Admits(state, new Source(caller, null), target, port);
+
+    /// <summary>Whether a connection from an address outside the mesh's pods (kubelet's probes) reaches the target's port.</summary>
+    public static bool Admits(ClusterState state, System.Net.IPAddress address, Workload target, int port) => Admits(state, new Source(null, address), target, port);
+
+    private sealed record Source(Caller? Caller, System.Net.IPAddress? Address);
+
+    private static bool Admits(ClusterState state, Source caller, Workload target, int port)
     {
         var selecting = state.OfKind("NetworkPolicy")
             .Select(policy => (policy, spec: Only(policy.Json["spec"], $"{policy} spec", "podSelector", "policyTypes", "ingress")))
@@ -41,7 +56,7 @@ public static class NetworkPolicies
             .Single(p => p["name"]?.GetValue<string>() == targetPort.GetValue<string>())["containerPort"]!.GetValue<int>();
     }
 
-    private static bool RuleAdmits(JsonObject rule, Caller caller, int port, string where)
+    private static bool RuleAdmits(JsonObject rule, Source caller, int port, string where)
     {
         var fields = Only(rule, $"{where} ingress", "from", "ports");
         var ports = List(fields["ports"]).Select(p => Only(p, $"{where} port", "port", "protocol")).ToList();
@@ -51,9 +66,17 @@ public static class NetworkPolicies
         return portMatches && (fields["from"] is null || peers.Any(peer => PeerMatches(peer, caller, where)));
     }
 
-    private static bool PeerMatches(JsonObject peer, Caller caller, string where)
+    private static bool PeerMatches(JsonObject peer, Source source, string where)
     {
-        var fields = Only(peer, $"{where} from", "podSelector", "namespaceSelector");
+        var fields = Only(peer, $"{where} from", "podSelector", "namespaceSelector", "ipBlock");
+        if (fields["ipBlock"] is { } block)
+        {
+            if (fields.Count > 1) throw new NotSupportedException($"{where}: ipBlock with a selector");
+            var cidr = Text(Only(block, $"{where} ipBlock", "cidr")["cidr"], $"{where} cidr");
+            return source.Address is { } address && System.Net.IPNetwork.Parse(cidr).Contains(address);
+        }
+
+        if (source.Caller is not { } caller) return false;
         // A podSelector without a namespaceSelector means the policy's own namespace.
         var namespaceMatches = caller.Namespace == MeshRouter.ManifestNamespace;
         if (fields["namespaceSelector"] is { } selector)

@@ -53,7 +53,8 @@ public sealed partial class PictureTests
         return name is "redis" or "mysql" ? name : $"{name}_{workload.Version!.Replace('.', '_')}";
     }
 
-    private static List<(string Step, HashSet<string> Edges)> Pictures()
+    /// <summary>Each picture of docs/istio-walkthrough.md: the step file it is drawn after, and its edges.</summary>
+    public static List<(string Step, HashSet<string> Edges)> Pictures()
     {
         var text = File.ReadAllText(RepositoryPaths.Combine("docs/istio-walkthrough.md"));
         return Block().Matches(text).Select(block =>

@@ -76,6 +76,49 @@ public sealed class RoutingTests
         }
     }
 
+    /// <summary>
+    /// At every step, on every platform: each app pod a visitor reaches votes to and reads (through analytics)
+    /// from its own store, and no proxy re-sends a write after it may have been applied.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CrossReferenceTests.PlatformSteps), MemberType = typeof(CrossReferenceTests))]
+    public void A_visitors_votes_and_results_come_from_one_store_and_no_write_is_resent(string platform, int steps)
+    {
+        var graph = new CallGraph(new MeshRouter(ClusterState.After(steps, Platform.Named(platform))));
+        var cookies = FlagOn.Concat(FlagOff).ToList();
+        var problems = cookies.SelectMany(graph.Apps).Distinct().SelectMany(app => VisitorChecks.OneStoreProblems(graph.Router, app))
+            .Concat(VisitorChecks.UnsafeRetries(graph, cookies)).Distinct().ToList();
+        Assert.True(problems.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}:\n" + string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// Every running pod's sidecar, and any other proxy of the namespace, keeps each VirtualService that routes by
+    /// sourceLabels (it ends with a rule for callers that match none), so none falls back to every version; and
+    /// every route of every VirtualService states its retries, or answers itself.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CrossReferenceTests.PlatformSteps), MemberType = typeof(CrossReferenceTests))]
+    public void No_proxy_falls_back_to_every_version_and_every_route_states_its_retries(string platform, int steps)
+    {
+        var router = new MeshRouter(ClusterState.After(steps, Platform.Named(platform)));
+        var problems = new List<string>();
+        var proxies = router.State.Workloads.Select(w => w.PodLabels).Append(new Dictionary<string, string> { ["app"] = "debug" });
+        foreach (var virtualService in router.State.OfKind("VirtualService"))
+        {
+            foreach (var (rule, index) in StrictFields.List(virtualService.Json["spec"]!["http"]).Select((r, i) => (r, i)))
+            {
+                if (rule["retries"] is null && rule["directResponse"] is null) problems.Add($"{virtualService} http[{index}]: no retries stated");
+            }
+
+            if (virtualService.Json["spec"]!["gateways"] is not null) continue;
+            var host = virtualService.Json["spec"]!["hosts"]![0]!.GetValue<string>();
+            problems.AddRange(proxies.Where(labels => router.RoutesFor(labels, host).IsDefault)
+                .Select(labels => $"{virtualService}: a proxy labelled {string.Join(",", labels.Where(l => l.Key is "app" or "version").Select(l => $"{l.Key}={l.Value}"))} falls back to every version of {host}"));
+        }
+
+        Assert.True(problems.Count == 0, $"{platform}, after {ManifestFiles.Steps[steps - 1]}:\n" + string.Join("\n", problems.Distinct()));
+    }
+
     [Fact]
     public void The_table_covers_every_step() => Assert.Equal(ManifestFiles.Steps.Count, Expectations().Count());
 
