@@ -94,7 +94,7 @@ public static class ServiceDefaultsExtensions
     public static void MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains(LiveTag) }).Unlimited();
-        app.MapHealthChecks("/health/ready").Unlimited();
+        app.MapHealthChecks("/health/ready", new() { ResponseWriter = ReadinessResponse.WriteAsync }).Unlimited();
         app.MapGet("/version", (ServiceIdentity identity, IOptions<FaultSettings> faults) =>
             TypedResults.Ok(new ServiceVersionInfo(identity.Name, identity.Version, Environment.MachineName, faults.Value.Summary())))
             .WithName("GetVersion");

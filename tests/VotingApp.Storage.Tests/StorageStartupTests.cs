@@ -18,7 +18,8 @@ public class StorageStartupTests
     [InlineData("1.0", "REDIS_SSL_CA_FILE", "/etc/hostname", "REDIS_SSL_CA_FILE is set but REDIS_SSL is not true")]
     [InlineData("1.0", "REDIS_SSL", "maybe", "REDIS_SSL='maybe' is not true or false.")]
     [InlineData("1.0", "REDIS_PASSWORD_FILE", "/nonexistent/voting-redis/password", "REDIS_PASSWORD_FILE='/nonexistent/voting-redis/password' cannot be read")]
-    [InlineData("1.0", "VOTE_TOKEN_LIFETIME_SECONDS", "0", "VOTE_TOKEN_LIFETIME_SECONDS=0 is out of range: 1 to 2592000 (30 days).")]
+    [InlineData("1.0", "VOTE_TOKEN_LIFETIME_SECONDS", "0", "VOTE_TOKEN_LIFETIME_SECONDS=0 is out of range: 1 to 86400 (one day)")]
+    [InlineData("1.0", "VOTE_TOKEN_LIFETIME_SECONDS", "86401", "VOTE_TOKEN_LIFETIME_SECONDS=86401 is out of range: 1 to 86400 (one day)")]
     public Task Invalid_setting_stops_storage_naming_it(string version, string key, string value, string expected) =>
         ServiceProcess.AssertRefusesToStartAsync(VotingService.Storage, version, key, value, expected);
 

@@ -163,8 +163,9 @@ public static partial class VotingPageApi
         {
             // The store may have counted it and lost only the answer: say so, and offer to send the same
             // vote (same token) again, which storage counts once. Which service failed and why is for the log.
+            // 504, not 503: the mesh sends a 503 again, and this vote may have been counted (docs/http.md, "Retries").
             LogNotCounted(logger, option, "not confirmed (it may have been counted)", e.Message);
-            return Problem(page, StatusCodes.Status503ServiceUnavailable, "Vote not confirmed",
+            return Problem(page, StatusCodes.Status504GatewayTimeout, "Vote not confirmed",
                 token is null
                     ? $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted; check the results before you vote again. {Reference(context)}"
                     : $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted. Send it again: it is counted once, however often you send it. {Reference(context)}",
