@@ -139,13 +139,20 @@ public sealed class PageDesignBrowserTests(ITestOutputHelper output) : IAsyncLif
         Assert.True(failures.Count == 0, $"{what}: below {PageAccessibility.TextContrast}:1:\n" + string.Join("\n", failures));
     }
 
-    /// <summary>The card stays at least 8 px from both edges, and nothing makes the page wider than the screen.</summary>
+    /// <summary>
+    /// The card stays at least 8 px from both edges, nothing makes the page wider than the screen, and no
+    /// text in the card runs out of its box (a long word, a trace id).
+    /// </summary>
     private static async Task AssertCardOffTheEdgesAsync(IPage page)
     {
         var card = await page.Locator("main").BoundingBoxAsync() ?? throw new Xunit.Sdk.XunitException("no <main>");
         Assert.True(card.X >= 8 && card.X + card.Width <= PhoneWidth - 8, $"the card spans {card.X:0}..{card.X + card.Width:0} px of {PhoneWidth}");
         var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(width <= PhoneWidth, $"the page is {width} px wide on a {PhoneWidth} px screen");
+        var overflowing = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('main, main *')].filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)" +
+            ".map(e => e.tagName.toLowerCase() + ': ' + e.scrollWidth + ' px of content in ' + e.clientWidth + ' px')");
+        Assert.True(overflowing.Length == 0, "text runs out of its box:\n" + string.Join("\n", overflowing));
     }
 
     /// <summary>Each figure of the tally ("Cats: 1/2 (50%)") lies on one line: its characters' boxes share one top.</summary>

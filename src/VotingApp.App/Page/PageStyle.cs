@@ -5,9 +5,10 @@ namespace VotingApp.App.Page;
 
 /// <summary>
 /// The one stylesheet of the voting page and of its problem pages, sent inline, and the Content-Security-Policy
-/// that allows exactly it (by its hash) and never any script. Its colours pass WCAG AA (4.5:1 for text, 3:1 for
-/// the focus ring); on a phone the card keeps a margin and the tally balances its line rather than breaking a
-/// figure. No selector names the tally's id: the page must have one line with that word for the curl loop.
+/// that allows exactly it (by its hash) and never any script. Its colours pass WCAG AA (4.5:1 for text, 3:1
+/// for the focus ring). On a phone the card keeps a margin, a long word (a trace id) breaks rather than run
+/// out of it, and the tally balances its line rather than break a figure. No selector names the tally's id:
+/// the page must have just one line with that word, for the curl loop.
 /// </summary>
 public static class PageStyle
 {
@@ -16,7 +17,8 @@ public static class PageStyle
         * { box-sizing: border-box; }
         body { font-family: system-ui, sans-serif; background: #f4f6f8; color: #1f2933; margin: 0; padding: 0 1rem; }
         main { max-width: 36rem; margin: clamp(1rem, 6vw, 3rem) auto; background: #fff; border-radius: .75rem; padding: clamp(1.25rem, 5vw, 2rem); box-shadow: 0 1px 4px #0002; text-align: center; }
-        h1 { font-size: 1.8rem; margin: 0 0 1.5rem; overflow-wrap: anywhere; }
+        h1 { font-size: 1.8rem; margin: 0 0 1.5rem; }
+        h1, p { overflow-wrap: anywhere; }
         a { color: #1a63c9; }
         button { font: inherit; cursor: pointer; }
         :focus-visible { outline: 3px solid #1f2933; outline-offset: 2px; }
