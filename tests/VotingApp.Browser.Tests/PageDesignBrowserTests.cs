@@ -36,7 +36,7 @@ public sealed class PageDesignBrowserTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task The_page_says_no_votes_yet_then_that_a_vote_was_counted_and_enables_only_the_flag_button_that_applies()
     {
-        var page = await NewPageAsync(1000, 700);
+        var page = await DebianChromium.NewPageAsync(Browser, Chain.App.BaseAddress);
         var problems = BrowserProblems.Watch(page);
         await page.GotoAsync("/");
         var results = page.Locator("#results");
@@ -77,7 +77,7 @@ public sealed class PageDesignBrowserTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task On_a_phone_the_page_and_its_problem_pages_fit_read_at_AA_contrast_and_show_focus()
     {
-        var page = await NewPageAsync(PhoneWidth, 740);
+        var page = await DebianChromium.NewPageAsync(Browser, Chain.App.BaseAddress, PhoneWidth, 740);
         await page.GotoAsync("/");
         await Expect(page.GetByText("No votes yet.")).ToBeVisibleAsync();
         await AssertReadableAsync(page, "the page before any vote");
@@ -178,19 +178,6 @@ public sealed class PageDesignBrowserTests(ITestOutputHelper output) : IAsyncLif
         output.WriteLine("figures (text|lines): " + string.Join(", ", figures));
         Assert.Equal(2, figures.Length);
         Assert.All(figures, figure => Assert.EndsWith("|1", figure));
-    }
-
-    private async Task<IPage> NewPageAsync(int width, int height)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Chain.App.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
-        SetDefaultExpectTimeout(15_000);
-        return page;
     }
 
     public async Task DisposeAsync()

@@ -33,14 +33,8 @@ public sealed class VotingPageBrowserTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task Voting_resetting_and_the_feature_flag_work_in_a_real_browser()
     {
-        await using var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Chain.App.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1000, Height = 700 },
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
-        SetDefaultExpectTimeout(15_000);
+        var page = await DebianChromium.NewPageAsync(Browser, Chain.App.BaseAddress);
+        await using var context = page.Context;
         var problems = BrowserProblems.Watch(page);
 
         var response = await page.GotoAsync("/");
