@@ -7,7 +7,7 @@ namespace VotingApp.App.Page;
 /// 403, a rate limit's 429, a 413), to a browser (Accept lists text/html), as a small page in the page's
 /// style; API clients and curl (Accept */*, JSON) still get problem JSON from the default writer.
 /// </summary>
-internal sealed class BrowserProblemPages(VotingPage page) : IProblemDetailsWriter
+internal sealed class BrowserProblemPages : IProblemDetailsWriter
 {
     public bool CanWrite(ProblemDetailsContext context) =>
         context.HttpContext.Request.GetTypedHeaders().Accept.Any(accepted =>
@@ -21,6 +21,8 @@ internal sealed class BrowserProblemPages(VotingPage page) : IProblemDetailsWrit
         var message = context.ProblemDetails.Detail ?? (status == StatusCodes.Status404NotFound
             ? "There is no page at this address."
             : "This request could not be answered.");
+        // Resolved here, not in a constructor: the problem-details service is built before the settings are checked.
+        var page = http.RequestServices.GetRequiredService<VotingPage>();
         var html = page.RenderProblem(heading, $"{message} {VotingPageApi.Reference(http)}");
         return new ValueTask(new ProblemPageResult(status, html, hasForm: false).ExecuteAsync(http));
     }

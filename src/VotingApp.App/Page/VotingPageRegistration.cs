@@ -11,6 +11,6 @@ public static class VotingPageRegistration
         builder.Services.AddSingleton<VotingPage>();
         builder.Services.AddSingleton<ResetThrottle>();
         // First: the problem-details service asks its writers in order, and the default one takes a browser's Accept (*/*) too.
-        builder.Services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter>(services => new BrowserProblemPages(services.GetRequiredService<VotingPage>())));
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter>(_ => new BrowserProblemPages()));
     }
 }
