@@ -153,7 +153,7 @@ public sealed class VotingPage
 
     /// <summary>
     /// A short page, in the page's own style, for a vote that was refused (400, 403, 409, 429) or not
-    /// confirmed (503), maybe offering it again, and for any other problem a browser is answered with (404).
+    /// confirmed (504), maybe offering it again, and for any other problem a browser is answered with (404).
     /// </summary>
     public string RenderProblem(string heading, string message, VoteRetry? retry = null) =>
         Top(_encoder.Encode(heading)) + $$"""
