@@ -1,4 +1,5 @@
 using System.Net;
+using Polly.Timeout;
 using Microsoft.Extensions.Options;
 using VotingApp.ServiceDefaults;
 
@@ -13,60 +14,27 @@ public sealed class AnalyticsClient(HttpClient http)
 }
 
 /// <summary>
-/// Sends votes and resets to storage. A vote with a token (from the page's form) is safe to repeat, since
-/// storage counts a token once: it is sent again once when its answer was lost, within the same 2 s bound.
-/// A vote without a token (a script's plain POST) is never repeated, so it is counted at most once.
+/// Sends votes and resets to storage, one try each (<see cref="UpstreamHttpClients.AddWriteClient{TClient}"/>).
+/// Every vote carries an Idempotency-Key: the page's token, or for a vote without one (a script's plain POST) a
+/// key made here before it is sent, so that storage counts it once however often a hop sends it again.
 /// </summary>
 public sealed class VoteWriter(HttpClient http)
 {
-    /// <summary>The first try of a tokened vote; the retry gets what is left of <see cref="UpstreamHttpClients.TotalTimeout"/>.</summary>
-    public static readonly TimeSpan FirstTryTimeout = TimeSpan.FromSeconds(1);
-
-    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(50);
-
     /// <summary>
     /// Counts the vote; throws <see cref="VoteTokenUsedException"/> when the token was spent on the other
     /// option, <see cref="VoteNotConfirmedException"/> when no answer said it was counted.
     /// </summary>
     public async Task<VoteRecorded> AddVoteAsync(string option, string? token)
     {
-        if (token is null) return await SendVoteAsync(option, token, CancellationToken.None);
-
-        var started = TimeProvider.System.GetTimestamp();
-        bool reachedStorage;
-        try
-        {
-            using var firstTry = new CancellationTokenSource(FirstTryTimeout);
-            return await SendVoteAsync(option, token, firstTry.Token);
-        }
-        catch (VoteNotConfirmedException e)
-        {
-            reachedStorage = e.MayHaveBeenCounted;
-        }
-
-        await Task.Delay(RetryPause);
-        var left = UpstreamHttpClients.TotalTimeout - TimeProvider.System.GetElapsedTime(started);
-        using var retry = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
-        try
-        {
-            return await SendVoteAsync(option, token, retry.Token);
-        }
-        catch (VoteNotConfirmedException e) when (reachedStorage && !e.MayHaveBeenCounted)
-        {
-            throw new VoteNotConfirmedException(e.Reason, mayHaveBeenCounted: true, e);
-        }
-    }
-
-    private async Task<VoteRecorded> SendVoteAsync(string option, string? token, CancellationToken cancellationToken)
-    {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/votes")
         {
             Content = JsonContent.Create(new VoteRequest(option), VotingJsonContext.Default.VoteRequest),
         };
-        if (token is not null) request.Headers.Add(VoteToken.Header, token);
+        request.Headers.Add(VoteToken.Header, token ?? VoteToken.New());
         try
         {
-            using var response = await http.SendAsync(request, cancellationToken);
+            // Not cancelled with the voter's request: a vote already sent is seen through to its answer.
+            using var response = await http.SendAsync(request, CancellationToken.None);
             return await response.Content.ReadFromJsonAsync(VotingJsonContext.Default.VoteRecorded, CancellationToken.None)
                 ?? throw new VoteNotConfirmedException("it answered with an empty body", mayHaveBeenCounted: true);
         }
@@ -76,13 +44,11 @@ public sealed class VoteWriter(HttpClient http)
         }
         catch (UpstreamUnavailableException e)
         {
-            // Storage answered (a 503 may come after its database took the vote but the answer was lost), or
-            // the call failed after it may have arrived; only a refused connection certainly counted nothing.
-            throw new VoteNotConfirmedException(e.Reason, mayHaveBeenCounted: e.Status is not null || !e.NeverSent, e);
-        }
-        catch (OperationCanceledException e)
-        {
-            throw new VoteNotConfirmedException($"no answer within {UpstreamHttpClients.TotalTimeout.TotalSeconds:0} s", mayHaveBeenCounted: true, e);
+            // Certainly nothing counted: the connection was refused, or storage itself said so. Any other failure
+            // (a 503 from a proxy between, a reset, no answer in time) may have come after the store counted it.
+            var notCounted = e.NeverSent || (e.Status == HttpStatusCode.ServiceUnavailable && e.ProblemTitle == VoteOutcome.NotCounted);
+            var reason = e.InnerException is TimeoutRejectedException ? $"no answer within {UpstreamHttpClients.TotalTimeout.TotalSeconds:0} s" : e.Reason;
+            throw new VoteNotConfirmedException(reason, mayHaveBeenCounted: !notCounted, e);
         }
     }
 

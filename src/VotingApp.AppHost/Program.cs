@@ -7,9 +7,16 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VotingApp.AppHost;
 
+if (LocalRunHelp.IsAsked(args))
+{
+    Console.Out.WriteLine(LocalRunHelp.Text);
+    return 0;
+}
+
 var builder = DistributedApplication.CreateBuilder(args);
 
-var plan = LocalRunPlan.Read(builder.Configuration, out var problems);
+var plan = LocalRunPlan.Read(builder.Configuration, out var configurationProblems);
+var problems = configurationProblems.Count > 0 ? configurationProblems : LocalPorts.InUse(plan, builder.Configuration).ToList();
 if (problems.Count > 0)
 {
     foreach (var problem in problems)
@@ -21,36 +28,29 @@ if (problems.Count > 0)
     return 2;
 }
 
-// Each service gets its own settings only (the launch profiles in src/*/Properties are for running one
-// service by hand) and listens where the AppHost says through ASPNETCORE_URLS.
-var storage = builder.AddProject<Projects.VotingApp_Storage>("voting-storage", options => options.ExcludeLaunchProfile = true)
-    .WithHttpEndpoint(name: "http")
-    .WithEnvironment("VOTING_VERSION", plan.StorageVersion)
-    .WithHttpHealthCheck("/health/ready");
+// Each service gets its own settings only and listens where the AppHost says (ServiceLaunch).
+var storage = builder.AddVotingService<Projects.VotingApp_Storage>("voting-storage")
+    .WithEnvironment("VOTING_VERSION", plan.StorageVersion);
 foreach (var (key, value) in plan.StorageEnvironment)
 {
     storage.WithEnvironment(key, value);
 }
 
 var storageEndpoint = storage.GetEndpoint("http");
-var analytics = builder.AddProject<Projects.VotingApp_Analytics>("voting-analytics", options => options.ExcludeLaunchProfile = true)
-    .WithHttpEndpoint(name: "http")
+var analytics = builder.AddVotingService<Projects.VotingApp_Analytics>("voting-analytics")
     .WithEnvironment("VOTING_VERSION", plan.AnalyticsVersion)
     .WithEnvironment("STORAGE_HOST", storageEndpoint.Property(EndpointProperty.Host))
-    .WithEnvironment("STORAGE_PORT", storageEndpoint.Property(EndpointProperty.Port))
-    .WithHttpHealthCheck("/health/ready");
+    .WithEnvironment("STORAGE_PORT", storageEndpoint.Property(EndpointProperty.Port));
 
 var analyticsEndpoint = analytics.GetEndpoint("http");
-// The app listens on the well-known port itself (no proxy in front), so the printed URL is the app.
-var app = builder.AddProject<Projects.VotingApp_App>("voting-app", options => options.ExcludeLaunchProfile = true)
-    .WithHttpEndpoint(name: "http", port: plan.AppPort, isProxied: false)
+// The app listens on the well-known port itself, so the printed URL is the app.
+var app = builder.AddVotingService<Projects.VotingApp_App>("voting-app", plan.AppPort)
     .WithExternalHttpEndpoints()
     .WithEnvironment("VOTING_VERSION", plan.AppVersion)
     .WithEnvironment("ANALYTICS_HOST", analyticsEndpoint.Property(EndpointProperty.Host))
     .WithEnvironment("ANALYTICS_PORT", analyticsEndpoint.Property(EndpointProperty.Port))
     .WithEnvironment("STORAGE_HOST", storageEndpoint.Property(EndpointProperty.Host))
-    .WithEnvironment("STORAGE_PORT", storageEndpoint.Property(EndpointProperty.Port))
-    .WithHttpHealthCheck("/health/ready");
+    .WithEnvironment("STORAGE_PORT", storageEndpoint.Property(EndpointProperty.Port));
 foreach (var (key, value) in plan.AppEnvironment)
 {
     app.WithEnvironment(key, value);

@@ -36,12 +36,31 @@ public static partial class VotingPageAnnouncer
 
             await all;
             var results = await ReadResultsAsync(plan.VotingPage, stopping);
-            logger.LogInformation("Voting page: {Url} ({Chain}). Results: {Results}", plan.VotingPage, plan.Describe(), results);
+            // Written as a block of its own rather than a log entry, so that it stands out as the last thing on screen.
+            await Console.Out.WriteLineAsync(Announcement(plan, results));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // stopped before that
         }
+    }
+
+    public static string Announcement(LocalRunPlan plan, string results)
+    {
+        var lines = new List<string>
+        {
+            "",
+            $"  Voting page: {plan.VotingPage} ({plan.Describe()}). Results: {results}",
+        };
+        if (plan.AppEnvironment.TryGetValue("FEATUREFLAG", out var flag) && bool.TryParse(flag, out var shown) && shown)
+        {
+            lines.Add("  Feature flag: its buttons set and clear the featureflag=on cookie, which Istio routes on. Locally " +
+                      $"there is no mesh, so every request still goes to app {plan.AppVersion} (docs/running-locally.md).");
+        }
+
+        lines.Add("  Press Ctrl+C to stop everything.");
+        lines.Add("");
+        return string.Join(Environment.NewLine, lines);
     }
 
     /// <summary>The page's results line, or what went wrong after three tries.</summary>

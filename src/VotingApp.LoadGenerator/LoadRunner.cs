@@ -39,6 +39,28 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter? progressOut = 
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
 
+    /// <summary>
+    /// One GET of the URL: why no connection could be made (refused, no such host), or null when anything
+    /// answers, whatever the status, or is merely slow (the run measures that).
+    /// </summary>
+    public static async Task<string?> ProbeAsync(LoadSettings settings, CancellationToken cancellationToken)
+    {
+        using var client = CreateClient(settings);
+        try
+        {
+            using var response = await client.GetAsync(settings.Url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return null;
+        }
+        catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Describe(e);
+        }
+        catch (Exception e) when (e is TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Polls the URL until it answers 2xx; false when <see cref="LoadSettings.WaitReady"/> runs out.</summary>
     public static async Task<bool> WaitUntilReadyAsync(LoadSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
@@ -115,7 +137,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter? progressOut = 
             if (remaining <= TimeSpan.Zero) break;
             await WaitAsync(allDone, remaining < settings.ProgressInterval ? remaining : settings.ProgressInterval, stop.Token);
             var stats = _stats;
-            progress.Show(clock.Elapsed - measuredFrom, stats, stats.TakeInterval());
+            progress.Show(clock.Elapsed - measuredFrom, stats, stats.TakeInterval(clock.Elapsed - measuredFrom));
         }
 
         // Stop sending; the requests already sent are answered (each bounded by --timeout) and counted.
@@ -196,6 +218,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter? progressOut = 
 
         string status;
         bool success;
+        var answered = true;
         string? chain = null;
         try
         {
@@ -216,10 +239,11 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter? progressOut = 
         {
             status = Describe(e);
             success = false;
+            answered = false;
         }
 
         var latencyTicks = clock.ElapsedTicks - startTicks;
-        _stats.Record(isVote, status, success, latencyTicks * 1_000_000 / Stopwatch.Frequency, chain);
+        _stats.Record(isVote, status, success, latencyTicks * 1_000_000 / Stopwatch.Frequency, chain, answered);
     }
 
     /// <summary>A short name for a request that got no answer, used as its "status".</summary>

@@ -46,6 +46,7 @@ public sealed record LoadSettings
     public double MaxErrorsPercent { get; init; } = 1.0;
 
     public string? JsonPath { get; init; }
+    public string? ReportPath { get; init; }
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
     public bool Quiet { get; init; }
 

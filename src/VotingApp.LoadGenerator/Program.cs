@@ -21,12 +21,18 @@ public static class LoadGeneratorCommand
     public const int ExitTooManyErrors = 1;
     public const int ExitNotReady = 3;
 
+    /// <summary>The local run's voting page (dotnet run --project src/VotingApp.AppHost).</summary>
+    public const string LocalRunUrl = "http://localhost:8080/";
+
+    /// <summary>The cookie Istio routes the canary on, sent by --cookie-share when no --cookie is given.</summary>
+    public const string FeatureFlagCookie = "featureflag=on";
+
     public static RootCommand Create()
     {
         var url = new Option<Uri>("--url", "-u")
         {
-            Description = "The voting app to load, e.g. http://20.42.1.1/ (the ingress gateway) or http://127.0.0.1:8080/. GET and POST go to this URL.",
-            Required = true,
+            Description = $"The voting app to load, e.g. http://20.42.1.1/ (the ingress gateway). GET and POST go to this URL. Default: {LocalRunUrl}, the local run's page.",
+            DefaultValueFactory = _ => new Uri(LocalRunUrl),
             CustomParser = result =>
             {
                 var text = result.Tokens.Single().Value;
@@ -62,12 +68,11 @@ public static class LoadGeneratorCommand
             Description = "A cookie name=value that virtual users send, e.g. featureflag=on to be routed to the canary; repeatable.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var cookieShare = new Option<double>("--cookie-share")
+        var cookieShare = new Option<double?>("--cookie-share")
         {
-            Description = "The share of requests (virtual users) that carry the --cookie, 0..1, e.g. 0.1. Default 1: all.",
-            DefaultValueFactory = _ => 1.0,
+            Description = $"The share of requests (virtual users) that carry the --cookie, 0..1, e.g. 0.1 for a canary's tenth. Default 1: all. Without --cookie, the cookie is {FeatureFlagCookie}.",
         };
-        cookieShare.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or > 1) r.AddError("--cookie-share must be between 0 and 1."); });
+        cookieShare.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is < 0 or > 1) r.AddError("--cookie-share must be between 0 and 1."); });
         var rate = new Option<double>("--rate", "-r")
         {
             Description = "Open model: send this many requests per second whatever the answers take, over --connections; latency is counted from when each request was due, so a stalled server is not hidden. 0 (default): closed model.",
@@ -89,7 +94,11 @@ public static class LoadGeneratorCommand
         };
         var json = new Option<string?>("--json")
         {
-            Description = "Also write the summary (rates, latencies, status counts, version mix) to this JSON file.",
+            Description = "Also write the summary (rates, latencies, status counts, version mix, per chain of versions) to this JSON file.",
+        };
+        var report = new Option<string?>("--report")
+        {
+            Description = "Also write a self-contained HTML report to this file: per chain of versions requests, success rate, p50 and p99, and a chart of latency over time.",
         };
         var progressInterval = DurationOption("--progress-interval", null, "How often the live line is updated (one line each time when the output is not a terminal).", "1s");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live progress line; only the summary." };
@@ -98,17 +107,21 @@ public static class LoadGeneratorCommand
             Load generator for the voting app: drives it like the article's curl loop and like real voters, and
             reports requests/s, latency percentiles (HdrHistogram), status codes and which app / analytics / storage
             versions answered (from the x-voting-chain header), so a canary split is seen at a glance.
-            Exit code: 0 ok, 1 error share above --max-errors (or no answer at all), 3 --wait ran out, 2 bad arguments.
+            Exit code: 0 ok, 1 error share above --max-errors (or no answer at all), 2 bad arguments, 3 nothing answers
+            at the URL (at once, or within --wait; with --max-errors 100 errors are counted instead).
             """)
         {
             url, connections, duration, warmup, mode, voteRatio, options, cookie, cookieShare, rate, requests,
-            timeout, waitReady, maxErrors, json, progressInterval, quiet,
+            timeout, waitReady, maxErrors, json, report, progressInterval, quiet,
         };
 
         root.SetAction(async (parse, cancellationToken) =>
         {
             var ratio = parse.GetValue(voteRatio);
-            var cookieHeader = LoadSettings.ParseCookies(parse.GetValue(cookie) ?? []);
+            var share = parse.GetValue(cookieShare);
+            // A share without a cookie means the canary's cookie, as in the walkthrough's --cookie-share 0.1.
+            var cookies = parse.GetValue(cookie) is { Length: > 0 } given ? given : share is null ? [] : [FeatureFlagCookie];
+            var cookieHeader = LoadSettings.ParseCookies(cookies);
             if (parse.GetValue(cookie) is { Length: > 0 } && cookieHeader is null)
             {
                 await Console.Error.WriteLineAsync("--cookie must be name=value, e.g. featureflag=on.");
@@ -132,13 +145,14 @@ public static class LoadGeneratorCommand
                 VoteRatio = ratio ?? 0.2,
                 VoteOptions = voteOptions,
                 CookieHeader = cookieHeader,
-                CookieShare = parse.GetValue(cookieShare),
+                CookieShare = share ?? 1.0,
                 Rate = parse.GetValue(rate),
                 MaxRequests = parse.GetValue(requests),
                 Timeout = parse.GetValue(timeout),
                 WaitReady = parse.GetValue(waitReady),
                 MaxErrorsPercent = parse.GetValue(maxErrors),
                 JsonPath = parse.GetValue(json),
+                ReportPath = parse.GetValue(report),
                 ProgressInterval = parse.GetValue(progressInterval),
                 Quiet = parse.GetValue(quiet),
             };
@@ -150,8 +164,17 @@ public static class LoadGeneratorCommand
     public static async Task<int> RunAsync(LoadSettings settings, CancellationToken cancellationToken)
     {
         var output = Console.Out;
-        if (settings.WaitReady > TimeSpan.Zero && !await LoadRunner.WaitUntilReadyAsync(settings, output, cancellationToken))
+        if (settings.WaitReady > TimeSpan.Zero)
         {
+            if (!await LoadRunner.WaitUntilReadyAsync(settings, output, cancellationToken)) return ExitNotReady;
+        }
+        // --max-errors 100 says errors are expected (Flagger's load webhooks run while the gateway may refuse), so no probe.
+        else if (settings.MaxErrorsPercent < 100 && await LoadRunner.ProbeAsync(settings, cancellationToken) is { } failure)
+        {
+            // Nothing there: say so at once rather than counting errors for the whole --duration.
+            await Console.Error.WriteLineAsync($"{settings.Url}: {failure}, nothing answers there. " +
+                (settings.Url.ToString() == LocalRunUrl ? "Start the local run (dotnet run --project src/VotingApp.AppHost), or give --url. " : "") +
+                "--wait 2m polls until it answers.");
             return ExitNotReady;
         }
 
@@ -167,6 +190,12 @@ public static class LoadGeneratorCommand
         if (settings.JsonPath is not null)
         {
             await summary.WriteJsonAsync(settings.JsonPath);
+        }
+
+        if (settings.ReportPath is not null)
+        {
+            await HtmlReport.WriteAsync(summary, settings.ReportPath);
+            await output.WriteLineAsync($"report: {Path.GetFullPath(settings.ReportPath)}");
         }
 
         if (!summary.Passed)

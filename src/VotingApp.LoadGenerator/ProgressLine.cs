@@ -3,7 +3,7 @@ using System.Globalization;
 namespace VotingApp.LoadGenerator;
 
 /// <summary>
-/// The live line: elapsed, requests/s over the last interval, errors, p99 of the last interval. On a
+/// The live line: elapsed, requests/s over the last interval, errors (and their commonest reason), p99 of the last interval. On a
 /// terminal it is rewritten in place; in a log (a pod, a redirected run) it is one line per interval.
 /// </summary>
 internal sealed class ProgressLine(TextWriter? output, TimeSpan interval)
@@ -25,8 +25,10 @@ internal sealed class ProgressLine(TextWriter? output, TimeSpan interval)
         _lastRequests = requests;
         var errors = stats.Errors;
         var share = requests == 0 ? 0 : errors * 100.0 / requests;
+        // The commonest failure is named at once (e.g. "connection refused"), not only in the final table.
+        var reason = errors > 0 && stats.TopError is { } top ? ": " + top : "";
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{elapsed.TotalSeconds,7:0.0}s  {rate,9:#,0} req/s  {requests,10:#,0} requests  errors {errors:#,0} ({share:0.00}%)  p99 {intervalP99Microseconds / 1000.0:0.00} ms");
+            $"{elapsed.TotalSeconds,7:0.0}s  {rate,9:#,0} req/s  {requests,10:#,0} requests  errors {errors:#,0} ({share:0.00}%{reason})  p99 {intervalP99Microseconds / 1000.0:0.00} ms");
         if (_inPlace)
         {
             output.Write("\r" + line.PadRight(Math.Max(line.Length, 100)));

@@ -8,6 +8,12 @@ namespace VotingApp.LoadGenerator;
 
 public sealed record LatencySummary(double P50, double P90, double P99, double P999, double Max, double Mean);
 
+/// <summary>
+/// What one chain of versions answered (x-voting-chain, e.g. "app/2.0 analytics/2.0 storage/2.0"): what a
+/// canary is judged by, as Flagger's request-success-rate and request-duration checks judge it. Milliseconds.
+/// </summary>
+public sealed record ChainSummary(string Chain, long Requests, long Errors, double SuccessPercent, double P50, double P99);
+
 /// <summary>The result of a run, as printed and as written by --json.</summary>
 public sealed record RunSummary
 {
@@ -38,6 +44,13 @@ public sealed record RunSummary
     public required SortedDictionary<string, SortedDictionary<string, long>> VersionCounts { get; init; }
 
     public required long AnswersWithoutChain { get; init; }
+
+    /// <summary>Per chain of versions, the most requests first.</summary>
+    public required IReadOnlyList<ChainSummary> Chains { get; init; }
+
+    /// <summary>Per interval and chain (for --report).</summary>
+    public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
+
     public required bool Passed { get; init; }
 
     public static RunSummary From(LoadSettings settings, Stats stats, DateTimeOffset startedAt, TimeSpan elapsed)
@@ -83,8 +96,18 @@ public sealed record RunSummary
             VersionMix = mix,
             VersionCounts = counts,
             AnswersWithoutChain = stats.WithoutChain,
+            Chains = stats.Chains.Select(chain => Summarize(chain.Key, chain.Value)).OrderByDescending(chain => chain.Requests).ToList(),
+            Timeline = stats.Timeline,
             Passed = requests > 0 && errorPercent <= settings.MaxErrorsPercent,
         };
+    }
+
+    private static ChainSummary Summarize(string chain, LatencyTrack track)
+    {
+        var latency = Latency(track.Snapshot());
+        var (requests, errors) = (track.Requests, track.Errors);
+        return new ChainSummary(chain, requests, errors,
+            requests == 0 ? 0 : Math.Round((requests - errors) * 100.0 / requests, 2), latency.P50, latency.P99);
     }
 
     private static LatencySummary Latency(HistogramBase histogram)
@@ -131,6 +154,18 @@ public sealed record RunSummary
         }
 
         console.Write(table);
+        if (Chains.Count == 0) return;
+        var chains = new Table().Border(TableBorder.Rounded).Title("[bold]per chain of versions[/]")
+            .AddColumn(Stats.ChainHeader).AddColumn(new TableColumn("requests").RightAligned())
+            .AddColumn(new TableColumn("success").RightAligned()).AddColumn(new TableColumn("p50").RightAligned())
+            .AddColumn(new TableColumn("p99").RightAligned());
+        foreach (var chain in Chains)
+        {
+            chains.AddRow(Markup.Escape(chain.Chain), F(chain.Requests, "#,0"), $"{F(chain.SuccessPercent, "0.00")}%",
+                $"{F(chain.P50, "0.00")} ms", $"{F(chain.P99, "0.00")} ms");
+        }
+
+        console.Write(chains);
     }
 
     public async Task WriteJsonAsync(string path)

@@ -56,7 +56,8 @@ public static class OptionsValidation
 
     /// <summary>
     /// The generated binder throws InvalidOperationException ("Failed to convert configuration value
-    /// 'maybe' at 'SHOWDETAILS' to type …") while the settings are made: that is a configuration error too.
+    /// 'maybe' at 'SHOWDETAILS' to type 'System.Boolean'.") while the settings are made: that is a
+    /// configuration error too, told in the words of the others (<see cref="Unconvertible"/>).
     /// </summary>
     private sealed class ConversionReportingFactory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(OptionsFactory<TOptions> factory) : IOptionsFactory<TOptions>
         where TOptions : class
@@ -69,8 +70,30 @@ public static class OptionsValidation
             }
             catch (InvalidOperationException e)
             {
-                throw new OptionsValidationException(name, typeof(TOptions), [e.Message]);
+                throw new OptionsValidationException(name, typeof(TOptions), [Unconvertible(e.Message)]);
             }
         }
+    }
+
+    /// <summary>
+    /// "SHOWDETAILS='yes' is not true or false." for the binder's "Failed to convert configuration value 'yes'
+    /// at 'SHOWDETAILS' to type 'System.Boolean'."; any other message as it is.
+    /// </summary>
+    public static string Unconvertible(string binderMessage)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(binderMessage,
+            @"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'");
+        if (!match.Success) return binderMessage;
+        var (value, key) = (match.Groups["value"].Value, match.Groups["key"].Value);
+        var allowed = match.Groups["type"].Value switch
+        {
+            "System.Int32" when key.EndsWith("PORT", StringComparison.OrdinalIgnoreCase) => "a port number (1-65535)",
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Double" or "System.Decimal" => "a number",
+            "System.Boolean" => "true or false",
+            "System.TimeSpan" => "a duration such as 00:00:30",
+            var type => $"a {type[(type.LastIndexOf('.') + 1)..]}",
+        };
+        return $"{key}='{value}' is not {allowed}.";
     }
 }

@@ -94,7 +94,7 @@ public static class ServiceDefaultsExtensions
     public static void MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains(LiveTag) }).Unlimited();
-        app.MapHealthChecks("/health/ready").Unlimited();
+        app.MapHealthChecks("/health/ready", new() { ResponseWriter = ReadinessResponse.WriteAsync }).Unlimited();
         app.MapGet("/version", (ServiceIdentity identity, IOptions<FaultSettings> faults) =>
             TypedResults.Ok(new ServiceVersionInfo(identity.Name, identity.Version, Environment.MachineName, faults.Value.Summary())))
             .WithName("GetVersion");
@@ -121,7 +121,8 @@ public static class ServiceDefaultsExtensions
         }
         catch (Exception e) when (ConfigurationProblems(e) is { } reason)
         {
-            logger.LogCritical("{Service} cannot start: configuration error: {Reason}", identity.Name, reason);
+            // The reason is written once, on standard error (kubectl logs shows it); the log event only marks the stop.
+            logger.LogCritical("{Service} cannot start: configuration error (the reason is on standard error)", identity.Name);
             await Console.Error.WriteLineAsync($"{identity.Name}: configuration error: {reason}");
             return 2;
         }

@@ -42,10 +42,8 @@ internal sealed class UpstreamCallHandler(VotingService upstream, ServiceIdentit
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {
-            throw new UpstreamUnavailableException(upstream.Name, await UpstreamUnavailableException.DescribeAsync(response))
-            {
-                Status = response.StatusCode,
-            };
+            var (reason, title) = await UpstreamUnavailableException.DescribeAsync(response);
+            throw new UpstreamUnavailableException(upstream.Name, reason) { Status = response.StatusCode, ProblemTitle = title };
         }
     }
 

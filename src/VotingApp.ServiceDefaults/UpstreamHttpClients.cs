@@ -67,8 +67,9 @@ public static class UpstreamHttpClients
     }
 
     /// <summary>
-    /// For votes and resets, which must not be counted twice: never retried, only bounded in time. A
-    /// vote whose answer did not arrive is reported to the voter as not confirmed (<c>VoteWriter</c>).
+    /// For votes and resets: one try, bounded in time, never retried here. Retries are the mesh's (its
+    /// sidecar's default policy) and the voter's ("send my vote again"); every vote carries an Idempotency-Key
+    /// so that those count once (<c>VoteWriter</c>; the table in docs/http.md, "Retries").
     /// </summary>
     public static IHttpClientBuilder AddWriteClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
         this IServiceCollection services, VotingService upstream, Func<IServiceProvider, Uri> baseAddress)

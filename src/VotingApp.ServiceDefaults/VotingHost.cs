@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 
 namespace VotingApp.ServiceDefaults;
 
@@ -13,6 +14,16 @@ public static class VotingHost
     /// here), and the services' settings change by a restart anyway. hostBuilder:reloadConfigOnChange is the
     /// host setting Microsoft.Extensions.Hosting reads before it adds the appsettings files.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(string[] args) =>
-        WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+    /// The ASPNETCORE_ variables (ASPNETCORE_HTTP_PORTS, ASPNETCORE_URLS) are read before the appsettings files,
+    /// so the port of appsettings.Local.json (a service run by hand) would beat them: read again after
+    /// the files, and the command line after them, the environment wins as it does for every other setting.
+    /// Where the service listens is checked with every other setting when it starts (<see cref="ListenSettings"/>).
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        string[] arguments = [.. args, "--hostBuilder:reloadConfigOnChange=false"];
+        var builder = WebApplication.CreateSlimBuilder(arguments);
+        builder.Configuration.AddEnvironmentVariables("ASPNETCORE_").AddCommandLine(arguments);
+        builder.Services.ReportOnStart(ListenSettings.Problems(builder.Configuration));
+        return builder;
+    }
 }

@@ -73,9 +73,15 @@ public sealed class StorageSettings
     [ConfigurationKeyName("MYSQL_SSL_CA_FILE")]
     public string? MySqlSslCaFile { get; set; }
 
-    /// <summary>How long storage remembers a vote token (default one day): a repeat within it counts nothing.</summary>
+    /// <summary>
+    /// How long storage remembers a vote token: a repeat within it counts nothing. As long as a page's vote may be
+    /// sent again (30 minutes by default), not longer: every vote's token is kept that long, in memory in Redis.
+    /// </summary>
     [ConfigurationKeyName("VOTE_TOKEN_LIFETIME_SECONDS")]
-    public int VoteTokenLifetimeSeconds { get; set; } = 86_400;
+    public int VoteTokenLifetimeSeconds { get; set; } = DefaultVoteTokenLifetimeSeconds;
+
+    public const int DefaultVoteTokenLifetimeSeconds = 30 * 60;
+    public const int MaxVoteTokenLifetimeSeconds = 86_400;
 
     public static readonly MySqlSslMode[] SslModes =
         [MySqlConnector.MySqlSslMode.None, MySqlConnector.MySqlSslMode.Preferred, MySqlConnector.MySqlSslMode.Required,
@@ -197,9 +203,10 @@ public sealed class StorageSettings
             if (CertificateProblem("MYSQL_SSL_CA_FILE", MySqlSslCaFile) is { } ca) yield return ca;
         }
 
-        if (VoteTokenLifetimeSeconds is < 1 or > 30 * 86_400)
+        if (VoteTokenLifetimeSeconds is < 1 or > MaxVoteTokenLifetimeSeconds)
         {
-            yield return $"VOTE_TOKEN_LIFETIME_SECONDS={VoteTokenLifetimeSeconds} is out of range: 1 to {30 * 86_400} (30 days).";
+            yield return $"VOTE_TOKEN_LIFETIME_SECONDS={VoteTokenLifetimeSeconds} is out of range: 1 to {MaxVoteTokenLifetimeSeconds} (one day); " +
+                         $"a token need only outlive the page that carries it (default {DefaultVoteTokenLifetimeSeconds}, 30 minutes).";
         }
     }
 }

@@ -17,7 +17,8 @@ public static partial class VotesApi
         api.MapPost("/votes", AddVote).WithName("AddVote")
             .WithSummary("Counts one vote for an option and returns the option's new count. With an Idempotency-Key " +
                          "header, the key is counted once: a repeat answers the first result (repeated: true) and counts " +
-                         "nothing, the same key for another option is refused (409).");
+                         "nothing, the same key for another option is refused (409). 503: nothing was counted (the store is down or " +
+                         "full); 504: the store did not confirm it in time and may have counted it, so send it again only with the same key.");
         api.MapDelete("/votes", Reset).WithName("ResetVotes")
             .WithSummary("Sets every count back to zero.");
         api.MapGet("/store", GetStore).WithName("GetStore")
@@ -34,7 +35,7 @@ public static partial class VotesApi
         }
         catch (StoreUnavailableException e)
         {
-            return Unavailable(logs, e, "read the counts");
+            return Unavailable(logs, store, e, "read the counts");
         }
     }
 
@@ -79,12 +80,23 @@ public static partial class VotesApi
             }
 
             if (!vote.Repeated) metrics.Recorded(store.Kind, option);
+            StoreRoomLog.Room(logs.CreateLogger(typeof(VotesApi)), store);
             return TypedResults.Ok(new VoteRecorded(option, vote.Count, store.Kind, vote.Repeated));
+        }
+        catch (StoreUnavailableException e) when (e.MayHaveApplied)
+        {
+            // 504, not 503: the mesh sends 503s again, and this vote may have been counted (docs/http.md, "Retries").
+            metrics.Failed(store.Kind);
+            LogUnavailable(logs.CreateLogger(typeof(VotesApi)), "count the vote", e.Message);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status504GatewayTimeout,
+                title: VoteOutcome.NotConfirmed,
+                detail: $"The vote may have been counted: the store did not confirm it. Send it again only with the same {VoteToken.Header}, which is counted once.");
         }
         catch (StoreUnavailableException e)
         {
             metrics.Failed(store.Kind);
-            return Unavailable(logs, e, "count the vote");
+            return Unavailable(logs, store, e, "count the vote", VoteOutcome.NotCounted);
         }
     }
 
@@ -98,21 +110,25 @@ public static partial class VotesApi
         }
         catch (StoreUnavailableException e)
         {
-            return Unavailable(logs, e, "reset the votes");
+            return Unavailable(logs, store, e, "reset the votes");
         }
     }
 
     private static Ok<StoreInfo> GetStore(VoteStore store, ServiceIdentity identity) =>
         TypedResults.Ok(new StoreInfo(store.Kind, identity.Name, identity.Version));
 
-    private static ProblemHttpResult Unavailable(ILoggerFactory logs, StoreUnavailableException e, string action)
+    /// <summary>503: nothing was changed. A full store is logged once (<see cref="StoreRoomLog"/>), not per request.</summary>
+    private static ProblemHttpResult Unavailable(ILoggerFactory logs, VoteStore store, StoreUnavailableException e, string action,
+        string title = "Store unavailable")
     {
-        LogUnavailable(logs.CreateLogger(typeof(VotesApi)), action, e.Message);
+        var logger = logs.CreateLogger(typeof(VotesApi));
+        if (e.Full) StoreRoomLog.Full(logger, store, e);
+        else LogUnavailable(logger, action, e.Message);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Store unavailable",
+            title: title,
             // The database's own message (host, port, user, pool state) goes to the log only.
-            detail: $"Could not {action}: the store is unavailable. Please try again.");
+            detail: e.Full ? $"Could not {action}: the store is full; nothing changed." : $"Could not {action}: the store is unavailable. Please try again.");
     }
 
     /// <summary>Echoes at most a short, printable prefix of what the caller sent.</summary>

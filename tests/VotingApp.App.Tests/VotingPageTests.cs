@@ -141,6 +141,52 @@ public class VotingPageTests
     }
 
     [Fact]
+    public async Task Only_the_feature_flag_button_that_would_change_something_is_enabled()
+    {
+        await using var factory = AppFactory.WithUpstreamsDown(("FEATUREFLAG", "true"));
+        using var client = factory.CreateNonRedirectingClient();
+
+        var off = await client.GetStringAsync("/");
+        Assert.Contains("<button id=\"set-featureflag\">Set feature flag</button>", off);
+        Assert.Contains("<button id=\"clear-featureflag\" disabled>Clear feature flag</button>", off);
+
+        using var withCookie = new HttpRequestMessage(HttpMethod.Get, "/");
+        withCookie.Headers.Add("Cookie", "featureflag=on");
+        using var page = await client.SendAsync(withCookie);
+        var on = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<button id=\"set-featureflag\" disabled>Set feature flag</button>", on);
+        Assert.Contains("<button id=\"clear-featureflag\">Clear feature flag</button>", on);
+    }
+
+    [Theory]
+    [InlineData("voted=1", "Your vote for Cats was counted.")]
+    [InlineData("a=1; voted=2", "Your vote for Dogs was counted.")]
+    [InlineData("voted=3", null)]
+    [InlineData("voted=x", null)]
+    public async Task The_page_after_a_counted_vote_says_so_once_and_removes_the_sign(string cookie, string? notice)
+    {
+        await using var factory = AppFactory.WithUpstreamsDown();
+        using var client = factory.CreateNonRedirectingClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Cookie", cookie);
+        using var response = await client.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+
+        if (notice is null)
+        {
+            Assert.DoesNotContain("was counted", html);
+        }
+        else
+        {
+            Assert.Contains($"<p class=\"notice\" role=\"status\">{notice}</p>", html);
+        }
+
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), header => header.StartsWith("voted=;", StringComparison.Ordinal) && header.Contains("expires=Thu, 01 Jan 1970", StringComparison.Ordinal));
+        Assert.DoesNotContain("was counted", await client.GetStringAsync("/"));
+        Assert.Single(VotingPageReader.ResultsLines(html));
+    }
+
+    [Fact]
     public async Task Without_FEATUREFLAG_the_page_has_no_flag_links()
     {
         await using var factory = AppFactory.WithUpstreamsDown();

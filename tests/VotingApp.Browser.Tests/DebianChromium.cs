@@ -36,4 +36,21 @@ public static class DebianChromium
             Timeout = 60_000,
         });
     }
+
+    /// <summary>
+    /// A page in a fresh context (its own cookies) on <paramref name="site"/>, <paramref name="width"/> CSS px
+    /// wide, with timeouts generous enough for a loaded 2-core machine.
+    /// </summary>
+    public static async Task<IPage> NewPageAsync(IBrowser browser, Uri site, int width = 1000, int height = 700)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = site.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
+        return page;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -20,24 +21,8 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
     {
         var folder = RepositoryPaths.NewTempFolder("apphost");
         var appPort = FreePort.Next();
-        var environment = new Dictionary<string, string?>
-        {
-            ["APP_PORT"] = appPort.ToString(),
-            ["SQLITE_PATH"] = Path.Combine(folder, "votes.db"),
-            // What the launch profile sets, on free ports so that a developer's own run does not collide.
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["DOTNET_ENVIRONMENT"] = "Development",
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
-            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}",
-            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}",
-            ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
-            // The test run's own settings must not choose a store or versions.
-            ["REDIS_HOST"] = null, ["MYSQL_HOST"] = null, ["APP_VERSION"] = null, ["ANALYTICS_VERSION"] = null,
-            ["STORAGE_VERSION"] = null,
-        };
-        using var command = ChildProcess.Start("dotnet",
-            ["run", "--project", RepositoryPaths.Combine("src", "VotingApp.AppHost"), "--no-build", "--no-launch-profile",
-             "--configuration", RepositoryPaths.Configuration], environment);
+        var votes = Path.Combine(folder, "votes.db");
+        using var command = ChildProcess.Start("dotnet", AppHostCommand.Arguments(), AppHostCommand.Environment(appPort, votes));
         bool stopped;
         try
         {
@@ -58,7 +43,17 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
             await page.GetByRole(AriaRole.Button, new() { Name = "Dogs", Exact = true }).ClickAsync();
             await Expect(results).ToHaveTextAsync("Cats: 0/1 (0%) | Dogs: 1/1 (100%)", new() { Timeout = 15_000 });
             Assert.True(problems.Count == 0, "The browser reported problems:\n" + string.Join("\n", problems));
-            Assert.True(File.Exists(Path.Combine(folder, "votes.db")), "storage did not use SQLITE_PATH");
+            Assert.True(File.Exists(votes), "storage did not use SQLITE_PATH");
+
+            // The terminal: the AppHost's own lines, the page's URL standing out, and why the flag changes nothing here.
+            Assert.DoesNotContain("Request starting", command.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("development certificate", command.Output, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("Locally there is no mesh", command.Output, StringComparison.Ordinal);
+
+            // A stopped storage refuses connections (no proxy accepts them for it): the vote is "not counted", as the README says.
+            Process.GetProcessById(ProcessUsing(votes)).Kill();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cats", Exact = true }).ClickAsync();
+            await Expect(page.Locator("body")).ToContainTextAsync("not counted", new() { Timeout = 15_000 });
         }
         finally
         {
@@ -71,6 +66,34 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
 
         Assert.True(stopped, "the run command did not stop within 60 s of SIGTERM");
         await AssertClosedAsync(appPort, TimeSpan.FromSeconds(30));
+        // Nothing noisy after the page's block, even after stopping: its last line is the last on screen.
+        var lines = command.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("Press Ctrl+C to stop everything.", lines[^1]);
+    }
+
+    /// <summary>The service process started with this SQLite file: storage, of this run only.</summary>
+    private static int ProcessUsing(string sqlitePath)
+    {
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(folder, "environ")).Split('\0').Contains($"SQLITE_PATH={sqlitePath}")
+                    && File.ReadAllText(Path.Combine(folder, "cmdline")).Contains("VotingApp.Storage", StringComparison.Ordinal))
+                {
+                    return pid;
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"No storage process uses {sqlitePath}.");
     }
 
     private static async Task<string> WaitForVotingPageUrlAsync(ChildProcess command, TimeSpan timeout)

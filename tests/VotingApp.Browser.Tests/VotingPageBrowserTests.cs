@@ -33,14 +33,8 @@ public sealed class VotingPageBrowserTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task Voting_resetting_and_the_feature_flag_work_in_a_real_browser()
     {
-        await using var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Chain.App.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1000, Height = 700 },
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
-        SetDefaultExpectTimeout(15_000);
+        var page = await DebianChromium.NewPageAsync(Browser, Chain.App.BaseAddress);
+        await using var context = page.Context;
         var problems = BrowserProblems.Watch(page);
 
         var response = await page.GotoAsync("/");
@@ -63,7 +57,7 @@ public sealed class VotingPageBrowserTests(ITestOutputHelper output) : IAsyncLif
         await Expect(results).ToHaveTextAsync("Cats: 2/3 (67%) | Dogs: 1/3 (33%)");
         // The redirect after each vote brought the browser back to the page itself (no resubmission on reload).
         Assert.Equal(Chain.App.BaseAddress.ToString(), page.Url);
-        await ScreenshotAsync(page, "voting-page-after-votes.png");
+        await PageScreenshots.SaveAsync(page, "voting-page-after-votes.png", output);
 
         await reset.ClickAsync();
         await Expect(results).ToHaveTextAsync("Cats: 0/0 (0%) | Dogs: 0/0 (0%)");
@@ -114,7 +108,7 @@ public sealed class VotingPageBrowserTests(ITestOutputHelper output) : IAsyncLif
         // 15 minutes; Playwright gives the expiry as a float (seconds since 1970), which is only precise
         // to 128 s at today's dates, hence the wide range.
         Assert.InRange(lifetime, TimeSpan.FromMinutes(12.5), TimeSpan.FromMinutes(17.5));
-        await ScreenshotAsync(page, "voting-page-feature-flag-on.png");
+        await PageScreenshots.SaveAsync(page, "voting-page-feature-flag-on.png", output);
 
         // The flag is kept across a fresh load of the page (the cookie goes back to the app).
         await page.ReloadAsync();
@@ -150,15 +144,6 @@ public sealed class VotingPageBrowserTests(ITestOutputHelper output) : IAsyncLif
 
     private static async Task<BrowserContextCookiesResult?> FeatureFlagCookieAsync(IBrowserContext context) =>
         (await context.CookiesAsync()).SingleOrDefault(cookie => cookie.Name == "featureflag");
-
-    private async Task ScreenshotAsync(IPage page, string name)
-    {
-        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        output.WriteLine($"screenshot: {path}");
-    }
 
     public async Task DisposeAsync()
     {

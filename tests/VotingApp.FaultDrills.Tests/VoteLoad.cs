@@ -11,7 +11,7 @@ namespace VotingApp.FaultDrills.Tests;
 /// <param name="ResultsShown">For a page: whether its results line had the counts (not the "unavailable" text).</param>
 /// <param name="Option">For a vote: what it was for.</param>
 /// <param name="Token">For a vote: its vote token, as the page's form carries one.</param>
-/// <param name="RetryOffered">For a vote answered 503: whether the answer offered it again with the same token.</param>
+/// <param name="RetryOffered">For a vote answered 503 or 504: whether the answer offered it again with the same token.</param>
 public sealed record Outcome(bool IsVote, TimeSpan Sent, TimeSpan Took, int Status, string? Error, bool ResultsShown,
     string? Option = null, string? Token = null, bool RetryOffered = false)
 {
@@ -95,7 +95,7 @@ public sealed class VoteLoad : IAsyncDisposable
                     using var response = await _client.PostAsync("/", content, CancellationToken.None);
                     var html = await response.Content.ReadAsStringAsync(CancellationToken.None);
                     status = (int)response.StatusCode;
-                    retryOffered = status == 503 && VotingPageReader.VoteTokens(html) is [var offered] && offered == token;
+                    retryOffered = status is (503 or 504) && VotingPageReader.VoteTokens(html) is [var offered] && offered == token;
                 }
                 else
                 {

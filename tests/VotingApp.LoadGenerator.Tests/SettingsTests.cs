@@ -46,7 +46,14 @@ public class SettingsTests
         Assert.NotEmpty(command.Parse(["--url", "http://127.0.0.1/", "--duration", "soon"]).Errors);
         Assert.NotEmpty(command.Parse(["--url", "http://127.0.0.1/", "--vote-ratio", "1.5"]).Errors);
         Assert.NotEmpty(command.Parse(["--url", "http://127.0.0.1/", "--connections", "0"]).Errors);
-        Assert.NotEmpty(command.Parse(["--duration", "5s"]).Errors); // --url is required
         Assert.Empty(command.Parse(["--url", "http://127.0.0.1/", "-c", "4", "-d", "5s", "--mode", "mix", "--rate", "100"]).Errors);
+    }
+
+    [Fact]
+    public void Without_url_it_loads_the_local_run()
+    {
+        var parsed = LoadGeneratorCommand.Create().Parse(["--duration", "5s"]);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(new Uri("http://localhost:8080/"), parsed.GetValue<Uri>("--url"));
     }
 }

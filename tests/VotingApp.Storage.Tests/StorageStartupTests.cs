@@ -10,14 +10,16 @@ public class StorageStartupTests
     [InlineData("1.0", "STORAGE_BACKEND", "postgres", "STORAGE_BACKEND='postgres' does not fit voting-storage 1.0")]
     [InlineData("1.0", "REDIS_PORT", "6379", "REDIS_HOST is not set")]
     [InlineData("2.0", "MYSQL_HOST", "db", "MYSQL_USER is not set")]
-    [InlineData("2.0", "MYSQL_PORT", "abc", "MYSQL_PORT")]
+    [InlineData("2.0", "MYSQL_PORT", "abc", "MYSQL_PORT='abc' is not a port number (1-65535).")]
+    [InlineData("1.0", "REDIS_PORT", "abc", "REDIS_PORT='abc' is not a port number (1-65535).")]
     [InlineData("1.1", "REDIS_HOST", "r", "VOTING_VERSION='1.1' is not a version of voting-storage. Allowed: 1.0, 2.0.")]
     [InlineData("2.0", "MYSQL_SSL_MODE", "Sometimes", "MYSQL_SSL_MODE='Sometimes' is not a TLS mode. Allowed: None, Preferred, Required, VerifyCA, VerifyFull.")]
     [InlineData("2.0", "MYSQL_SSL_CA_FILE", "/etc/hostname", "MYSQL_SSL_CA_FILE is set but MYSQL_SSL_MODE is not VerifyCA or VerifyFull")]
     [InlineData("1.0", "REDIS_SSL_CA_FILE", "/etc/hostname", "REDIS_SSL_CA_FILE is set but REDIS_SSL is not true")]
-    [InlineData("1.0", "REDIS_SSL", "maybe", "REDIS_SSL")]
+    [InlineData("1.0", "REDIS_SSL", "maybe", "REDIS_SSL='maybe' is not true or false.")]
     [InlineData("1.0", "REDIS_PASSWORD_FILE", "/nonexistent/voting-redis/password", "REDIS_PASSWORD_FILE='/nonexistent/voting-redis/password' cannot be read")]
-    [InlineData("1.0", "VOTE_TOKEN_LIFETIME_SECONDS", "0", "VOTE_TOKEN_LIFETIME_SECONDS=0 is out of range: 1 to 2592000 (30 days).")]
+    [InlineData("1.0", "VOTE_TOKEN_LIFETIME_SECONDS", "0", "VOTE_TOKEN_LIFETIME_SECONDS=0 is out of range: 1 to 86400 (one day)")]
+    [InlineData("1.0", "VOTE_TOKEN_LIFETIME_SECONDS", "86401", "VOTE_TOKEN_LIFETIME_SECONDS=86401 is out of range: 1 to 86400 (one day)")]
     public Task Invalid_setting_stops_storage_naming_it(string version, string key, string value, string expected) =>
         ServiceProcess.AssertRefusesToStartAsync(VotingService.Storage, version, key, value, expected);
 

@@ -25,7 +25,11 @@ public sealed class BlackHoleServer : IAsyncDisposable
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start(backlog: 512);
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _accepting = AcceptAsync();
+        _accepting = LoopbackWebHost.AcceptAsync(_listener, connection =>
+        {
+            _connections.Add(connection);
+            _ = RecordAsync(connection);
+        }, _stop.Token);
     }
 
     public int Port { get; }
@@ -47,25 +51,6 @@ public sealed class BlackHoleServer : IAsyncDisposable
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"No request with x-request-id {requestId} reached the black hole in {timeout.TotalSeconds:0} s");
             await Task.Delay(20);
-        }
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient connection;
-            try
-            {
-                connection = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _connections.Add(connection);
-            _ = RecordAsync(connection);
         }
     }
 

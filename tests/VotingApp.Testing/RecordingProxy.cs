@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace VotingApp.Testing;
 
@@ -14,10 +12,8 @@ namespace VotingApp.Testing;
 /// </summary>
 public sealed class RecordingProxy : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly HttpClient _forward = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
-
-    private RecordingProxy(WebApplication app) => _app = app;
 
     public int Port { get; private init; }
     public ConcurrentQueue<(string Method, string Path, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
@@ -35,14 +31,8 @@ public sealed class RecordingProxy : IAsyncDisposable
 
     public static async Task<RecordingProxy> StartAsync(Uri target)
     {
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var proxy = new RecordingProxy(app) { Port = port };
-        app.Run(proxy.ForwardAsync(target));
-        await app.StartAsync();
+        var proxy = new RecordingProxy { Port = FreePort.Next() };
+        proxy._app = await LoopbackWebHost.StartAsync(proxy.Port, proxy.ForwardAsync(target));
         return proxy;
     }
 

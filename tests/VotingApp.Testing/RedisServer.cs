@@ -53,6 +53,15 @@ public sealed class RedisServer : LoopbackServer
         return environment;
     }
 
+    /// <summary>One command through redis-cli (plain TCP servers only), e.g. CONFIG SET maxmemory 1; returns its reply.</summary>
+    public async Task<string> CommandAsync(params string[] command)
+    {
+        if (Tls is not null) throw new InvalidOperationException("redis-cli is used here on plain TCP servers only");
+        string[] connection = Password is null ? ["-h", Host, "-p", Port.ToString()] : ["-h", Host, "-p", Port.ToString(), "-a", Password, "--no-auth-warning"];
+        var reply = (await ChildProcess.RunAsync(ServerBinaries.Require("redis-cli", "redis-tools"), [.. connection, .. command])).EnsureSuccess().Output.Trim();
+        return reply.StartsWith("ERR", StringComparison.Ordinal) ? throw new InvalidOperationException($"redis-cli {string.Join(' ', command)}: {reply}") : reply;
+    }
+
     public static async Task<RedisServer> StartAsync(string? password = null, TestCertificates? tls = null)
     {
         var server = new RedisServer(password, tls);

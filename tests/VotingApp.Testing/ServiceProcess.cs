@@ -61,6 +61,16 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// `dotnet run --project src/VotingApp.X`, as a developer runs one service by hand (its launch profile and
+    /// appsettings.Local.json), with these settings in its environment; run to its end, killed after a minute.
+    /// </summary>
+    public static Task<CommandResult> RunByHandAsync(VotingService service, IReadOnlyDictionary<string, string?> environment) =>
+        ChildProcess.RunAsync("dotnet",
+            ["run", "--project", RepositoryPaths.Combine("src", ProjectOf(service)), "--no-build", "--configuration", RepositoryPaths.Configuration],
+            TimeSpan.FromMinutes(1),
+            new Dictionary<string, string?>(environment) { ["ASPNETCORE_URLS"] = null, ["DOTNET_RUNNING_IN_CONTAINER"] = null });
+
+    /// <summary>
     /// Waits until the service has logged <paramref name="text"/> (its logs are written asynchronously,
     /// so a line may appear a moment after the response) and fails with the whole log when it does not.
     /// </summary>

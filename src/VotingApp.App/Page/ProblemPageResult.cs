@@ -1,9 +1,9 @@
 namespace VotingApp.App.Page;
 
 /// <summary>
-/// A problem page (400, 403, 409, 429, 503) as the voting page answers it: HTML, never stored, and allowed
-/// to post its one form (send the vote again) to this site when it has one; without a form the default
-/// policy (SecurityHeaders: form-action 'none') stands.
+/// A problem page (400, 403, 404, 409, 429, 503) as the voting page answers it: HTML in the page's style
+/// (its policy allows the page's one stylesheet), never stored, and allowed to post its one form (send the
+/// vote again) to this site only when it has one.
 /// </summary>
 internal sealed class ProblemPageResult(int status, string html, bool hasForm) : IResult
 {
@@ -13,7 +13,7 @@ internal sealed class ProblemPageResult(int status, string html, bool hasForm) :
         response.StatusCode = status;
         response.ContentType = VotingPage.HtmlContentType;
         response.Headers.CacheControl = VotingPage.CacheControl;
-        if (hasForm) response.Headers.ContentSecurityPolicy = VotingPage.ProblemPolicyWithForm;
+        response.Headers.ContentSecurityPolicy = hasForm ? PageStyle.PolicyWithForms : PageStyle.PolicyWithoutForms;
         return response.WriteAsync(html);
     }
 }

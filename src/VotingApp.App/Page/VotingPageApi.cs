@@ -12,14 +12,16 @@ public static partial class VotingPageApi
         app.MapPost("/", Vote).WithName("Vote");
     }
 
-    private static async Task ShowPage(HttpContext context, AnalyticsClient analytics, VotingPage page,
+    private static async Task ShowPage(HttpContext context, AnalyticsClient analytics, VotingPage page, IOptions<Ballot> ballot,
         ILogger<VotingPage> logger, CancellationToken cancellationToken)
     {
         string? text = null, store = null;
+        var noVotesYet = false;
         try
         {
             var results = await analytics.GetResultsAsync(cancellationToken);
             (text, store) = (results.Text, results.Store);
+            noVotesYet = results.Category1.Count + results.Category2.Count == 0;
         }
         catch (UpstreamUnavailableException e)
         {
@@ -27,7 +29,8 @@ public static partial class VotingPageApi
             LogResultsUnavailable(logger, e.Message);
         }
 
-        await page.WriteAsync(context.Response, new VotingPageModel(text, store, FeatureFlagCookie.IsSet(context.Request)));
+        var counted = VotedCookie.Take(context, ballot.Value);
+        await page.WriteAsync(context.Response, new VotingPageModel(text, store, FeatureFlagCookie.IsSet(context.Request), noVotesYet, counted));
     }
 
     /// <summary>The posted form, read and checked first: then a vote path and a reset path.</summary>
@@ -38,7 +41,7 @@ public static partial class VotingPageApi
         if (posted is null) return rejection!;
         if (posted.Option is null && RefusedReset(context, page, resets, logger) is { } refused) return refused;
         return posted.Option is { } option
-            ? await AddVoteAsync(context, storage, page, logger, option, posted.Token)
+            ? await AddVoteAsync(context, storage, page, ballot.Value, logger, option, posted.Token)
             : await ResetAsync(context, storage, page, logger);
     }
 
@@ -140,7 +143,7 @@ public static partial class VotingPageApi
         return BackToPage.Result;
     }
 
-    private static async Task<IResult> AddVoteAsync(HttpContext context, VoteWriter storage, VotingPage page, ILogger logger,
+    private static async Task<IResult> AddVoteAsync(HttpContext context, VoteWriter storage, VotingPage page, Ballot ballot, ILogger logger,
         string option, string? token)
     {
         try
@@ -163,14 +166,16 @@ public static partial class VotingPageApi
         {
             // The store may have counted it and lost only the answer: say so, and offer to send the same
             // vote (same token) again, which storage counts once. Which service failed and why is for the log.
+            // 504, not 503: the mesh sends a 503 again, and this vote may have been counted (docs/http.md, "Retries").
             LogNotCounted(logger, option, "not confirmed (it may have been counted)", e.Message);
-            return Problem(page, StatusCodes.Status503ServiceUnavailable, "Vote not confirmed",
+            return Problem(page, StatusCodes.Status504GatewayTimeout, "Vote not confirmed",
                 token is null
                     ? $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted; check the results before you vote again. {Reference(context)}"
                     : $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted. Send it again: it is counted once, however often you send it. {Reference(context)}",
                 RetryOf(option, token));
         }
 
+        VotedCookie.Set(context.Response, ballot, option);
         return BackToPage.Result;
     }
 
@@ -181,7 +186,7 @@ public static partial class VotingPageApi
         new ProblemPageResult(status, page.RenderProblem(heading, message, retry), hasForm: retry is not null);
 
     /// <summary>What a voter can quote to an operator, who finds the details in the log under it.</summary>
-    private static string Reference(HttpContext context) => $"(Reference: trace id {ErrorResponses.TraceId(context)})";
+    internal static string Reference(HttpContext context) => $"(Reference: trace id {ErrorResponses.TraceId(context)})";
 
     [LoggerMessage(LogLevel.Warning, "Results unavailable, page rendered without them: {Reason}")]
     private static partial void LogResultsUnavailable(ILogger logger, string reason);

@@ -47,6 +47,13 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
 
     private const int AccessDenied = 1045;
 
+    // ER_RECORD_FILE_FULL ("The table is full") and ER_DISK_FULL: the statement changed nothing.
+    private const int TableFull = 1114;
+    private const int DiskFull = 1021;
+
+    // Failures that certainly left the vote's transaction uncommitted (it is rolled back); anything else may have come during its commit.
+    private static readonly int[] NothingCommitted = [UnknownDatabase, Deadlock, AccessDenied, TableFull, DiskFull, 1040 /* too many connections */, 1042 /* cannot connect */, 1205 /* lock wait timeout */];
+
     private readonly string _connectionString = connectionString.ConnectionString;
     private readonly MySqlSslMode _sslMode = connectionString.SslMode;
 
@@ -174,6 +181,11 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
     protected override Task PingCoreAsync(CancellationToken cancellationToken) => ExecuteAsync("SELECT 1", cancellationToken);
 
     protected override bool IsUnavailable(Exception exception) => exception is MySqlException or System.Net.Sockets.SocketException;
+
+    protected override bool IsFull(Exception exception) => exception is MySqlException { Number: TableFull or DiskFull };
+
+    protected override bool MayHaveApplied(Exception exception) =>
+        !(exception is MySqlException e && (NothingCommitted.Contains(e.Number) || e.ErrorCode == MySqlErrorCode.UnableToConnectToHost));
 
     /// <summary>The driver's message and its causes (a TLS failure says why only in its inner exception), with a hint.</summary>
     protected override string Explain(Exception exception)

@@ -13,6 +13,9 @@ namespace VotingApp.Storage.Stores;
 public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate2? certificateAuthority = null) : VoteStore, IAsyncDisposable
 {
     private static readonly RedisKey CountsKey = "voting:counts";
+
+    // Never exists: SET … XX on it writes nothing, yet Redis refuses it as it refuses a vote when it is full.
+    private static readonly RedisKey RoomProbeKey = "voting:room-probe";
     private const string TokenKeyPrefix = "voting:token:";
 
     // KEYS[1] the counts, KEYS[2] the token; ARGV[1] the option, ARGV[2] the token's lifetime in ms.
@@ -90,18 +93,30 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
     protected override async Task ClearAsync(CancellationToken cancellationToken) =>
         await (await DatabaseAsync()).KeyDeleteAsync(CountsKey);
 
-    protected override async Task PingCoreAsync(CancellationToken cancellationToken) => await (await DatabaseAsync()).PingAsync();
+    /// <summary>A write that changes nothing: it answers while Redis can take a vote, and fails with OOM while it is full.</summary>
+    protected override async Task PingCoreAsync(CancellationToken cancellationToken) =>
+        await (await DatabaseAsync()).StringSetAsync(RoomProbeKey, "", when: When.Exists);
 
     protected override bool IsUnavailable(Exception exception) =>
         exception is RedisConnectionException or RedisTimeoutException
+        || IsFull(exception)
         || (exception is RedisServerException server && (server.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || server.Message.StartsWith("NOAUTH", StringComparison.Ordinal) || server.Message.StartsWith("WRONGPASS", StringComparison.Ordinal)));
 
+    /// <summary>"OOM command not allowed when used memory &gt; 'maxmemory'", from a command or from redis.call in the script.</summary>
+    protected override bool IsFull(Exception exception) =>
+        exception is RedisServerException server && server.Message.Contains("OOM command not allowed", StringComparison.Ordinal);
+
+    /// <summary>Sent and not answered: the command may have run. Only a connection that was never there certainly sent nothing.</summary>
+    protected override bool MayHaveApplied(Exception exception) =>
+        exception is RedisTimeoutException
+        || exception is RedisConnectionException { FailureType: not (ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection or ConnectionFailureType.AuthenticationFailure) };
+
     /// <summary>The driver says "authentication failure" for a refused certificate too: say which it was.</summary>
     protected override string Explain(Exception exception) =>
-        _certificates.LastProblem is { } problem && exception is RedisConnectionException
-            ? $"{problem} ({exception.Message})"
-            : exception.Message;
+        _certificates.LastProblem is { } problem && exception is RedisConnectionException ? $"{problem} ({exception.Message})"
+        : IsFull(exception) ? $"{exception.Message} (maxmemory reached with maxmemory-policy noeviction: raise maxmemory; votes count again once it has room)"
+        : exception.Message;
 
     public async ValueTask DisposeAsync()
     {

@@ -114,6 +114,12 @@ public sealed class SqliteVoteStore(string path) : VoteStore, IAsyncDisposable
 
     protected override bool IsUnavailable(Exception exception) => exception is SqliteException;
 
+    /// <summary>SQLITE_FULL: the disk is full; the transaction is rolled back.</summary>
+    protected override bool IsFull(Exception exception) => exception is SqliteException { SqliteErrorCode: 13 };
+
+    /// <summary>A local file, written in one transaction: a failed vote changed nothing.</summary>
+    protected override bool MayHaveApplied(Exception exception) => false;
+
     /// <summary>Runs one write on the write connection, after the writes before it.</summary>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> write, CancellationToken cancellationToken)
     {

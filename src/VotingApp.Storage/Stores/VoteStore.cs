@@ -21,7 +21,15 @@ public abstract class VoteStore
     public bool IsPrepared => _prepared;
 
     /// <summary>How long a vote token is remembered: a repeat within it is answered, not counted again.</summary>
-    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromDays(1);
+    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromMinutes(30);
+
+    private int _full;
+
+    /// <summary>Notes that the store was found full; true the first time (the one to log).</summary>
+    public bool MarkFull() => Interlocked.Exchange(ref _full, 1) == 0;
+
+    /// <summary>Notes that the store took a write; true the first time after it was full.</summary>
+    public bool MarkRoom() => Volatile.Read(ref _full) == 1 && Interlocked.Exchange(ref _full, 0) == 1;
 
     public async Task EnsurePreparedAsync(CancellationToken cancellationToken)
     {
@@ -58,8 +66,8 @@ public abstract class VoteStore
     {
         await EnsurePreparedAsync(cancellationToken);
         return token is null
-            ? new StoredVote(option, await GuardAsync(() => IncrementAsync(option, cancellationToken)), Repeated: false)
-            : await GuardAsync(() => IncrementOnceAsync(option, token, DateTimeOffset.UtcNow, cancellationToken));
+            ? new StoredVote(option, await GuardAsync(() => IncrementAsync(option, cancellationToken), write: true), Repeated: false)
+            : await GuardAsync(() => IncrementOnceAsync(option, token, DateTimeOffset.UtcNow, cancellationToken), write: true);
     }
 
     /// <summary>Deletes the tokens that expired (the stores that do not expire them by themselves); returns how many.</summary>
@@ -76,7 +84,7 @@ public abstract class VoteStore
         await GuardAsync(() => ClearAsync(cancellationToken));
     }
 
-    /// <summary>One cheap round trip to the server, for readiness.</summary>
+    /// <summary>One cheap round trip to the server that fails while it cannot take a vote, for readiness.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {
         await EnsurePreparedAsync(cancellationToken);
@@ -94,10 +102,16 @@ public abstract class VoteStore
     /// <summary>True for the driver's exceptions that mean "the server cannot be used right now".</summary>
     protected abstract bool IsUnavailable(Exception exception);
 
+    /// <summary>True for the driver's exceptions that mean "the store is full" (it refused the write and changed nothing).</summary>
+    protected abstract bool IsFull(Exception exception);
+
+    /// <summary>True for the failures after which a write may have been applied all the same (no answer in time, a lost connection).</summary>
+    protected abstract bool MayHaveApplied(Exception exception);
+
     /// <summary>What went wrong, for the 503 and the log: the driver's message, or a clearer one the store knows.</summary>
     protected virtual string Explain(Exception exception) => exception.Message;
 
-    private async Task<T> GuardAsync<T>(Func<Task<T>> operation)
+    private async Task<T> GuardAsync<T>(Func<Task<T>> operation, bool write = false)
     {
         try
         {
@@ -105,7 +119,10 @@ public abstract class VoteStore
         }
         catch (Exception e) when (e is TimeoutException || IsUnavailable(e))
         {
-            throw new StoreUnavailableException(Kind, Location, Explain(e), e);
+            throw new StoreUnavailableException(Kind, Location, Explain(e), e, full: IsFull(e))
+            {
+                MayHaveApplied = write && (e is TimeoutException || MayHaveApplied(e)),
+            };
         }
     }
 

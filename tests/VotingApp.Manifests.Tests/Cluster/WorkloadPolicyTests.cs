@@ -88,6 +88,24 @@ public sealed class WorkloadPolicyTests
         AssertMountedFromClaim(redis, container, "/data");
     }
 
+    /// <summary>
+    /// Full, Redis refuses writes (storage answers 503 "not counted") rather than evicting keys: an evicted vote
+    /// token lets its vote count again. The bound sits below the container's memory limit, so Redis is not OOM-killed first.
+    /// </summary>
+    [Fact]
+    public void Redis_refuses_writes_at_maxmemory_and_never_evicts_vote_tokens()
+    {
+        var container = Assert.Single(AllWorkloads().Single(w => w.App == "voting-redis").Containers);
+        var args = container["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Equal("noeviction", args[args.IndexOf("--maxmemory-policy") + 1]);
+        var maxMemory = args[args.IndexOf("--maxmemory") + 1];
+        Assert.Matches("^[0-9]+mb$", maxMemory);
+        var limit = container["resources"]!["limits"]!["memory"]!.GetValue<string>();
+        Assert.EndsWith("Mi", limit);
+        Assert.True(long.Parse(maxMemory[..^2]) * 1024 * 1024 < long.Parse(limit[..^2]) * 1024 * 1024 * 0.8,
+            $"maxmemory {maxMemory} leaves too little of the {limit} limit for Redis's own buffers and the append-only file's rewrite");
+    }
+
     [Fact]
     public void Mysql_keeps_its_data_on_a_volume_claim()
     {

@@ -98,13 +98,16 @@ public sealed partial class ServiceCallTests
             if (cookie is not null) pageRequest.Headers.Add("Cookie", cookie);
             using var page = await browser.SendAsync(pageRequest);
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-            foreach (Match form in FormPattern().Matches(await page.Content.ReadAsStringAsync()))
+            foreach (var (ordinal, form) in FormPattern().Matches(await page.Content.ReadAsStringAsync()).Index())
             {
                 var (method, action) = (form.Groups["method"].Value.ToUpperInvariant(), form.Groups["action"].Value);
                 calls.Add((method, action));
                 var buttons = ButtonPattern().Matches(form.Groups["body"].Value).Select(b => (b.Groups["name"].Value, b.Groups["value"].Value)).ToList();
                 foreach (var (name, value) in buttons.Count > 0 ? buttons : [("", "")])
                 {
+                    // A browser sends the form's hidden fields (the vote token) with the button it clicked, and
+                    // each click comes from a page of its own (the 303 leads back to a new page, a new token).
+                    var hidden = await HiddenFieldsAsync(browser, cookie, ordinal);
                     // A first vote through a cold chain on a loaded machine can outlast the app's 2 s write
                     // bound (503, "not counted"); which calls are made is the same on the retry.
                     HttpResponseMessage answer;
@@ -113,12 +116,12 @@ public sealed partial class ServiceCallTests
                     {
                         using var submit = new HttpRequestMessage(new HttpMethod(method), action)
                         {
-                            Content = new FormUrlEncodedContent(name.Length > 0 ? [new(name, value)] : Array.Empty<KeyValuePair<string, string>>()),
+                            Content = new FormUrlEncodedContent(name.Length > 0 ? [.. hidden, new(name, value)] : hidden),
                         };
                         if (cookie is not null) submit.Headers.Add("Cookie", cookie);
                         answer = await browser.SendAsync(submit);
                     }
-                    while (answer.StatusCode == HttpStatusCode.ServiceUnavailable && ++attempt < 5);
+                    while (answer.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout && ++attempt < 5);
 
                     Assert.True(answer.StatusCode == HttpStatusCode.SeeOther,
                         $"{method} {action} {name}={value}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}\n{app.Output}");
@@ -129,6 +132,16 @@ public sealed partial class ServiceCallTests
         }
 
         return calls;
+    }
+
+    private static async Task<List<KeyValuePair<string, string>>> HiddenFieldsAsync(HttpClient browser, string? cookie, int ordinal)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        if (cookie is not null) request.Headers.Add("Cookie", cookie);
+        using var page = await browser.SendAsync(request);
+        var form = FormPattern().Matches(await page.Content.ReadAsStringAsync()).ElementAt(ordinal);
+        return HiddenPattern().Matches(form.Groups["body"].Value)
+            .Select(h => new KeyValuePair<string, string>(h.Groups["name"].Value, WebUtility.HtmlDecode(h.Groups["value"].Value))).ToList();
     }
 
     /// <summary>Storage prepares its store in the background; the first vote waits for it, as a probe would.</summary>
@@ -150,6 +163,9 @@ public sealed partial class ServiceCallTests
 
     [GeneratedRegex("""<form[^>]*method="(?<method>[a-z]+)"[^>]*action="(?<action>[^"]+)"[^>]*>(?<body>.*?)</form>""", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex FormPattern();
+
+    [GeneratedRegex("""<input[^>]*type="hidden"[^>]*name="(?<name>[^"]+)"[^>]*value="(?<value>[^"]*)"[^>]*>""", RegexOptions.IgnoreCase)]
+    private static partial Regex HiddenPattern();
 
     [GeneratedRegex("""<button[^>]*name="(?<name>[^"]+)"[^>]*value="(?<value>[^"]*)"[^>]*>""", RegexOptions.IgnoreCase)]
     private static partial Regex ButtonPattern();

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
+
+namespace VotingApp.EndToEnd.Tests;
+
+/// <summary>
+/// The mesh's own retries on both hops of a vote — the gateway in front of the app and the app's sidecar in
+/// front of storage, each a <see cref="RetryingProxy"/> — while Redis's answers are lost on the way back
+/// (<see cref="ReplyDroppingRelay"/>: every command runs, storage times out): a vote from the page (its token) and
+/// a plain curl vote (none) are each counted exactly once, and "not confirmed" is answered with a status no hop retries.
+/// </summary>
+[Collection(TimingCollection.Name)]
+public class MeshRetryTests
+{
+    [Fact]
+    public async Task Votes_whose_redis_answers_are_lost_count_once_through_retrying_proxies()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var relay = new ReplyDroppingRelay(redis.Port);
+        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", VotingChain.Upstream("REDIS", relay.Port));
+        await using var sidecar = await RetryingProxy.StartAsync(storage.BaseAddress);
+        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", VotingChain.Upstream("STORAGE", storage.Port));
+        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", VotingChain.AppUpstreams(analytics.Port, sidecar.Port));
+        await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+        await using var gateway = await RetryingProxy.StartAsync(app.BaseAddress);
+        using var voter = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = gateway.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        using var direct = storage.CreateClient();
+        (await direct.DeleteAsync("/api/votes")).EnsureSuccessStatusCode();
+        var token = VotingPageReader.VoteTokens(await voter.GetStringAsync("/"))[0];
+
+        relay.DropReplies();
+        HttpResponseMessage curl, form;
+        try
+        {
+            var answers = await Task.WhenAll(
+                voter.PostAsync("/", VotingPageReader.VoteForm("Cats", null)),
+                voter.PostAsync("/", VotingPageReader.VoteForm("Dogs", token)));
+            (curl, form) = (answers[0], answers[1]);
+        }
+        finally
+        {
+            relay.Restore();
+        }
+
+        // Redis ran every try: each vote counts once, however often a hop sent it.
+        var tries = $"gateway tries {string.Join(", ", gateway.Tries)}; sidecar tries {string.Join(", ", sidecar.Tries)}";
+        Assert.True((1L, 1L) == await SettledCountsAsync(direct), $"counted {await SettledCountsAsync(direct)}, not (1, 1): {tries}");
+
+        // Neither vote was confirmed, and neither answer is one the gateway sends again.
+        var formPage = await form.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.GatewayTimeout, curl.StatusCode);
+        Assert.Contains("Your vote was not confirmed", await curl.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.GatewayTimeout, form.StatusCode);
+        Assert.Contains("Your vote was not confirmed", formPage);
+        Assert.True(gateway.TriesOf("POST") == 2, tries);
+        Assert.True(sidecar.TriesOf("POST") >= 2, tries);
+
+        // The voter sends the same vote again from the "not confirmed" page: answered, not counted again.
+        Assert.Equal([token], VotingPageReader.VoteTokens(formPage));
+        Assert.Equal(303, await VotingPageReader.VoteAsync(voter, "Dogs", token));
+        Assert.Equal((1, 1), await SettledCountsAsync(direct));
+    }
+
+    /// <summary>The counts, once storage has reconnected to Redis (the relay closed the connections whose answers it lost).</summary>
+    private static async Task<(long Cats, long Dogs)> SettledCountsAsync(HttpClient storage)
+    {
+        for (var reads = 0; ; reads++)
+        {
+            using var response = await storage.GetAsync("/api/votes");
+            if (response.IsSuccessStatusCode)
+            {
+                var counts = (await response.Content.ReadFromJsonAsync(VotingJsonContext.Default.StoredCounts))!.Options;
+                return (counts.Single(c => c.Name == "Cats").Count, counts.Single(c => c.Name == "Dogs").Count);
+            }
+
+            Assert.True(reads < 60, $"storage cannot read the counts: {(int)response.StatusCode}");
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+    }
+}
