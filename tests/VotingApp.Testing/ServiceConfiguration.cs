@@ -18,6 +18,7 @@ public static class ServiceConfiguration
     public static readonly IReadOnlySet<string> CommonKeys = new HashSet<string>(StringComparer.Ordinal)
     {
         ServiceIdentity.VersionKey, "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_URLS", "LOG_FORMAT", "OTEL_EXPORTER_OTLP_ENDPOINT",
+        ForwardedClient.KnownProxiesKey,
     };
 
     /// <summary>Read by every service as families: OpenTelemetry, ASP.NET Core, the .NET host, logging sections, rate limits (RateLimitSettings).</summary>
