@@ -11,7 +11,7 @@
 #   3. the earlier scenarios: both chains (2.0 on MariaDB) with the load generator, servers pinned to half
 #      the CPUs and the load generator to the rest, after a warm-up,
 #   4. the image sizes when the images are built (podman or docker), "not measured" otherwise,
-#   5. prints the figures beside their goals and writes docs/benchmarks.md and docs/benchmarks.png.
+#   5. prints the figures beside their goals and writes docs/benchmarks.md and docs/benchmarks.svg.
 # Needs: the .NET SDK, redis-server, mariadb-server, wrk (Debian packages), curl; taskset (util-linux).
 # Settings (environment): BENCH_DURATION (10s per load-generator scenario), BENCH_WARMUP (3s before each),
 #   BENCH_PREWARM (20s of mixed load per chain before them), BENCH_CONNECTIONS (16),
@@ -334,7 +334,7 @@ say "images: $([ -s "$RESULTS/images.tsv" ] && echo "$(wc -l <"$RESULTS/images.t
 [ -f "$ROOT/bench/notes.md" ] && cp "$ROOT/bench/notes.md" "$RESULTS/notes.md"
 mkdir -p "$OUT"
 status=0
-dotnet "$PUB/BenchReport/BenchReport.dll" "$RESULTS" "$OUT/benchmarks.md" "$OUT/benchmarks.png" || status=$?
+dotnet "$PUB/BenchReport/BenchReport.dll" "$RESULTS" "$OUT/benchmarks.md" "$OUT/benchmarks.svg" || status=$?
 [ -n "${BENCH_KEEP:-}" ] && cp -r "$RESULTS" "$BENCH_KEEP"
 say "done in $SECONDS s"
 exit $status

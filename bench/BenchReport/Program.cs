@@ -1,18 +1,18 @@
 // Reads one scripts/bench.sh run (a results folder), prints the figures beside their goals and writes
-// docs/benchmarks.md with a PNG chart of throughput and p99 per scenario.
-// Usage: BenchReport <results folder> <markdown file> <png file>
+// docs/benchmarks.md with an SVG chart of the figures as ratios to the bare endpoint, with their goals (RatioChart).
+// Usage: BenchReport <results folder> <markdown file> <svg file>
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ScottPlot;
+using BenchReport;
 
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("Usage: BenchReport <results folder> <markdown file> <png file>");
+    Console.Error.WriteLine("Usage: BenchReport <results folder> <markdown file> <svg file>");
     return 2;
 }
 
-var (folder, markdownPath, pngPath) = (args[0], args[1], args[2]);
+var (folder, markdownPath, chartPath) = (args[0], args[1], args[2]);
 var inv = CultureInfo.InvariantCulture;
 var meta = ReadPairs(Path.Combine(folder, "meta.txt"), '=');
 var scenarios = File.ReadAllLines(Path.Combine(folder, "scenarios.tsv"))
@@ -30,8 +30,11 @@ var goals = new List<Goal>();
 var setup = ReadRows(Path.Combine(folder, "wrk-setup.tsv"))
     .ToDictionary(p => p[0], p => (Rps: double.Parse(p[1], inv), P99: double.Parse(p[2], inv), Label: p[3]));
 
+var setupGoals = new Dictionary<string, double>();
+
 void SetupRatio(string name, string id, string baseId, double goal)
 {
+    setupGoals[id] = goal;
     if (setup.TryGetValue(id, out var run) && setup.TryGetValue(baseId, out var bare) && bare.Rps > 0)
     {
         var ratio = run.Rps / bare.Rps;
@@ -150,18 +153,15 @@ foreach (var s in scenarios)
 
 Console.Write(console.ToString());
 
-// The chart: throughput above, p99 below, one bar per scenario.
-var labels = scenarios.Select(s => TwoLines(s.Label)).ToArray();
-var multiplot = new Multiplot();
-multiplot.AddPlots(2);
-var throughput = multiplot.GetPlot(0);
-var latency = multiplot.GetPlot(1);
-Bars(throughput, scenarios.Select(s => s.Run.RequestsPerSecond).ToArray(), labels, "#,0", Colors.SteelBlue);
-throughput.Title($"VotingApp benchmark, {meta.GetValueOrDefault("date", "")} — {meta.GetValueOrDefault("connections", "16").Split(' ')[0]} connections");
-throughput.YLabel("requests / s");
-Bars(latency, scenarios.Select(s => s.Run.LatencyMs.P99).ToArray(), labels, "0.00", Colors.DarkOrange);
-latency.YLabel("p99 latency (ms)");
-multiplot.SavePng(pngPath, 1400, 1000);
+// The chart: every figure of the setup as a ratio to the bare endpoint answering the same method, with its goal.
+var bars = setup.Where(row => !row.Key.StartsWith("bare-", StringComparison.Ordinal))
+    .Select(row => (row, Reference: row.Key.Contains("vote", StringComparison.Ordinal) || row.Key.Contains("post", StringComparison.Ordinal) ? "bare-post" : "bare-get"))
+    .Where(figure => setup.TryGetValue(figure.Reference, out var bare) && bare.Rps > 0)
+    .Select(figure => new RatioBar(figure.row.Value.Label, figure.row.Value.Rps, setup[figure.Reference].Label, setup[figure.Reference].Rps,
+        setupGoals.TryGetValue(figure.row.Key, out var goal) ? goal : null))
+    .ToList();
+File.WriteAllText(chartPath, RatioChart.Svg(
+    $"VotingApp benchmark {meta.GetValueOrDefault("date", "")}: wrk -t2 -c{meta.GetValueOrDefault("connections", "16").Split(' ')[0]}, ratio to bare", bars));
 
 // The markdown page.
 var md = new StringBuilder();
@@ -197,6 +197,8 @@ void GoalTable(string heading, IEnumerable<Goal> rows)
 }
 
 GoalTable("## Goals (issue 13: wrk -t2 -c16, no pinning)", goals.Take(firstEarlier));
+md.AppendLine();
+md.AppendLine($"![Each figure as a ratio to the bare endpoint, with its goal]({Path.GetFileName(chartPath)})");
 if (setup.Count > 0)
 {
     md.AppendLine();
@@ -212,8 +214,6 @@ GoalTable("## Goals of the earlier setup (load generator, pinned)", goals.Skip(f
 
 md.AppendLine();
 md.AppendLine("## Scenarios");
-md.AppendLine();
-md.AppendLine($"![Throughput and p99 per scenario]({Path.GetFileName(pngPath)})");
 md.AppendLine();
 md.AppendLine("| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | versions |");
 md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
@@ -248,35 +248,8 @@ if (File.Exists(Path.Combine(folder, "notes.md")))
 
 File.WriteAllText(markdownPath, md.ToString());
 Console.WriteLine();
-Console.WriteLine($"Wrote {markdownPath} and {pngPath}");
+Console.WriteLine($"Wrote {markdownPath} and {chartPath}");
 return goals.All(g => g.Met != false) ? 0 : 1;
-
-static void Bars(Plot plot, double[] values, string[] labels, string format, Color color)
-{
-    var positions = Enumerable.Range(0, values.Length).Select(i => (double)i).ToArray();
-    var bars = plot.Add.Bars(positions, values);
-    bars.Color = color;
-    foreach (var bar in bars.Bars)
-    {
-        bar.Label = bar.Value.ToString(format, CultureInfo.InvariantCulture);
-    }
-
-    bars.ValueLabelStyle.FontSize = 14;
-    plot.Axes.Margins(bottom: 0, top: 0.15);
-    plot.Axes.Bottom.SetTicks(positions, labels);
-    plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
-    plot.Axes.Bottom.MinimumSize = 50;
-    plot.HideGrid();
-}
-
-// Long scenario names on two lines, so that the labels under neighbouring bars do not overlap.
-static string TwoLines(string label)
-{
-    if (label.Length < 16) return label;
-    var middle = label.Length / 2;
-    var split = Enumerable.Range(0, label.Length).Where(i => label[i] == ' ').OrderBy(i => Math.Abs(i - middle)).DefaultIfEmpty(-1).First();
-    return split < 0 ? label : label[..split] + "\n" + label[(split + 1)..];
-}
 
 static List<string[]> ReadRows(string path) =>
     File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList() : [];
