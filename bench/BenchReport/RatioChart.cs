@@ -17,7 +17,7 @@ public sealed record RatioBar(string Label, double RequestsPerSecond, string Ref
 /// </summary>
 public static class RatioChart
 {
-    private const int Width = 900, LabelWidth = 330, Right = 150, Top = 56, BarHeight = 26, Gap = 14, Bottom = 40;
+    private const int Width = 900, LabelWidth = 330, Right = 250, Top = 56, BarHeight = 26, Gap = 14, Bottom = 40;
     private const string Met = "#1a7f37", Missed = "#cf222e", NoGoal = "#6e7781", GoalLine = "#1f2328";
 
     public static string Svg(string title, IReadOnlyList<RatioBar> bars)
@@ -50,7 +50,7 @@ public static class RatioChart
                 <g class="figure"><title>{E(bar.Label)}: {bar.Ratio:0.000} ({bar.RequestsPerSecond:#,0} / {bar.ReferenceRequestsPerSecond:#,0} req/s of {E(bar.Reference)}){E(verdict)}</title>
                 <text x="{LabelWidth - 8}" y="{y + BarHeight / 2 + 4}" text-anchor="end">{E(bar.Label)}</text>
                 <rect class="ratio" x="{LabelWidth}" y="{y}" width="{Math.Max(X(bar.Ratio) - LabelWidth, 1):0.#}" height="{BarHeight}" fill="{colour}"/>
-                <text x="{X(bar.Ratio) + 6:0.#}" y="{y + BarHeight / 2 + 4}">{bar.Ratio:0.000} ({bar.RequestsPerSecond:#,0} req/s)</text>
+                <text x="{X(Math.Max(bar.Ratio, bar.Goal ?? 0)) + 8:0.#}" y="{y + BarHeight / 2 + 4}">{bar.Ratio:0.000} ({bar.RequestsPerSecond:#,0} req/s){(bar.Goal is { } shown ? $", goal {shown:0.00}" : "")}</text>
 
                 """));
             if (bar.Goal is { } target)
