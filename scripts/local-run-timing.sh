@@ -11,8 +11,8 @@
 #    RSS of all of them together (PSS counts memory they share once, RSS in each) until 5 s after it.
 # 3. Sends SIGINT to the command's process group (what Ctrl+C does), and after it ends lists every process
 #    of the run still alive, then stops those (they were started here).
-# Prints a line per run and a markdown table row. Settings: the run command's own (APP_PORT, ...), and
-# LOCAL_RUN_SDK_DEFAULTS=0 to keep DOTNET_CLI_USE_MSBUILD_SERVER, MSBUILDDISABLENODEREUSE and
+# Prints a line per run and a markdown table row. Settings: the run command's own (APP_PORT, ...),
+# LOCAL_RUN_SKIP_BUILD=1 to skip step 1 (built already), and LOCAL_RUN_SDK_DEFAULTS=0 to keep DOTNET_CLI_USE_MSBUILD_SERVER, MSBUILDDISABLENODEREUSE and
 # UseSharedCompilation from this shell (by default they are removed: the SDK as a new user has it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,9 @@ if [ "${LOCAL_RUN_SDK_DEFAULTS:-1}" = 1 ]; then
 fi
 export SQLITE_PATH=${SQLITE_PATH:-$TMP/votes.db} DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 MARK=LOCAL_RUN_TIMING_ID
+# Ctrl+C must reach the command even when this script was started in the background (which ignores SIGINT,
+# and an ignored signal stays ignored in every program started from it, dotnet included).
+WITH_SIGINT=(perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die "$ARGV[0]: $!\n"')
 
 # The processes carrying the mark $MARK=$1 ("all": any value of this script): pids, one a line.
 marked() {
@@ -52,6 +55,16 @@ measure() {
     END { printf "%d %d %d %d\n", cpu, pss, rss, n }' "${files[@]}" 2>/dev/null || echo "0 0 0 0"
 }
 
+# CPU seconds (own and ended children's) per process, most first: where the time to the URL went.
+cpu_by_process() { # pid...
+  local pid
+  for pid in "$@"; do
+    awk -v hz="$CLOCK_TICKS" -v pid="$pid" '{ sub(/^.*\) /, ""); split($0, f, " "); printf "%6.1f s  %s ", (f[12] + f[13] + f[14] + f[15]) / hz, pid }' "/proc/$pid/stat" 2>/dev/null || continue
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-110
+    echo
+  done | grep -v '^ *0.0 s' | sort -rn
+}
+
 describe() { # pid...
   local pid
   for pid in "$@"; do
@@ -71,7 +84,7 @@ stop_marked() { # mark value
 
 say "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
 say "building once (a first run's build): dotnet build src/VotingApp.AppHost"
-env "$MARK=$$-build" dotnet build src/VotingApp.AppHost -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; fail "build"; }
+[ "${LOCAL_RUN_SKIP_BUILD:-0}" = 1 ] || env "$MARK=$$-build" dotnet build src/VotingApp.AppHost -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; fail "build"; }
 left=$(marked "$$-build")
 if [ -n "$left" ]; then
   say "the build left these running (the SDK's build servers; stopped now):"
@@ -87,7 +100,7 @@ for run in $(seq 1 "$RUNS"); do
   # A job of its own process group, as a terminal starts it (set -m; without job control a background
   # command would ignore SIGINT).
   set -m
-  env "$MARK=$id" dotnet run --project src/VotingApp.AppHost "${EXTRA[@]}" >"$log" 2>&1 &
+  env "$MARK=$id" "${WITH_SIGINT[@]}" dotnet run --project src/VotingApp.AppHost "${EXTRA[@]}" >"$log" 2>&1 &
   leader=$!
   set +m
   url_wall="" url_cpu="" peak_pss=0 peak_rss=0 peak_count=0 after_url=""
@@ -101,6 +114,7 @@ for run in $(seq 1 "$RUNS"); do
       url_wall=$(awk -v a="$start" -v b="$now" 'BEGIN { printf "%.1f", b - a }')
       url_cpu=$(awk -v t="$cpu" -v hz="$CLOCK_TICKS" 'BEGIN { printf "%.1f", t / hz }')
       after_url=$(awk -v b="$now" 'BEGIN { printf "%.0f", b + 5 }')
+      cpu_by_process $pids >"$TMP/cpu$run.txt"
     fi
     [ -n "$after_url" ] && [ "$(date +%s)" -ge "$after_url" ] && break
     kill -0 "$leader" 2>/dev/null || { cat "$log"; fail "run $run: the command ended before printing the URL"; }
@@ -111,10 +125,10 @@ for run in $(seq 1 "$RUNS"); do
   # Ctrl+C: SIGINT to the terminal's foreground process group, the command's job here.
   stop_start=$(date +%s.%N)
   kill -INT -- "-$leader"
-  for _ in $(seq 1 120); do kill -0 "$leader" 2>/dev/null || break; sleep 0.25; done
+  for _ in $(seq 1 240); do kill -0 "$leader" 2>/dev/null || break; sleep 0.25; done
   stopped=$(awk -v a="$stop_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
   if kill -0 "$leader" 2>/dev/null; then
-    stopped="not within 30"
+    stopped="not within 60"
     kill -KILL -- "-$leader" 2>/dev/null || true
   fi
   wait "$leader" 2>/dev/null || true
@@ -122,7 +136,8 @@ for run in $(seq 1 "$RUNS"); do
   left=$(marked "$id")
   leftover=$(wc -w <<<"$left")
   say "run $run: URL after ${url_wall} s wall, ${url_cpu} s CPU; peak PSS $((peak_pss / 1024)) MB, RSS $((peak_rss / 1024)) MB ($peak_count processes); stopped ${stopped} s after SIGINT; $leftover left running"
-  [ -n "$left" ] && describe $left >&2
+  sed 's/^/    /' "$TMP/cpu$run.txt" >&2
+  [ -n "$left" ] && { say "left running:"; describe $left >&2; }
   stop_marked "$id"
   rows+=("| $run | $url_wall s | $url_cpu s | $((peak_pss / 1024)) MB | $((peak_rss / 1024)) MB | $peak_count | $stopped s | $leftover |")
 done

@@ -10,8 +10,9 @@ namespace VotingApp.Browser.Tests;
 
 /// <summary>
 /// The README's run command, `dotnet run --project src/VotingApp.AppHost`, as a person runs it: it prints
-/// the voting page's URL, the page works in the browser (on the default SQLite store), and stopping the
-/// command stops the services.
+/// the voting page's URL, the page works in the browser (on the default SQLite store), and Ctrl+C stops
+/// everything it started: the services, the dashboard and Aspire's orchestrator (DCP), which runs in a session
+/// of its own and so is found by a mark in its environment, inherited from the command.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed partial class RunCommandTests(ITestOutputHelper output)
@@ -22,8 +23,13 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
         var folder = RepositoryPaths.NewTempFolder("apphost");
         var appPort = FreePort.Next();
         var votes = Path.Combine(folder, "votes.db");
-        using var command = ChildProcess.Start("dotnet", AppHostCommand.Arguments(), AppHostCommand.Environment(appPort, votes));
+        var mark = $"VOTING_TEST_RUN={Guid.NewGuid():N}";
+        var environment = AppHostCommand.Environment(appPort, votes);
+        environment["VOTING_TEST_RUN"] = mark.Split('=')[1];
+        // A process group of its own, as a terminal starts a command, for Ctrl+C to reach all of it.
+        using var command = ChildProcess.Start("setsid", ["dotnet", .. AppHostCommand.Arguments()], environment);
         bool stopped;
+        IReadOnlyList<string> left;
         try
         {
             var url = await WaitForVotingPageUrlAsync(command, TimeSpan.FromMinutes(3));
@@ -50,6 +56,15 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
             Assert.DoesNotContain("development certificate", command.Output, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("Locally there is no mesh", command.Output, StringComparison.Ordinal);
 
+            // The dashboard from its printed login link: the three services listed, no certificate banner.
+            var dashboard = await browser.NewPageAsync();
+            dashboard.SetDefaultTimeout(60_000);
+            await dashboard.GotoAsync(DashboardLoginLine().Match(command.Output).Groups[1].Value);
+            await Expect(dashboard.GetByText("voting-storage").First).ToBeVisibleAsync();
+            await Expect(dashboard.GetByText("voting-app").First).ToBeVisibleAsync();
+            Assert.DoesNotContain("certificate", await dashboard.Locator("body").InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+            await dashboard.CloseAsync();
+
             // A stopped storage refuses connections (no proxy accepts them for it): the vote is "not counted", as the README says.
             Process.GetProcessById(ProcessUsing(votes)).Kill();
             await page.GetByRole(AriaRole.Button, new() { Name = "Cats", Exact = true }).ClickAsync();
@@ -57,32 +72,62 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
         }
         finally
         {
-            // Ctrl+C in a terminal; SIGTERM here (dotnet run passes it on to the AppHost). Checked below, not
-            // here: an assertion in finally would replace the first failure with this one.
-            stopped = await command.TerminateAsync(TimeSpan.FromSeconds(60));
+            // Ctrl+C: SIGINT to the command's process group (dotnet run and the AppHost; the AppHost stops what
+            // it started). Checked below, not here: an assertion in finally would replace the first failure.
+            stopped = await command.InterruptGroupAsync(TimeSpan.FromSeconds(60));
+            left = await ProcessesLeftAsync(mark, tries: 120);
             output.WriteLine(command.Output);
             RepositoryPaths.DeleteFolder(folder);
         }
 
-        Assert.True(stopped, "the run command did not stop within 60 s of SIGTERM");
+        Assert.True(stopped, "the run command did not stop within 60 s of SIGINT");
+        Assert.True(left.Count == 0, "still running after Ctrl+C:\n" + string.Join("\n", left));
         await AssertClosedAsync(appPort, TimeSpan.FromSeconds(30));
         // Nothing noisy after the page's block, even after stopping: its last line is the last on screen.
         var lines = command.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal("Press Ctrl+C to stop everything.", lines[^1]);
     }
 
-    /// <summary>The service process started with this SQLite file: storage, of this run only.</summary>
-    private static int ProcessUsing(string sqlitePath)
+    /// <summary>
+    /// The processes whose environment holds <paramref name="mark"/> (everything the command started inherits it),
+    /// after waiting up to <paramref name="tries"/> quarter seconds for them to end; those left are killed.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> ProcessesLeftAsync(string mark, int tries)
+    {
+        var left = new List<(int Pid, string Command)>();
+        for (var attempt = 0; attempt < tries; attempt++)
+        {
+            left = ProcessesWith(mark).ToList();
+            if (left.Count == 0) return [];
+            await Task.Delay(250);
+        }
+
+        foreach (var (pid, _) in left)
+        {
+            try
+            {
+                Process.GetProcessById(pid).Kill();
+            }
+            catch (ArgumentException)
+            {
+                // ended meanwhile
+            }
+        }
+
+        return left.Select(process => $"{process.Pid} {process.Command}").ToList();
+    }
+
+    private static IEnumerable<(int Pid, string Command)> ProcessesWith(string mark)
     {
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(folder), out var pid)) continue;
+            string? command = null;
             try
             {
-                if (File.ReadAllText(Path.Combine(folder, "environ")).Split('\0').Contains($"SQLITE_PATH={sqlitePath}")
-                    && File.ReadAllText(Path.Combine(folder, "cmdline")).Contains("VotingApp.Storage", StringComparison.Ordinal))
+                if (File.ReadAllText(Path.Combine(folder, "environ")).Split('\0').Contains(mark))
                 {
-                    return pid;
+                    command = File.ReadAllText(Path.Combine(folder, "cmdline")).Replace('\0', ' ').Trim();
                 }
             }
             catch (IOException)
@@ -91,10 +136,17 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
             catch (UnauthorizedAccessException)
             {
             }
-        }
 
-        throw new Xunit.Sdk.XunitException($"No storage process uses {sqlitePath}.");
+            if (command is not null) yield return (pid, command);
+        }
     }
+
+    /// <summary>The service process started with this SQLite file: storage, of this run only.</summary>
+    private static int ProcessUsing(string sqlitePath) =>
+        ProcessesWith($"SQLITE_PATH={sqlitePath}").Where(process => process.Command.Contains("VotingApp.Storage", StringComparison.Ordinal))
+            .Select(process => process.Pid).FirstOrDefault() is var pid and > 0
+            ? pid
+            : throw new Xunit.Sdk.XunitException($"No storage process uses {sqlitePath}.");
 
     private static async Task<string> WaitForVotingPageUrlAsync(ChildProcess command, TimeSpan timeout)
     {
@@ -137,4 +189,7 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
     /// <summary>The line printed once all three services are ready and the page answered (not the early warning).</summary>
     [GeneratedRegex(@"Voting page: (http://\S+/) \(.*\)\. Results: ")]
     private static partial Regex VotingPageLine();
+
+    [GeneratedRegex(@"Login to the dashboard at (http://\S+/login\?t=\S+)")]
+    private static partial Regex DashboardLoginLine();
 }

@@ -119,6 +119,17 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>
+    /// Ctrl+C in a terminal: SIGINT to the process group this process leads (started through <c>setsid</c>),
+    /// so that every process of the group gets it, as from a terminal; returns whether it ended within the timeout.
+    /// </summary>
+    public async Task<bool> InterruptGroupAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return true;
+        Posix.Signal(-_process.Id, Posix.SIGINT);
+        return await WaitForExitAsync(timeout);
+    }
+
+    /// <summary>
     /// SIGSTOP for <paramref name="duration"/>, then SIGCONT: the process hangs, as on a node that froze (a VM
     /// paused, a swap storm), with its sockets open: connections are accepted by the kernel and never answered.
     /// </summary>
@@ -180,6 +191,7 @@ public sealed class ChildProcess : IDisposable
 
 internal static partial class Posix
 {
+    public const int SIGINT = 2;
     public const int SIGTERM = 15;
     public const int SIGCONT = 18;
     public const int SIGSTOP = 19;
