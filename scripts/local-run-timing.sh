@@ -62,7 +62,7 @@ cpu_by_process() { # pid...
     awk -v hz="$CLOCK_TICKS" -v pid="$pid" '{ sub(/^.*\) /, ""); split($0, f, " "); printf "%6.1f s  %s ", (f[12] + f[13] + f[14] + f[15]) / hz, pid }' "/proc/$pid/stat" 2>/dev/null || continue
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-110
     echo
-  done | grep -v '^ *0.0 s' | sort -rn
+  done | grep -E '^ *[0-9]' | grep -v '^ *0.0 s' | sort -rn
 }
 
 describe() { # pid...
@@ -132,18 +132,20 @@ for run in $(seq 1 "$RUNS"); do
     kill -KILL -- "-$leader" 2>/dev/null || true
   fi
   wait "$leader" 2>/dev/null || true
-  sleep 2
+  # What the AppHost started ends after it (DCP stops the services, then itself): up to 30 s more.
+  for _ in $(seq 1 60); do [ -z "$(marked "$id")" ] && break; sleep 0.5; done
+  ended=$(awk -v a="$stop_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
   left=$(marked "$id")
   leftover=$(wc -w <<<"$left")
-  say "run $run: URL after ${url_wall} s wall, ${url_cpu} s CPU; peak PSS $((peak_pss / 1024)) MB, RSS $((peak_rss / 1024)) MB ($peak_count processes); stopped ${stopped} s after SIGINT; $leftover left running"
+  say "run $run: URL after ${url_wall} s wall, ${url_cpu} s CPU; peak PSS $((peak_pss / 1024)) MB, RSS $((peak_rss / 1024)) MB ($peak_count processes); command stopped ${stopped} s after SIGINT, everything ${ended} s; $leftover left running"
   sed 's/^/    /' "$TMP/cpu$run.txt" >&2
   [ -n "$left" ] && { say "left running:"; describe $left >&2; }
   stop_marked "$id"
-  rows+=("| $run | $url_wall s | $url_cpu s | $((peak_pss / 1024)) MB | $((peak_rss / 1024)) MB | $peak_count | $stopped s | $leftover |")
+  rows+=("| $run | $url_wall s | $url_cpu s | $((peak_pss / 1024)) MB | $((peak_rss / 1024)) MB | $peak_count | $stopped s / $ended s | $leftover |")
 done
 
 echo
 echo "dotnet run --project src/VotingApp.AppHost ${EXTRA[*]}: $(date -u '+%Y-%m-%d %H:%M UTC'), load average after $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| run | to the URL (wall) | CPU to the URL | peak PSS | peak RSS | processes | stop after SIGINT | left running |"
+echo "| run | to the URL (wall) | CPU to the URL | peak PSS | peak RSS | processes | SIGINT to the command's end / everything's | left running |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
