@@ -26,8 +26,10 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
         var mark = $"VOTING_TEST_RUN={Guid.NewGuid():N}";
         var environment = AppHostCommand.Environment(appPort, votes);
         environment["VOTING_TEST_RUN"] = mark.Split('=')[1];
-        // A process group of its own, as a terminal starts a command, for Ctrl+C to reach all of it.
-        using var command = ChildProcess.Start("setsid", ["dotnet", .. AppHostCommand.Arguments()], environment);
+        // A process group of its own, as a terminal starts a command, for Ctrl+C to reach all of it; SIGINT not
+        // ignored even when the tests were started in the background (an ignored signal stays ignored in children).
+        using var command = ChildProcess.Start("setsid",
+            ["perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die", "dotnet", .. AppHostCommand.Arguments()], environment);
         bool stopped;
         IReadOnlyList<string> left;
         try
