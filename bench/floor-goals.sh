@@ -71,7 +71,8 @@ awk -F'\t' -v OFS='\t' -v cold="$cold" -v first="$first" -v floor_first="$floor_
     row("crowd: GET / chain, warm (shared reads)", sprintf("%.0f", get), sg_bare, sg_floor, "≥ 2× floor and ≥ 0.35 of bare",
       (g_floor == "" || g_bare == "") ? "" : (g_floor >= 2 && g_bare >= 0.35))
     o_floor = ratio("chain", "one", "floor", "one"); s_floor = shown
-    row("one connection, sequential (the curl loop): GET / chain (req/s)", sprintf("%.0f", figure("chain", "one")), "", s_floor,
+    one = figure("chain", "one")
+    row("one connection, sequential (the curl loop): GET / chain (req/s)", one == "" ? "not measured" : sprintf("%.0f", one), "", s_floor,
       before != "" ? "≥ " before " of floor (before shared reads)" : "no slower than before shared reads (baseline not yet measured)",
       (before == "" || o_floor == "") ? "" : o_floor >= before)
     f_get = ratio("floor", "get", "bare", "get"); s_get = shown
