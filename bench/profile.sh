@@ -102,26 +102,31 @@ profile() { # id side (chain|floor) [wrk script]
 # assembly (System.Net.Http → System_Net_Http_…), the runtime's own functions start with Rh or are the GC's.
 COMPONENTS='
 function component(kind, sym) {
-  if (kind == "[k]") return "kernel (TCP, scheduler, syscalls)"
-  if (sym ~ /^(Rhp?[A-Z]|WKS::|SVR::|GCHeap|gc_heap|Pal|S_P_CoreLib_System_Runtime_|S_P_CoreLib_Internal_Runtime)/) return "runtime (GC, allocation, casts, interface dispatch)"
-  if (sym ~ /^S_P_CoreLib_System_Threading_/) return "CoreLib: threads, thread pool, async, locks"
+  if (kind == "[k]") return (sym ~ /sched|switch|yield|wake|futex|_raw_spin|rseq|hrtimer/) ? "kernel: scheduling, wake-ups, spin-wait yields" : "kernel: TCP over loopback, syscalls, epoll"
+  if (sym ~ /^(__sched_yield|RhSpinWait|PalSwitchToThread|S_P_CoreLib_System_Threading_(LowLevelSpinWaiter|Thread__Yield|Thread__SpinWait))/) return "spin-waiting (thread pool, locks)"
+  # A generic instantiated for a library (ConcurrentDictionary<OpenTelemetry…>) counts for that library.
+  if (sym ~ /OpenTelemetry|System_Diagnostics_DiagnosticSource/) return "telemetry (OpenTelemetry metrics, activities)"
+  if (sym ~ /Polly|Http_Resilience/) return "resilience (Polly)"
+  if (sym ~ /Serilog|Microsoft_Extensions_Logging/) return "logging (Microsoft.Extensions.Logging, Serilog)"
+  if (sym ~ /Microsoft_Extensions_DependencyInjection/) return "dependency injection (resolving services)"
+  if (sym ~ /^(WKS|SVR)::/) return "runtime: garbage collection"
+  if (sym ~ /^(RhpNew|RhNew|RhpAssignRef|RhpCheckedAssignRef|RhpByRefAssignRef|RhBulkMove|RhpGcAlloc|RhpNewArray)/) return "runtime: allocation, write barriers"
+  if (sym ~ /^(Rhp?[A-Z]|Pal|S_P_CoreLib_System_Runtime_|S_P_CoreLib_Internal_Runtime)/) return "runtime: interface dispatch, casts, generic lookups"
+  if (sym ~ /^S_P_CoreLib_System_Threading_/) return "CoreLib: thread pool, async, locks"
   if (sym ~ /^S_P_CoreLib_/) return "CoreLib: other (strings, collections, …)"
   if (sym ~ /^System_Net_Http_/) return "HttpClient (System.Net.Http)"
   if (sym ~ /^System_Net_/) return "sockets (System.Net.*)"
   if (sym ~ /^Microsoft_AspNetCore_Server_Kestrel/) return "Kestrel"
   if (sym ~ /^Microsoft_AspNetCore_(Routing|Http_Extensions|Http_Results|Http_RequestDelegate)/) return "ASP.NET Core: routing, endpoints, results"
   if (sym ~ /^Microsoft_AspNetCore_/) return "ASP.NET Core: hosting, middleware, other"
-  if (sym ~ /^(Microsoft_Extensions_Logging|Serilog)/) return "logging (Microsoft.Extensions.Logging, Serilog)"
-  if (sym ~ /^(OpenTelemetry|System_Diagnostics_DiagnosticSource)/) return "telemetry (OpenTelemetry, DiagnosticSource)"
-  if (sym ~ /^(Polly|Microsoft_Extensions_Http_Resilience|Microsoft_Extensions_Resilience)/) return "resilience (Polly)"
-  if (sym ~ /^Microsoft_Extensions_/) return "Microsoft.Extensions: DI, options, HttpClient factory, other"
+  if (sym ~ /^Microsoft_Extensions_/) return "Microsoft.Extensions: options, HttpClient factory, other"
   if (sym ~ /^System_Text_Json/) return "JSON (System.Text.Json)"
   if (sym ~ /^System_IO_Pipelines/) return "System.IO.Pipelines"
   if (sym ~ /^(StackExchange_Redis|Pipelines_Sockets)/) return "Redis client (StackExchange.Redis)"
   if (sym ~ /^(VotingApp|FloorChain)_/) return "the service'"'"'s own code"
-  if (sym ~ /^System_/) return "BCL: other assemblies"
+  if (sym ~ /^System_/) return "BCL: other assemblies (collections, …)"
   if (sym ~ /^0x/) return "unresolved addresses"
-  return "libc and other native code"
+  return "libc: send, recv, epoll, clock, memset"
 }'
 
 # perf report, self time per function of each of a side's processes: "pid samples kind symbol" lines.
