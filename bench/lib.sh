@@ -1,4 +1,4 @@
-# Shell functions shared by scripts/bench.sh and bench/component-cost.sh (sourced, not run).
+# Shell functions shared by scripts/bench.sh and bench/profile.sh (sourced, not run).
 # They expect $TMP (a scratch folder) and the arrays PIDS (processes to stop at exit) and SERVER (a
 # command prefix such as taskset, may be empty) to exist.
 
@@ -57,19 +57,6 @@ published_command() { # published folder, assembly name → the command line tha
 native_or_jit() { # published folder, assembly name → "native" or "JIT"
   [ -f "$1/$2.dll" ] && echo JIT || echo native
 }
-
-# CPU time (user + system) a set of processes has used so far, in clock ticks.
-cpu_ticks() { # pid...
-  local total=0 pid fields
-  for pid in "$@"; do
-    # Fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the command name.
-    fields=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
-    set -- $fields
-    total=$((total + ${12} + ${13}))
-  done
-  echo "$total"
-}
-CLOCK_TICKS=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 

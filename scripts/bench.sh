@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # The benchmark anyone can rerun: scripts/bench.sh   (about 10–12 minutes on 2 cores, publishing included)
 #   1. publishes the services (`dotnet publish -c Release`: native executables when the projects set
-#      PublishAot, a dll otherwise), the load generator, the bare Kestrel reference (bench/BareHello) and
-#      the report writer (bench/BenchReport),
-#   2. the setup of issue 13 — wrk -t2 -c16 on the same cores as every server, no pinning, the bare endpoint
-#      measured in the same run: the app 1.0 → analytics 1.1 → storage 1.0 (Redis) chain started from
-#      nothing (time to the first page with results, the first 20 s after start, then warm after a 45 s
-#      warm-up), the vote POST, analytics 1.1 and storage alone, resident memory after the load; then the
-#      local run's configuration (the same chain on the embedded SQLite store) at 8 connections,
+#      PublishAot, a dll otherwise), the load generator, the two references — a bare Kestrel endpoint
+#      (bench/BareHello) and the floor of three hops (bench/FloorChain), both Native AOT — and the report
+#      writer (bench/BenchReport),
+#   2. the setup of issues 13 and 24 — wrk -t2 -c16 on the same cores as every server, no pinning: the floor
+#      and the app 1.0 → analytics 1.1 → storage 1.0 (Redis) chain started from nothing (time to the first
+#      page with results; the chain's first 20 s after start), then after a 45 s warm-up BENCH_ROUNDS rounds
+#      of bare, floor and chain in turn (GET /, the vote POST, GET / on one connection), analytics 1.1 and
+#      storage alone, resident memory after the load; then the local run's configuration (the same chain on
+#      the embedded SQLite store) at 8 connections,
 #   3. the earlier scenarios: both chains (2.0 on MariaDB) with the load generator, servers pinned to half
 #      the CPUs and the load generator to the rest, after a warm-up,
 #   4. the image sizes when the images are built (podman or docker), "not measured" otherwise,
-#   5. prints the figures beside their goals and writes docs/benchmarks.md and docs/benchmarks.svg.
+#   5. prints the figures beside their goals and writes docs/benchmarks.md and docs/benchmarks.svg; issue 24's
+#      goals (each figure as a ratio to bare and to the floor) by bench/floor-goals.sh.
 # Needs: the .NET SDK, redis-server, mariadb-server, wrk (Debian packages), curl; taskset (util-linux).
 # Settings (environment): BENCH_DURATION (10s per load-generator scenario), BENCH_WARMUP (3s before each),
 #   BENCH_PREWARM (20s of mixed load per chain before them), BENCH_CONNECTIONS (16),
 #   BENCH_PIN (1: pin the earlier scenarios; 0: no pinning), BENCH_VOTES (100000: votes in MariaDB before
-#   the second analytics measurement), BENCH_WRK_SECONDS (15: each warm wrk measurement),
+#   the second analytics measurement), BENCH_WRK_SECONDS (12: each warm wrk measurement), BENCH_ROUNDS (3),
+#   BENCH_ONE_CONNECTION_BEFORE (see bench/floor-goals.sh),
 #   BENCH_NOTE (free text for the page), BENCH_OUT (docs: where the page and chart go),
 #   BENCH_KEEP (a folder to copy the raw results to), BENCH_PUBLISHED (a folder with the three services
 #   already published in Release, e.g. scripts/test.sh's $VOTING_TEST_TMP/aot, to skip publishing them).
@@ -32,7 +36,8 @@ PREWARM=${BENCH_PREWARM:-20s}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 PIN=${BENCH_PIN:-1}
 TOTAL_VOTES=${BENCH_VOTES:-100000}
-WRK_SECONDS=${BENCH_WRK_SECONDS:-15}
+WRK_SECONDS=${BENCH_WRK_SECONDS:-12}
+ROUNDS=${BENCH_ROUNDS:-3}
 OUT=${BENCH_OUT:-$ROOT/docs}
 
 for tool in dotnet redis-server mariadbd mariadb-install-db curl wrk; do
@@ -64,7 +69,7 @@ fi
 say "publishing in Release"
 PUB=$TMP/publish
 SERVICES_PUB=${BENCH_PUBLISHED:-$PUB}
-projects=(src/VotingApp.LoadGenerator bench/BareHello bench/BenchReport)
+projects=(src/VotingApp.LoadGenerator bench/BareHello bench/FloorChain bench/BenchReport)
 [ -n "${BENCH_PUBLISHED:-}" ] || projects+=(src/VotingApp.App src/VotingApp.Analytics src/VotingApp.Storage)
 for project in "${projects[@]}"; do
   publish "$project" "$PUB"
@@ -73,6 +78,7 @@ APP_CMD=$(published_command "$SERVICES_PUB/VotingApp.App" VotingApp.App)
 ANALYTICS_CMD=$(published_command "$SERVICES_PUB/VotingApp.Analytics" VotingApp.Analytics)
 STORAGE_CMD=$(published_command "$SERVICES_PUB/VotingApp.Storage" VotingApp.Storage)
 BARE_CMD=$(published_command "$PUB/BareHello" BareHello)
+FLOOR_CMD=$(published_command "$PUB/FloorChain" FloorChain)
 LOADGEN=(dotnet "$PUB/VotingApp.LoadGenerator/voting-loadgenerator.dll")
 BUILD="$(native_or_jit "$SERVICES_PUB/VotingApp.App" VotingApp.App) (app), $(native_or_jit "$SERVICES_PUB/VotingApp.Analytics" VotingApp.Analytics) (analytics), $(native_or_jit "$SERVICES_PUB/VotingApp.Storage" VotingApp.Storage) (storage)"
 say "services published as: $BUILD"
@@ -140,14 +146,23 @@ wrk_setup() { # id label url [connections] [seconds] [lua script]
   printf '%s\t%s\t%s\t%s\n' "$1" "$rps" "$p99" "$2" >>"$RESULTS/wrk-setup.tsv"
 }
 
-# 2. The setup of issue 13: nothing pinned, wrk -t2 -c16.
-say "step 2: wrk, no pinning"
+# 2. The setup of issues 13 and 24: nothing pinned, wrk -t2 -c16. The bare endpoint, the floor
+# (bench/FloorChain: three hops with nothing else) and the chain are measured in the same run, interleaved in
+# $ROUNDS rounds, so that each ratio compares figures taken a few seconds apart.
+say "step 2: wrk, no pinning; bare, floor and chain interleaved in $ROUNDS rounds"
+start_floor() {
+  start_service fstorage "$FLOOR_CMD storage" 1.0 FLOOR_REDIS="127.0.0.1:$REDIS_PORT"
+  start_service fanalytics "$FLOOR_CMD analytics" 1.0 FLOOR_STORAGE="http://127.0.0.1:${PORT[fstorage]}"
+  start_service fapp "$FLOOR_CMD app" 1.0 FLOOR_ANALYTICS="http://127.0.0.1:${PORT[fanalytics]}" \
+    FLOOR_STORAGE="http://127.0.0.1:${PORT[fstorage]}"
+}
+say "starting the floor from nothing"
+started=$(now_ms)
+start_floor
+first_results_ms "$started" "http://127.0.0.1:${PORT[fapp]}/" 60 >"$RESULTS/floor-first-page-ms.txt"
+say "the floor's first page with results $(cat "$RESULTS/floor-first-page-ms.txt") ms after the start"
 start_service bare "$BARE_CMD" 1.0
 wait_http "http://127.0.0.1:${PORT[bare]}/" 60
-wrk -t2 -c"$CONNECTIONS" -d10s "http://127.0.0.1:${PORT[bare]}/" >/dev/null
-wrk_setup bare-get "bare Kestrel GET" "http://127.0.0.1:${PORT[bare]}/"
-wrk_setup bare-post "bare Kestrel POST" "http://127.0.0.1:${PORT[bare]}/" "$CONNECTIONS" "$WRK_SECONDS" "$TMP/vote.lua"
-stop_services bare
 
 # The chain from nothing: the three processes start at once, a visitor polls for the first page with
 # results, then wrk loads it until 20 s after the start (the cold figure) and 25 s more (the warm-up).
@@ -161,16 +176,58 @@ cold=$(( (20000 - ($(now_ms) - started)) / 1000 ))
 [ "$cold" -ge 3 ] || cold=3
 wrk_setup chain-cold "GET / chain, the first 20 s after start" "http://127.0.0.1:${PORT[capp]}/" "$CONNECTIONS" "$cold"
 wrk -t2 -c"$CONNECTIONS" -d25s "http://127.0.0.1:${PORT[capp]}/" >/dev/null
-wrk_setup chain-warm "GET / chain, warm (after 45 s)" "http://127.0.0.1:${PORT[capp]}/"
-wrk_setup vote-warm "vote POST app 1.0 → storage 1.0, warm" "http://127.0.0.1:${PORT[capp]}/" "$CONNECTIONS" "$WRK_SECONDS" "$TMP/vote.lua"
+for url in "http://127.0.0.1:${PORT[bare]}/" "http://127.0.0.1:${PORT[fapp]}/"; do
+  wrk -t2 -c"$CONNECTIONS" -d10s "$url" >/dev/null
+done
+
+# The rounds: GET / and the vote POST at $CONNECTIONS connections, and GET / on one connection (the curl
+# loop of the walkthroughs: one request after the other), for each target in turn.
+: >"$RESULTS/rounds.tsv"
+declare -A APP_URL=([bare]="http://127.0.0.1:${PORT[bare]}/" [floor]="http://127.0.0.1:${PORT[fapp]}/" [chain]="http://127.0.0.1:${PORT[capp]}/")
+round_figure() { # round target figure threads connections [lua script]
+  local line
+  line=$(WRK_SCRIPT=${6:-} wrk_line "$4" "$5" "${WRK_SECONDS}s" "${APP_URL[$2]}") || fail "wrk: $2 $3"
+  read -r _ rps p99 <<<"$line"
+  say "    round $1, $2 $3: $rps req/s, p99 $p99 ms"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$rps" "$p99" >>"$RESULTS/rounds.tsv"
+}
+for round in $(seq 1 "$ROUNDS"); do
+  for target in bare floor chain; do
+    round_figure "$round" "$target" get 2 "$CONNECTIONS"
+    round_figure "$round" "$target" post 2 "$CONNECTIONS" "$TMP/vote.lua"
+    [ "$target" = bare ] || round_figure "$round" "$target" one 1 1
+  done
+done
+# The round with the median GET / of each target stands for it in wrk-setup.tsv (one row per id).
+median_round() { # target figure → "req/s p99" of the median round
+  awk -F'\t' -v t="$1" -v f="$2" '$2 == t && $3 == f { print $4, $5 }' "$RESULTS/rounds.tsv" | sort -n |
+    awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }'
+}
+setup_row() { # id target figure label
+  local rps p99
+  read -r rps p99 <<<"$(median_round "$2" "$3")"
+  printf '%s\t%s\t%s\t%s\n' "$1" "$rps" "$p99" "$4" >>"$RESULTS/wrk-setup.tsv"
+}
+setup_row bare-get bare get "bare Kestrel GET"
+setup_row bare-post bare post "bare Kestrel POST"
+setup_row floor-get floor get "GET / floor (bench/FloorChain)"
+setup_row floor-post floor post "vote POST floor"
+setup_row chain-warm chain get "GET / chain, warm (after 45 s)"
+setup_row vote-warm chain post "vote POST app 1.0 → storage 1.0, warm"
 wrk_setup analytics-warm "GET /analytics, analytics 1.1 alone, warm" "http://127.0.0.1:${PORT[canalytics]}/analytics"
 wrk_setup storage-warm "GET /api/votes, storage 1.0 alone, warm" "http://127.0.0.1:${PORT[cstorage]}/api/votes"
+wrk_setup floor-analytics "GET /analytics, the floor's analytics alone" "http://127.0.0.1:${PORT[fanalytics]}/analytics"
+wrk_setup floor-storage "GET /api/votes, the floor's storage alone" "http://127.0.0.1:${PORT[fstorage]}/api/votes"
 : >"$RESULTS/rss-setup.tsv"
 for name in capp canalytics cstorage; do
   case $name in capp) label="app 1.0" ;; canalytics) label="analytics 1.1" ;; cstorage) label="storage 1.0" ;; esac
   printf '%s\t%s\n' "$label" "$(rss_kb "${PID[$name]}")" >>"$RESULTS/rss-setup.tsv"
 done
-stop_services capp canalytics cstorage
+: >"$RESULTS/rss-floor.tsv"
+for name in fapp fanalytics fstorage; do
+  printf 'floor %s\t%s\n' "${name#f}" "$(rss_kb "${PID[$name]}")" >>"$RESULTS/rss-floor.tsv"
+done
+stop_services capp canalytics cstorage fapp fanalytics fstorage bare
 
 # The local run's configuration (the README's run command: the same chain, votes in a SQLite file) at
 # 8 connections, as a user tries it with the load generator.
@@ -321,7 +378,7 @@ say "images: $([ -s "$RESULTS/images.tsv" ] && echo "$(wc -l <"$RESULTS/images.t
   echo "memory=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "dotnet=$(dotnet --version)"
   echo "build=dotnet publish -c Release: $BUILD"
-  echo "setup=issue 13: wrk -t2 -c$CONNECTIONS (local run: -c8), ${WRK_SECONDS} s per warm figure, no pinning: wrk and every server share all $CPUS CPUs"
+  echo "setup=issues 13 and 24: wrk -t2 -c$CONNECTIONS (local run: -c8), bare, floor and chain interleaved in $ROUNDS rounds of ${WRK_SECONDS} s per figure, no pinning: wrk and every server share all $CPUS CPUs"
   echo "pinning=$PINNING (load generator scenarios)"
   echo "connections=$CONNECTIONS (closed loop, except the open-model scenario)"
   echo "duration=$DURATION per load generator scenario"
@@ -335,6 +392,9 @@ say "images: $([ -s "$RESULTS/images.tsv" ] && echo "$(wc -l <"$RESULTS/images.t
 mkdir -p "$OUT"
 status=0
 dotnet "$PUB/BenchReport/BenchReport.dll" "$RESULTS" "$OUT/benchmarks.md" "$OUT/benchmarks.svg" || status=$?
+echo
+echo "Issue 24: the chain as a ratio to bare and to the floor, $ROUNDS interleaved rounds of $WRK_SECONDS s"
+bash "$ROOT/bench/floor-goals.sh" "$RESULTS" || { code=$?; [ "$status" -ge "$code" ] || status=$code; }
 [ -n "${BENCH_KEEP:-}" ] && cp -r "$RESULTS" "$BENCH_KEEP"
 say "done in $SECONDS s"
 exit $status
