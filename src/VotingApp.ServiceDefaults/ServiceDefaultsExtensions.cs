@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
+using VotingApp.Contracts;
 
 namespace VotingApp.ServiceDefaults;
 
@@ -21,7 +22,7 @@ public static class ServiceDefaultsExtensions
     /// OpenTelemetry, health checks, problem details (with the trace id), forwarded headers from declared
     /// proxies, request limits, rate limits and tracing-header propagation.
     /// </summary>
-    public static ServiceIdentity AddServiceDefaults(this WebApplicationBuilder builder, VotingService service)
+    public static ServiceIdentity AddServiceDefaults(this WebApplicationBuilder builder, CatalogEntry service)
     {
         var identity = ServiceIdentity.FromConfiguration(service, builder.Configuration);
         builder.Services.ReportOnStart(identity.Problems());
@@ -32,7 +33,10 @@ public static class ServiceDefaultsExtensions
         builder.AddFaultInjection();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJsonContext.Default));
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJsonContext.Default);
+            options.SerializerOptions.TypeInfoResolverChain.Insert(1, DefaultsJsonContext.Default);
+        });
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ErrorResponses.Customize);
         builder.Services.AddExceptionHandler<BrokenRequests>();
         builder.AddForwardedClient();
@@ -64,14 +68,7 @@ public static class ServiceDefaultsExtensions
         }
 
         if (!BenchSwitches.IsOff("security-headers")) app.Use(SecurityHeaders.InvokeAsync);
-        if (!BenchSwitches.IsOff("chain"))
-        {
-            app.Use(static (context, next) =>
-            {
-                context.Response.OnStarting(VersionChain.SetHeader, context);
-                return next(context);
-            });
-        }
+        app.Use(ChainHeader.InvokeAsync);
 
         if (!BenchSwitches.IsOff("request-id")) app.Use(RequestIdFilter.InvokeAsync);
         app.UseVotingRequestLogging();

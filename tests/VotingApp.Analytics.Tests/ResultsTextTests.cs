@@ -1,3 +1,4 @@
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Analytics.Tests;
@@ -17,7 +18,7 @@ public class ResultsTextTests
     [InlineData("2.0", 1, 399, "Cats: 1/400 (0%) | Dogs: 399/400 (100%)")]
     [InlineData("1.1", 3_000_000_000, 1_000_000_000, "Cats: 3000000000/4000000000 (75%) | Dogs: 1000000000/4000000000 (25%)")]
     public void Formats_the_results_line_as_each_version_does(string version, long cats, long dogs, string expected) =>
-        Assert.Equal(expected, ResultsText.Format(VotingService.Analytics.Release(version)!.Results!.Value, new VoteCount("Cats", cats), new VoteCount("Dogs", dogs)));
+        Assert.Equal(expected, ResultsText.Format(ServiceCatalog.Analytics.Release(version)!.Results!.Value, new VoteCount("Cats", cats), new VoteCount("Dogs", dogs)));
 
     [Theory]
     [InlineData(1, 8, 13)]   // 12.5 → 13: half away from zero, not to even (which gives 12)

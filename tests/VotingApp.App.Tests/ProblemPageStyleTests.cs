@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 

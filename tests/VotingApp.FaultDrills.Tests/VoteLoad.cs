@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
