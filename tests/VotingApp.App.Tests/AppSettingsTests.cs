@@ -1,12 +1,12 @@
+using VotingApp.AppHost;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.App.Tests;
 
 public class AppSettingsTests
 {
-    /// <summary>The AppHost passes on exactly <see cref="CatalogEntry.Settings"/>: a setting missing there would be dropped.</summary>
+    /// <summary>The AppHost passes on exactly <see cref="PassedOnSettings"/>: a setting missing there would be dropped.</summary>
     [Fact]
     public void The_apps_settings_are_the_ones_the_AppHost_passes_on() =>
         Assert.Equal(SettingNames.Of(typeof(AppSettings), typeof(Ballot)).Order(), PassedOnSettings.App.Order());

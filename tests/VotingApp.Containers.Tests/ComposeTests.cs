@@ -1,5 +1,4 @@
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 using YamlDotNet.RepresentationModel;
 

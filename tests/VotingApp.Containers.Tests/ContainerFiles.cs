@@ -1,5 +1,4 @@
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.Containers.Tests;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.Containers.Tests;

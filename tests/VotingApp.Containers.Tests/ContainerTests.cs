@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using MySqlConnector;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 using Xunit.Abstractions;
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.EndToEnd.Tests;

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.EndToEnd.Tests;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.FaultDrills.Tests;

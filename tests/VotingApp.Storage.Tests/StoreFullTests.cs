@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;

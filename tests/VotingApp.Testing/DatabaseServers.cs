@@ -1,5 +1,4 @@
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using Xunit;
 
 namespace VotingApp.Testing;

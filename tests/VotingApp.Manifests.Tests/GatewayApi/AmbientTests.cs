@@ -3,7 +3,6 @@ using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Routing;
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Primitives;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Routing;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
@@ -76,7 +75,7 @@ public sealed class TrackGraph(GatewayRouter router)
     public static IEnumerable<(string Host, MeshRequest Request)> Calls(Workload from, StringValues incomingTrack)
     {
         var service = ServiceCatalog.All.FirstOrDefault(s => s.Name == from.App);
-        var track = service is null || from.Version is null ? null : VotingTrack.ToSend(new ServiceIdentity(service, from.Version), incomingTrack);
+        var track = service is null || from.Version is null ? null : VotingTrack.ToSend(service, from.Version, incomingTrack);
         foreach (var (host, request) in CallGraph.CallsOf(from))
         {
             var headers = new Dictionary<string, string>(request.Headers);

@@ -1,6 +1,5 @@
 using System.Net;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 

@@ -1,6 +1,5 @@
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.Routing;
 

@@ -1,7 +1,6 @@
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Platforms;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.Routing;
 

@@ -1,6 +1,5 @@
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.Routing;
 

@@ -2,7 +2,6 @@ using System.Net;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.Services;
 

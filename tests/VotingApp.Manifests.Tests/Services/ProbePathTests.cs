@@ -1,7 +1,6 @@
 using System.Net;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.Services;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.RegularExpressions;
 using VotingApp.Manifests.Tests.Routing;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.Services;
 
