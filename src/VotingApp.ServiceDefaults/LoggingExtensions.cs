@@ -54,7 +54,6 @@ public static class LoggingExtensions
     /// <summary>One event per request that someone reads (<see cref="RequestLogging"/>).</summary>
     internal static void UseVotingRequestLogging(this WebApplication app)
     {
-        if (BenchSwitches.IsOff("logging")) return;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogging.Category);
         app.Use(next => new RequestLogging(next, logger).InvokeAsync);
     }

@@ -20,8 +20,7 @@ internal sealed class UpstreamCallHandler(VotingService upstream, ServiceIdentit
     {
         var serving = accessor.HttpContext;
         request.Headers.Remove(VotingTrack.HeaderName);
-        if (!BenchSwitches.IsOff("track")
-            && VotingTrack.ToSend(identity, serving?.Request.Headers[VotingTrack.HeaderName] ?? StringValues.Empty) is { } track)
+        if (VotingTrack.ToSend(identity, serving?.Request.Headers[VotingTrack.HeaderName] ?? StringValues.Empty) is { } track)
         {
             request.Headers.TryAddWithoutValidation(VotingTrack.HeaderName, track);
         }

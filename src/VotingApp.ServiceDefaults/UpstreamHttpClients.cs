@@ -28,10 +28,9 @@ public static class UpstreamHttpClients
     {
         services.AddHttpContextAccessor();
         var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
-        if (BenchSwitches.IsOff("client-logging")) client.RemoveAllLoggers();
         client.AddHttpMessageHandler(provider => new UpstreamCallHandler(upstream,
             provider.GetRequiredService<ServiceIdentity>(), provider.GetRequiredService<IHttpContextAccessor>()));
-        if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
+        client.AddHeaderPropagation();
         return client;
     }
 
@@ -44,7 +43,6 @@ public static class UpstreamHttpClients
         where TClient : class
     {
         var client = services.AddUpstreamClient<TClient>(upstream, baseAddress);
-        if (BenchSwitches.IsOff("resilience")) return client;
         client.AddResilienceHandler("read", pipeline =>
             {
                 pipeline.AddTimeout(TotalTimeout);
@@ -76,7 +74,6 @@ public static class UpstreamHttpClients
         where TClient : class
     {
         var client = services.AddUpstreamClient<TClient>(upstream, baseAddress);
-        if (BenchSwitches.IsOff("resilience")) return client;
         client.AddResilienceHandler("write", pipeline => pipeline.AddTimeout(TotalTimeout));
         return client;
     }

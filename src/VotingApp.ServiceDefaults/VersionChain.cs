@@ -31,7 +31,6 @@ public static class VersionChain
     /// <summary>Remembers what the upstream service reported, for this request's own header.</summary>
     public static void RecordUpstream(HttpContext context, HttpResponseMessage upstreamResponse)
     {
-        if (BenchSwitches.IsOff("chain")) return;
         if (upstreamResponse.Headers.NonValidated.TryGetValues(HeaderName, out var values) && values.Count > 0)
         {
             context.Items[UpstreamItemKey] = values.Count == 1 ? values.ToString() : string.Join(' ', values);

@@ -123,11 +123,6 @@ public sealed class VotingPage
     /// </summary>
     public Task WriteAsync(HttpResponse response, VotingPageModel model)
     {
-        if (BenchSwitches.IsOff("page"))
-        {
-            return response.Body.WriteAsync(_head).AsTask();
-        }
-
         var results = _encoder.Encode(model.ResultsText ?? UnavailableText);
         var store = _showDetails ? _encoder.Encode(model.Store ?? "unknown") : "";
         var end = model.FeatureFlagSet ? _endFlagOn : _endFlagOff;
