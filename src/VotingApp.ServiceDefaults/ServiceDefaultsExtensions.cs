@@ -56,13 +56,13 @@ public static class ServiceDefaultsExtensions
     /// <summary>The middleware every service runs, in order.</summary>
     public static void UseServiceDefaults(this WebApplication app)
     {
+        app.UseVotingRequestLogging();
         app.UseForwardedClient();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(SecurityHeaders.InvokeAsync);
         app.Use(static (context, next) => { context.Response.OnStarting(VersionChain.SetHeader, context); return next(context); });
         app.Use(RequestIdFilter.InvokeAsync);
-        app.UseVotingRequestLogging();
         app.UseCookiePolicy();
         app.Use(HeadRequests.InvokeAsync);
         app.UseRouting();
