@@ -64,8 +64,14 @@ public sealed class LogLevelSettings
             settings.Apply(child, isDefault: false);
         }
 
+        settings._overrides[RequestLogging.MiddlewareCategory] = settings.LevelOf(RequestLogging.Category);
         return settings;
     }
+
+    /// <summary>The level Serilog applies to <paramref name="category"/>: its longest override, else the default.</summary>
+    private LogEventLevel LevelOf(string category) => _overrides
+        .Where(entry => category == entry.Key || category.StartsWith(entry.Key + ".", StringComparison.Ordinal))
+        .OrderByDescending(entry => entry.Key.Length).Select(entry => entry.Value).DefaultIfEmpty(Default).First();
 
     private void Apply(IConfigurationSection setting, bool isDefault)
     {

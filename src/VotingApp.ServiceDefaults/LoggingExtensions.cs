@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Formatting.Compact;
 
@@ -49,13 +47,5 @@ public static class LoggingExtensions
                     }
                 }, blockWhenFull: false);
         });
-    }
-
-    /// <summary>One event per request that someone reads (<see cref="RequestLogging"/>).</summary>
-    internal static void UseVotingRequestLogging(this WebApplication app)
-    {
-        if (BenchSwitches.IsOff("logging")) return;
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogging.Category);
-        app.Use(next => new RequestLogging(next, logger).InvokeAsync);
     }
 }

@@ -60,28 +60,21 @@ public static class ServiceDefaultsExtensions
     /// <summary>The middleware every service runs, in order.</summary>
     public static void UseServiceDefaults(this WebApplication app)
     {
-        app.UseForwardedClient();
-        if (!BenchSwitches.IsOff("errors"))
-        {
-            app.UseExceptionHandler();
-            app.UseStatusCodePages();
-        }
-
-        if (!BenchSwitches.IsOff("security-headers")) app.Use(SecurityHeaders.InvokeAsync);
-        app.Use(ChainHeader.InvokeAsync);
-
-        if (!BenchSwitches.IsOff("request-id")) app.Use(RequestIdFilter.InvokeAsync);
         app.UseVotingRequestLogging();
+        app.UseForwardedClient();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(SecurityHeaders.InvokeAsync);
+        app.Use(ChainHeader.InvokeAsync);
+        app.Use(RequestIdFilter.InvokeAsync);
         app.UseCookiePolicy();
-        if (!BenchSwitches.IsOff("head")) app.Use(HeadRequests.InvokeAsync);
-        // Routed here, after HEAD became GET, rather than before the first middleware (WebApplication's default).
+        app.Use(HeadRequests.InvokeAsync);
         app.UseRouting();
-        if (!BenchSwitches.IsOff("rate-limits")) app.UseRateLimiter();
+        app.UseRateLimiter();
         app.Use(CrossOriginRequests.InvokeAsync);
-        // Bodies are read only for requests the limits and the origin check let through.
-        if (!BenchSwitches.IsOff("request-limits")) app.Use(RequestLimits.InvokeAsync);
-        if (!BenchSwitches.IsOff("faults")) app.UseFaultInjection();
-        if (!BenchSwitches.IsOff("propagation")) app.UseHeaderPropagation();
+        app.Use(RequestLimits.InvokeAsync);
+        app.UseFaultInjection();
+        app.UseHeaderPropagation();
     }
 
     /// <summary>

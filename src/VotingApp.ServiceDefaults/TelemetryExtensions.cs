@@ -16,9 +16,7 @@ public static class TelemetryExtensions
 
     /// <summary>
     /// The most label combinations one metric keeps apart; more go to its otel_metric_overflow="true" series.
-    /// OpenTelemetry allocates room for all of them up front, per metric: at its default of 2000 that was
-    /// 6.5–6.9 MB of each service's heap for ~38 metrics that show 1–5 series each (bench/notes.md). Routes
-    /// are templates and ASP.NET Core folds unknown methods into _OTHER, so a service's series stay few.
+    /// OpenTelemetry reserves room for all of them up front, and a service's routes show only a few series each.
     /// </summary>
     public const int SeriesPerMetric = 200;
 
@@ -35,23 +33,14 @@ public static class TelemetryExtensions
             .ConfigureResource(resource => resource.AddService(identity.Name, serviceVersion: identity.Version))
             .WithMetrics(metrics =>
             {
-                if (!BenchSwitches.IsOff("metrics"))
-                {
-                    metrics.AddAspNetCoreInstrumentation()
-                        .AddHttpClientInstrumentation()
-                        .AddRuntimeInstrumentation();
-                }
-
-                metrics.AddMeter(MeterName)
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(MeterName)
                     .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = SeriesPerMetric })
                     .AddPrometheusExporter();
             });
         builder.Services.AddHostedService<ServiceInfoGauge>();
-
-        if (BenchSwitches.IsOff("tracing"))
-        {
-            return;
-        }
 
         if (ExportsTraces(builder.Configuration))
         {
@@ -62,7 +51,7 @@ public static class TelemetryExtensions
         }
         else
         {
-            // Spans that no exporter sends are not recorded; the trace context still flows (bench/notes.md).
+            // Spans that no exporter sends are not recorded; the trace context still flows.
             builder.Services.AddHostedService<TraceContextPropagation>();
         }
     }
