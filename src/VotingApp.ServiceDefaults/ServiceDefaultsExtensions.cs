@@ -17,11 +17,7 @@ public static class ServiceDefaultsExtensions
     public const string DefaultPort = "8080";
     public const string LiveTag = "live";
 
-    /// <summary>
-    /// Identity (VOTING_VERSION), port 8080 unless ASPNETCORE_HTTP_PORTS/URLS say otherwise, Serilog,
-    /// OpenTelemetry, health checks, problem details (with the trace id), forwarded headers from declared
-    /// proxies, request limits, rate limits and tracing-header propagation.
-    /// </summary>
+    /// <summary>Identity, port 8080 unless configured, logging, telemetry, problem details, limits and header propagation.</summary>
     public static ServiceIdentity AddServiceDefaults(this WebApplicationBuilder builder, CatalogEntry service)
     {
         var identity = ServiceIdentity.FromConfiguration(service, builder.Configuration);
@@ -77,10 +73,7 @@ public static class ServiceDefaultsExtensions
         app.UseHeaderPropagation();
     }
 
-    /// <summary>
-    /// /health/live (the process answers), /health/ready (every check, e.g. the store), /version and
-    /// /metrics, mapped in every environment because the probes and scrapers need them everywhere.
-    /// </summary>
+    /// <summary>/health/live, /health/ready, /version and /metrics, in every environment: probes and scrapers need them everywhere.</summary>
     public static void MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains(LiveTag) }).Unlimited();
@@ -91,18 +84,14 @@ public static class ServiceDefaultsExtensions
         app.MapPrometheusScrapingEndpoint("/metrics").Unlimited();
     }
 
-    /// <summary>
-    /// Runs the service, or stops it with exit code 2 and one clear message when its configuration is
-    /// missing or invalid: every setting is checked as it starts (<see cref="OptionsValidation"/>).
-    /// </summary>
+    /// <summary>Runs the service, or stops it with exit code 2 and one clear message when a setting is invalid.</summary>
     public static async Task<int> RunVotingServiceAsync(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VotingApp.Startup");
         var identity = app.Services.GetRequiredService<ServiceIdentity>();
         try
         {
-            // Checked here, before the host starts, so that a configuration error is this one message
-            // rather than also the host's "Hosting failed to start" with a stack trace.
+            // Checked before the host starts, so that the error is not also "Hosting failed to start" with a stack trace.
             app.Services.GetService<IStartupValidator>()?.Validate();
             await app.StartAsync();
             logger.LogInformation("{Service} {Version} started on {Urls}", identity.Name, identity.Version, string.Join(", ", app.Urls));
@@ -123,10 +112,7 @@ public static class ServiceDefaultsExtensions
         }
     }
 
-    /// <summary>
-    /// What the settings that failed their check say, or null for any other failure (a bug). The host
-    /// throws one settings type's failure as it is, several as an AggregateException.
-    /// </summary>
+    /// <summary>What the failed settings say (one, or several in an AggregateException); null for any other failure.</summary>
     private static string? ConfigurationProblems(Exception e) => e switch
     {
         OptionsValidationException one => one.Message,

@@ -3,11 +3,7 @@ using VotingApp.Contracts;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Which service this process is and which version it was built as. The version is baked into the image
-/// as VOTING_VERSION (Dockerfile build argument VERSION); one that is unset or not in
-/// <see cref="CatalogEntry"/>'s table stops the service at start (<see cref="Problems"/>).
-/// </summary>
+/// <summary>Which service this process is and its VOTING_VERSION (baked into the image); one not in the table stops it at start.</summary>
 public sealed class ServiceIdentity
 {
     public const string VersionKey = "VOTING_VERSION";

@@ -14,19 +14,10 @@ public static class TelemetryExtensions
     /// <summary>The meter that the services' own instruments belong to.</summary>
     public const string MeterName = "VotingApp";
 
-    /// <summary>
-    /// The most label combinations one metric keeps apart; more go to its otel_metric_overflow="true" series.
-    /// OpenTelemetry reserves room for all of them up front, and a service's routes show only a few series each.
-    /// </summary>
+    /// <summary>Label combinations per metric (more go to otel_metric_overflow): OpenTelemetry reserves room for all up front.</summary>
     public const int SeriesPerMetric = 200;
 
-    /// <summary>
-    /// Metrics (served for Prometheus at /metrics) and traces (exported over OTLP when
-    /// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set). The service name and
-    /// version are resource attributes, and the gauge voting_service_info{service,version} is 1, so a
-    /// dashboard can tell versions apart. Without an exporter no span is recorded, but the trace context
-    /// still flows through (<see cref="TraceContextPropagation"/>).
-    /// </summary>
+    /// <summary>Metrics for Prometheus at /metrics; traces over OTLP when an endpoint is set, else only the trace context flows.</summary>
     internal static void AddVotingTelemetry(this WebApplicationBuilder builder, ServiceIdentity identity)
     {
         var telemetry = builder.Services.AddOpenTelemetry()
