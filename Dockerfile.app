@@ -8,8 +8,8 @@
 # one restore layer and one publish layer. VERSION is only used after it, so every version of every
 # service reuses those layers and an image build after the first takes a few seconds.
 
-# VERSION: one of VOTING_VERSIONS below, the list of VotingService.App.Versions in
-# src/VotingApp.ServiceDefaults/VotingService.cs (a test checks that they are equal); the default is the
+# VERSION: one of VOTING_VERSIONS below, the list of ServiceCatalog.App.Versions in
+# src/VotingApp.Contracts/ServiceCatalog.cs (a test checks that they are equal); the default is the
 # lowest. REVISION and SOURCE fill the OCI labels (scripts/build-images.sh passes the git commit and remote).
 ARG VERSION=1.0
 ARG REVISION=unknown
@@ -24,6 +24,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0-noble-aot AS build
 WORKDIR /source
 # Restore in its own layer, from the project files only: a code change does not restore again.
 COPY Directory.Build.props Directory.Packages.props ./
+COPY src/VotingApp.Contracts/VotingApp.Contracts.csproj src/VotingApp.Contracts/
 COPY src/VotingApp.ServiceDefaults/VotingApp.ServiceDefaults.csproj src/VotingApp.ServiceDefaults/
 COPY src/VotingApp.App/VotingApp.App.csproj src/VotingApp.App/
 COPY src/VotingApp.Analytics/VotingApp.Analytics.csproj src/VotingApp.Analytics/

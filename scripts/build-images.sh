@@ -3,7 +3,7 @@
 #   voting-app:1.0 voting-app:2.0 voting-analytics:1.0 voting-analytics:1.1 voting-analytics:2.0
 #   voting-storage:1.0 voting-storage:2.0
 # and prints each image's size. The versions are read from each Dockerfile's VOTING_VERSIONS line, which a
-# test keeps equal to VotingService.*.Versions.
+# test keeps equal to ServiceCatalog.*.Versions (src/VotingApp.Contracts/ServiceCatalog.cs).
 #
 # Usage: scripts/build-images.sh [options] [image:tag ...]     (no image: all seven)
 #   -e, --engine docker|podman   the container engine (default: $CONTAINER_ENGINE, else docker when its

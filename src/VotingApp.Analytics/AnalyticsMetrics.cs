@@ -5,7 +5,7 @@ namespace VotingApp.Analytics;
 
 /// <summary>
 /// voting_results_served_total{text="counts"|"shares"}: results lines served, by the kind of line this
-/// version writes (<see cref="ResultsText.Kind"/>), so a dashboard shows which text users are getting
+/// version writes (<see cref="ResultsWriter.Label"/>), so a dashboard shows which text users are getting
 /// while versions run side by side (docs/flagger-walkthrough.md lists the metric names).
 /// </summary>
 public sealed class AnalyticsMetrics

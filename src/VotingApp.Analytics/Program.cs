@@ -1,9 +1,11 @@
 using VotingApp.Analytics;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
 var builder = VotingHost.CreateBuilder(args);
-builder.AddServiceDefaults(VotingService.Analytics);
-builder.AddStorageReader();
+builder.AddServiceDefaults(ServiceCatalog.Analytics);
+builder.AddStorageClient();
+builder.Services.AddSingleton<ResultsWriter>();
 builder.Services.AddSingleton<AnalyticsMetrics>();
 
 var app = builder.Build();

@@ -1,9 +1,10 @@
 using VotingApp.App;
 using VotingApp.App.Page;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
 var builder = VotingHost.CreateBuilder(args);
-builder.AddServiceDefaults(VotingService.App);
+builder.AddServiceDefaults(ServiceCatalog.App);
 builder.AddVotingPage();
 builder.AddUpstreamClients();
 

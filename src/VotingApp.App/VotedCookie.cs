@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.App;
 

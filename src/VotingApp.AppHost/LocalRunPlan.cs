@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.AppHost;
 
@@ -11,13 +11,13 @@ namespace VotingApp.AppHost;
 public sealed class LocalRunPlan
 {
     public const int DefaultAppPort = 8080;
-    public const string Sqlite = VotingService.SqliteStore;
+    public const string Sqlite = StoreNames.Sqlite;
 
     /// <summary>The databases a local run can use, by the setting that chooses one.</summary>
     private static readonly (string Store, string HostKey, string Product)[] Databases =
     [
-        (VotingService.RedisStore, "REDIS_HOST", "Redis"),
-        (VotingService.MySqlStore, "MYSQL_HOST", "MySQL"),
+        (StoreNames.Redis, "REDIS_HOST", "Redis"),
+        (StoreNames.MySql, "MYSQL_HOST", "MySQL"),
     ];
 
     public required string AppVersion { get; init; }
@@ -47,11 +47,11 @@ public sealed class LocalRunPlan
         }
 
         var store = chosen.Count > 0 ? chosen[^1].Store : Sqlite;
-        var storageVersion = Version(VotingService.Storage, "STORAGE_VERSION",
-            store == Sqlite ? VotingService.Storage.Versions[0] : KeeperOf(store));
-        var analyticsVersion = Version(VotingService.Analytics, "ANALYTICS_VERSION", "1.1"); // the one with percentages
-        var appVersion = Version(VotingService.App, "APP_VERSION", VotingService.App.Versions[0]);
-        var versionStore = VotingService.Storage.Release(storageVersion)!.Store;
+        var storageVersion = Version(ServiceCatalog.Storage, "STORAGE_VERSION",
+            store == Sqlite ? ServiceCatalog.Storage.Versions[0] : KeeperOf(store));
+        var analyticsVersion = Version(ServiceCatalog.Analytics, "ANALYTICS_VERSION", "1.1"); // the one with percentages
+        var appVersion = Version(ServiceCatalog.App, "APP_VERSION", ServiceCatalog.App.Versions[0]);
+        var versionStore = ServiceCatalog.Storage.Release(storageVersion)!.Store;
         if (chosen.Count > 0 && versionStore != store)
         {
             var (_, hostKey, product) = chosen[^1];
@@ -67,13 +67,13 @@ public sealed class LocalRunPlan
         }
 
         // Each service's own settings, as they are when set: a setting added to a service is passed on too.
-        var storageEnvironment = Given(VotingService.Storage);
+        var storageEnvironment = Given(PassedOnSettings.Storage);
         if (store == Sqlite)
         {
             storageEnvironment["STORAGE_BACKEND"] = Sqlite;
         }
 
-        var appEnvironment = Given(VotingService.App);
+        var appEnvironment = Given(PassedOnSettings.App);
         appEnvironment.TryAdd("SHOWDETAILS", "true");
         appEnvironment.TryAdd("FEATUREFLAG", "true");
         // The article's page has a Reset button; a local run keeps it whatever the default becomes.
@@ -91,10 +91,10 @@ public sealed class LocalRunPlan
             AppEnvironment = appEnvironment,
         };
 
-        Dictionary<string, string> Given(VotingService service) =>
-            service.Settings.Where(key => Value(key) is not null).ToDictionary(key => key, key => Value(key)!);
+        Dictionary<string, string> Given(IReadOnlyList<string> settings) =>
+            settings.Where(key => Value(key) is not null).ToDictionary(key => key, key => Value(key)!);
 
-        string Version(VotingService service, string key, string fallback)
+        string Version(CatalogEntry service, string key, string fallback)
         {
             var version = Value(key) ?? fallback;
             if (!service.Versions.Contains(version))
@@ -108,7 +108,7 @@ public sealed class LocalRunPlan
     }
 
     /// <summary>The storage version whose own store <paramref name="store"/> is.</summary>
-    private static string KeeperOf(string store) => VotingService.Storage.KeepingVotesIn(store).Number;
+    private static string KeeperOf(string store) => ServiceCatalog.Storage.KeepingVotesIn(store).Number;
 
     public string Describe() =>
         $"app {AppVersion} -> analytics {AnalyticsVersion} -> storage {StorageVersion} on {Store}" +

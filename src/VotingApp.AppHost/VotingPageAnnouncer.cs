@@ -63,29 +63,23 @@ public static partial class VotingPageAnnouncer
         return string.Join(Environment.NewLine, lines);
     }
 
-    /// <summary>The page's results line, or what went wrong after three tries.</summary>
+    /// <summary>
+    /// The page's results line, or what went wrong: one read, since the app is ready only after its own
+    /// warm-up reached analytics and storage (/health/ready).
+    /// </summary>
     private static async Task<string> ReadResultsAsync(Uri page, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var problem = "";
-        for (var attempt = 0; attempt < 3; attempt++)
+        try
         {
-            try
-            {
-                var html = await client.GetStringAsync(page, cancellationToken);
-                var match = ResultsLine().Match(html);
-                if (match.Success && !html.Contains("unavailable", StringComparison.OrdinalIgnoreCase)) return match.Groups[1].Value;
-                problem = match.Success ? match.Groups[1].Value : "no results line on the page";
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                problem = exception.Message;
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var html = await client.GetStringAsync(page, cancellationToken);
+            var match = ResultsLine().Match(html);
+            return match.Success ? match.Groups[1].Value : "no results line on the page";
         }
-
-        return problem;
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return exception.Message;
+        }
     }
 
     [GeneratedRegex("<div id=\"results\"> (.*) </div>")]

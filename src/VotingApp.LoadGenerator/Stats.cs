@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using HdrHistogram;
+using VotingApp.Contracts;
 
 namespace VotingApp.LoadGenerator;
 
@@ -10,7 +11,7 @@ namespace VotingApp.LoadGenerator;
 /// </summary>
 public sealed class Stats
 {
-    public const string ChainHeader = "x-voting-chain";
+    public const string ChainHeader = VersionChain.HeaderName;
 
     /// <summary>The chain of a request that got no answer at all (refused, reset, timed out).</summary>
     public const string NoAnswer = "no answer";

@@ -5,12 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>
-/// A request the client broke on the wire — a chunk size that is no number or overflows, a body that ends
-/// before its length, one that stalls below Kestrel's MinRequestBodyDataRate — reaches the code as Kestrel's
-/// BadHttpRequestException. It is the client's mistake: answered with Kestrel's status (400, 408, 413) as
-/// the usual problem details and logged at Debug. Handled by an IExceptionHandler, so ASP.NET Core's
-/// exception handler neither logs it as an error nor tags the request metric with it (a 5xx would fail a
-/// canary's success-rate check).
+/// A body the client broke on the wire (malformed, short, stalled) answered with Kestrel's 400, 408 or 413; an
+/// IExceptionHandler, so it is neither logged as an error nor a 5xx that would fail a canary's success rate.
 /// </summary>
 internal sealed partial class BrokenRequests(ILogger<BrokenRequests> logger) : IExceptionHandler
 {

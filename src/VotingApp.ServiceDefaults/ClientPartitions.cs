@@ -4,11 +4,7 @@ using System.Net;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// At most <see cref="MaxClients"/> client budgets a window. The rate limiter keeps a partition per key until
-/// it has been idle a while, so a flood from ever new addresses (an IPv6 range, a too-broad KNOWN_PROXIES)
-/// would grow it without bound; past the bound, new addresses share one budget until the window turns.
-/// </summary>
+/// <summary>At most <see cref="MaxClients"/> budgets a window, so ever new addresses cannot grow the limiter's partitions without bound.</summary>
 internal sealed class ClientPartitions(TimeSpan window)
 {
     public const int MaxClients = 10_000;

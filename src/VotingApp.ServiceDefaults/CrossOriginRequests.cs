@@ -3,12 +3,8 @@ using Microsoft.AspNetCore.Http;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>
-/// A form another website makes a visitor's browser send (a vote, a reset, the feature flag) is refused
-/// with 403 before its body is read: the browser says where it came from. As Go's net/http
-/// CrossOriginProtection decides it: Sec-Fetch-Site, when sent, must be same-origin or none (typed by the
-/// user); otherwise an Origin, when sent, must name the host the request was sent to; a request with
-/// neither is no browser's cross-site form (curl, the services). Our own middleware because ASP.NET Core's
-/// antiforgery needs a cookie and a second token, where these headers are enough and need no script.
+/// A form another site makes a browser send is refused with 403, decided as Go's net/http CrossOriginProtection
+/// does (Sec-Fetch-Site, else Origin); antiforgery would need a cookie and a token where these headers suffice.
 /// </summary>
 internal static class CrossOriginRequests
 {

@@ -4,11 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// What a caller is told when something failed: a plain sentence and the trace id of the request, never the
-/// exception's own text (a database's message names hosts, ports, users, pool state, client versions). The
-/// details are in the log, under the same trace id (JSON: @tr; text: the request's log line).
-/// </summary>
+/// <summary>A failure told as a plain sentence and the trace id, never the exception's text (it names hosts, users, ports).</summary>
 public static class ErrorResponses
 {
     /// <summary>The W3C trace id of the request (as the tracing backend and the JSON log show it).</summary>

@@ -9,12 +9,8 @@ using Microsoft.Extensions.Options;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>
-/// Applies <see cref="FaultSettings"/> to every request but the infrastructure paths. An aborted request
-/// is answered at once with the configured status, a text body that says so and the header
-/// <c>x-voting-fault: abort</c> (the request log and the x-voting-chain header still name the service); a
-/// delayed one carries <c>x-voting-fault: delay</c>;
-/// it never reaches the endpoint, so an aborted vote is not counted. Each fault is counted in
-/// <c>voting_faults_injected_total{kind="abort"|"delay"}</c>.
+/// Applies <see cref="FaultSettings"/> to every request but the infrastructure paths (x-voting-fault: abort or
+/// delay; counted in voting_faults_injected_total{kind}); an aborted vote never reaches the endpoint.
 /// </summary>
 public static partial class FaultInjection
 {
@@ -30,8 +26,7 @@ public static partial class FaultInjection
 
     internal static void UseFaultInjection(this WebApplication app)
     {
-        // Read on the first request, not here: the settings are validated when the host starts, and a
-        // malformed value must stop the service with its configuration error, not fail building the pipeline.
+        // Read per request: a malformed value must stop the service with its configuration error, not fail building the pipeline.
         var options = app.Services.GetRequiredService<IOptions<FaultSettings>>();
         var metrics = app.Services.GetRequiredService<FaultMetrics>();
         app.Use((context, next) =>

@@ -4,11 +4,8 @@ using Microsoft.Extensions.Configuration;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>
-/// A release that misbehaves on purpose (docs/flagger-walkthrough.md): a share of the service's requests
-/// answered with an error status, and an added delay. Off unless set; read by every service; checked at
-/// start like every other setting, logged as a warning when on and shown in GET /version, so that a
-/// rollback can be shown with a real image and no code change. The health, metrics and version paths are
-/// never faulted: the pod stays ready and scraped while its users' requests fail.
+/// A release that misbehaves on purpose, so a rollback can be shown with a real image (docs/flagger-walkthrough.md);
+/// off unless set, warned about at start and shown in GET /version.
 /// </summary>
 public sealed class FaultSettings
 {

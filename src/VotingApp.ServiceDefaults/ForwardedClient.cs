@@ -8,16 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>
-/// Who the client is and how it reached the site: ASP.NET Core's ForwardedHeaders middleware, believing
-/// X-Forwarded-For and X-Forwarded-Proto only from a proxy the operator declares in KNOWN_PROXIES (addresses
-/// and networks); from anyone else the connection's own address and scheme stand. Behind an Istio sidecar
-/// every request arrives from 127.0.0.6 (Istio, pilot/pkg/networking/core/listener_address.go:
-/// InboundPassthroughBindIpv4, the source address of the sidecar's inbound clusters), and the right-most
-/// X-Forwarded-For entry is the one the ingress gateway appended (Istio's gateways run with use_remote_address:
-/// pilot/pkg/networking/core/gateway.go).
-/// Only one hop is believed: the left-most entries are whatever the client wrote.
-/// x-envoy-external-address is not read: from a declared proxy the right-most X-Forwarded-For entry is the
-/// same address, and the framework believes one header.
+/// ASP.NET Core's forwarded headers, believed for one hop and only from the proxies declared in KNOWN_PROXIES.
+/// Behind a sidecar every request comes from 127.0.0.6 (Istio pilot/pkg/networking/core/listener_address.go,
+/// InboundPassthroughBindIpv4) and the gateway appends the right-most X-Forwarded-For entry
+/// (use_remote_address, pilot/pkg/networking/core/gateway.go).
 /// </summary>
 public static class ForwardedClient
 {
@@ -40,10 +34,7 @@ public static class ForwardedClient
         });
     }
 
-    /// <summary>
-    /// The middleware runs only when KNOWN_PROXIES names a proxy: with both of its lists empty it believes
-    /// every peer (what ASPNETCORE_FORWARDEDHEADERS_ENABLED relies on), the opposite of what is meant here.
-    /// </summary>
+    /// <summary>Only with a declared proxy: with both lists empty the middleware believes every peer.</summary>
     internal static void UseForwardedClient(this WebApplication app)
     {
         if (!string.IsNullOrWhiteSpace(app.Configuration[KnownProxiesKey])) app.UseForwardedHeaders();
@@ -63,11 +54,7 @@ public static class ForwardedClient
         return (proxies, networks);
     }
 
-    /// <summary>
-    /// The client as its budget is kept: its address (after the forwarded headers), an IPv6 client by its /64
-    /// (one host's usual prefix, so that it cannot take a fresh budget per address). Always a parsed address
-    /// of a peer that completed a TCP handshake with us or with the declared proxy, never a header's text.
-    /// </summary>
+    /// <summary>The client as its budget is kept: its address, an IPv6 client by its /64 (one host cannot take a budget per address).</summary>
     public static IPAddress AddressOf(HttpContext context)
     {
         var address = context.Connection.RemoteIpAddress ?? IPAddress.None;

@@ -5,12 +5,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Where a service listens, ASPNETCORE_URLS or else ASPNETCORE_HTTP_PORTS (the host reads them without their
-/// prefix, as "urls" and "http_ports"), checked before Kestrel binds: a port out of range or a word, or a
-/// port another program holds, is a configuration error that names the setting, rather than Kestrel's stack
-/// trace or a word read as port 80.
-/// </summary>
+/// <summary>ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS checked before Kestrel binds, so a bad or taken port is a message, not a stack trace.</summary>
 public static class ListenSettings
 {
     public static IEnumerable<string> Problems(IConfiguration configuration)
@@ -59,10 +54,7 @@ public static class ListenSettings
         }
     }
 
-    /// <summary>
-    /// True when another listener holds the port where Kestrel would bind for this host: the loopback
-    /// addresses for "localhost", that address for an IP, every address otherwise ("*", "+", a name).
-    /// </summary>
+    /// <summary>Another listener holds the port where Kestrel would bind for this host (loopback, the address, or every address).</summary>
     public static bool IsInUse(string host, int port)
     {
         IPAddress[] addresses = host == "localhost" ? [IPAddress.Loopback, IPAddress.IPv6Loopback]

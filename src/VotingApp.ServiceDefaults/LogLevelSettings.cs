@@ -4,13 +4,8 @@ using Serilog.Events;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>
-/// The minimum log levels: the services' defaults, then what an operator sets through configuration in
-/// either of the two usual ways, e.g. as environment variables:
-///   Logging__LogLevel__Default=Debug, Logging__LogLevel__Microsoft.AspNetCore=Information (ASP.NET Core's),
-///   Serilog__MinimumLevel__Default=Debug, Serilog__MinimumLevel__Override__Polly=Error (Serilog's; it wins
-///   where both name the same thing).
-/// Read here rather than with Serilog's ReadFrom.Configuration, which needs reflection that a Native AOT
-/// service does not have. Level names of both libraries are accepted (Trace/Verbose, Critical/Fatal, None).
+/// The minimum log levels: our defaults, then Logging__LogLevel__X and Serilog__MinimumLevel__(Default|Override__X)
+/// (Serilog's wins), read by hand because Serilog's ReadFrom.Configuration needs reflection that Native AOT lacks.
 /// </summary>
 public sealed class LogLevelSettings
 {
@@ -64,8 +59,14 @@ public sealed class LogLevelSettings
             settings.Apply(child, isDefault: false);
         }
 
+        settings._overrides[RequestLogging.MiddlewareCategory] = settings.LevelOf(RequestLogging.Category);
         return settings;
     }
+
+    /// <summary>The level Serilog applies to <paramref name="category"/>: its longest override, else the default.</summary>
+    private LogEventLevel LevelOf(string category) => _overrides
+        .Where(entry => category == entry.Key || category.StartsWith(entry.Key + ".", StringComparison.Ordinal))
+        .OrderByDescending(entry => entry.Key.Length).Select(entry => entry.Value).DefaultIfEmpty(Default).First();
 
     private void Apply(IConfigurationSection setting, bool isDefault)
     {

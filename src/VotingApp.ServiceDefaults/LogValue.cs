@@ -5,10 +5,8 @@ using Serilog.Events;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>
-/// Values that came from a request, made safe to log: control characters (CR, LF, ESC, …) and the Unicode
-/// line and paragraph separators are written as escapes (\n, \r, \t, \u001b), so that no value can start a
-/// line of its own that looks like a real log event, and the value is cut to a bound, so that no request
-/// can fill the bounded log buffer on its own.
+/// Values from requests made safe to log: control characters and line separators escaped, so no value starts a
+/// forged line; cut to a bound, so no request fills the bounded log buffer.
 /// </summary>
 public static class LogValue
 {
@@ -55,10 +53,7 @@ public static class LogValue
 
     private static bool IsUnsafe(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 
-    /// <summary>
-    /// Applies <see cref="Safe"/> to every string property of every event that is written, whatever logged
-    /// it (our code, ASP.NET Core, a library) and in every format (text and JSON): the last line of defence.
-    /// </summary>
+    /// <summary>Every string property of every event, whoever logged it: the last line of defence.</summary>
     internal sealed class Enricher : ILogEventEnricher
     {
         public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Formatting.Compact;
 
@@ -8,13 +6,7 @@ namespace VotingApp.ServiceDefaults;
 
 public static class LoggingExtensions
 {
-    /// <summary>
-    /// Serilog for every log event of the service: JSON lines in a container (LOG_FORMAT=json forces it),
-    /// readable text otherwise; written on a background thread so that no request waits on the console.
-    /// Configured in code (Native AOT has no reflection-based settings reader); the levels operators set
-    /// through configuration come from <see cref="LogLevelSettings"/>, and a value that is not a level
-    /// stops the service at start with a message naming the setting.
-    /// </summary>
+    /// <summary>Serilog: JSON lines in a container (or LOG_FORMAT=json), text otherwise, written off the request thread.</summary>
     internal static void AddVotingLogging(this WebApplicationBuilder builder, ServiceIdentity identity)
     {
         var json = string.Equals(builder.Configuration["LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase)
@@ -49,13 +41,5 @@ public static class LoggingExtensions
                     }
                 }, blockWhenFull: false);
         });
-    }
-
-    /// <summary>One event per request that someone reads (<see cref="RequestLogging"/>).</summary>
-    internal static void UseVotingRequestLogging(this WebApplication app)
-    {
-        if (BenchSwitches.IsOff("logging")) return;
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogging.Category);
-        app.Use(next => new RequestLogging(next, logger).InvokeAsync);
     }
 }

@@ -4,19 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// The one way a configuration error is reported: every setting is checked when the service starts
-/// (ValidateOnStart), and every problem found ends up in an <see cref="OptionsValidationException"/>
-/// whose messages name the variables; <see cref="ServiceDefaultsExtensions.RunVotingServiceAsync"/> reports them.
-/// </summary>
+/// <summary>The one way a configuration error is reported: ValidateOnStart, messages that name the variable, exit code 2.</summary>
 public static class OptionsValidation
 {
     /// <summary>
-    /// Typed settings that refuse to start the service when <paramref name="problems"/> names anything, with
-    /// messages that name the variable. The caller binds them, <c>.Bind(builder.Configuration)</c>, where the
-    /// type is known: there the configuration binding source generator writes the binder (Native AOT has
-    /// no reflection-based one), which it cannot do for a <typeparamref name="TOptions"/> in here. A value
-    /// the binder cannot convert (SHOWDETAILS=maybe) is reported the same way, with the binder's message.
+    /// Typed settings checked at start by <paramref name="problems"/>; the caller binds them where the type is
+    /// known, so that the binding source generator can write the binder (Native AOT has no reflection).
     /// </summary>
     public static OptionsBuilder<TOptions> AddValidatedSettings<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IServiceCollection services,
         Func<TOptions, IEnumerable<string>> problems)
@@ -30,10 +23,7 @@ public static class OptionsValidation
         return services.AddOptions<TOptions>().ValidateOnStart();
     }
 
-    /// <summary>
-    /// Settings read while the host is built (the version, the log levels, the rate limits), reported with
-    /// all the others when the service starts.
-    /// </summary>
+    /// <summary>Problems of settings read while the host is built, reported with all the others at start.</summary>
     public static void ReportOnStart(this IServiceCollection services, IEnumerable<string> problems)
     {
         var found = problems.ToList();
@@ -54,11 +44,7 @@ public static class OptionsValidation
         }
     }
 
-    /// <summary>
-    /// The generated binder throws InvalidOperationException ("Failed to convert configuration value
-    /// 'maybe' at 'SHOWDETAILS' to type 'System.Boolean'.") while the settings are made: that is a
-    /// configuration error too, told in the words of the others (<see cref="Unconvertible"/>).
-    /// </summary>
+    /// <summary>A value the generated binder cannot convert is a configuration error too, told in the words of the others.</summary>
     private sealed class ConversionReportingFactory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(OptionsFactory<TOptions> factory) : IOptionsFactory<TOptions>
         where TOptions : class
     {
@@ -75,10 +61,7 @@ public static class OptionsValidation
         }
     }
 
-    /// <summary>
-    /// "SHOWDETAILS='yes' is not true or false." for the binder's "Failed to convert configuration value 'yes'
-    /// at 'SHOWDETAILS' to type 'System.Boolean'."; any other message as it is.
-    /// </summary>
+    /// <summary>"SHOWDETAILS='yes' is not true or false." for the binder's "Failed to convert configuration value 'yes' at 'SHOWDETAILS' …".</summary>
     public static string Unconvertible(string binderMessage)
     {
         var match = System.Text.RegularExpressions.Regex.Match(binderMessage,

@@ -1,11 +1,8 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,13 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>
-/// One client cannot take the service away from everyone: at most RATE_LIMIT_CONCURRENT_REQUESTS requests
-/// in progress at once (all clients together), and at most RATE_LIMIT_CLIENT_REQUESTS requests per
-/// RATE_LIMIT_CLIENT_WINDOW_SECONDS from one client (its address: <see cref="ForwardedClient"/>). Past either the answer is 429 with Retry-After, and the
-/// refusals are logged once per window and client, not once per request. The probes and the scrape
-/// (/health/*, /metrics) are never limited. The defaults are generous — the load generator and the
-/// benchmark send thousands of requests per second over 16 connections from one address — so an operator
-/// sets the budget that fits the site (docs/http.md, "Rate limits").
+/// One client cannot take the service away from everyone: requests in progress (all clients) and per window
+/// (one client, <see cref="ForwardedClient"/>) are bounded, past either 429 with Retry-After (docs/http.md,
+/// "Rate limits"). The defaults are generous because the load generator sends thousands a second from one address.
 /// </summary>
 public sealed class RateLimitSettings
 {
@@ -54,17 +47,17 @@ public sealed class RateLimitSettings
 
 public static partial class RateLimits
 {
+    private const string AllClients = "all clients";
+
     internal static void AddRateLimits(this WebApplicationBuilder builder)
     {
         var problems = new List<string>();
         var settings = RateLimitSettings.Read(builder.Configuration, problems);
         builder.Services.ReportOnStart(problems);
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(provider => new ThrottleLog(
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger("VotingApp.RateLimit"),
-            TimeSpan.FromSeconds(settings.ClientWindowSeconds)));
-
         var window = TimeSpan.FromSeconds(settings.ClientWindowSeconds);
+        builder.Services.AddSingleton(provider => new ThrottleLog(
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("VotingApp.RateLimit"), window));
+
         var partitions = new ClientPartitions(window);
         builder.Services.AddRateLimiter(options =>
         {
@@ -72,29 +65,23 @@ public static partial class RateLimits
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(_ => RateLimitPartition.GetConcurrencyLimiter(
                     AllClients, _ => new ConcurrencyLimiterOptions { PermitLimit = settings.ConcurrentRequests, QueueLimit = 0 })),
-                // Keyed on the parsed address (ForwardedClient), at most ClientPartitions.MaxClients of them a window.
                 PartitionedRateLimiter.Create<HttpContext, IPAddress>(context => RateLimitPartition.GetFixedWindowLimiter(
                     partitions.KeyOf(ForwardedClient.AddressOf(context)), _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = settings.ClientRequests,
                         Window = window,
                         QueueLimit = 0,
-                        AutoReplenishment = true,
                     })));
-            options.OnRejected = OnRejectedAsync;
+            options.OnRejected = (rejected, _) => OnRejectedAsync(rejected.HttpContext, rejected.Lease, partitions);
         });
     }
 
-    private const string AllClients = "all clients";
-
-    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    private static async ValueTask OnRejectedAsync(HttpContext context, RateLimitLease lease, ClientPartitions partitions)
     {
-        var context = rejected.HttpContext;
-        var perClient = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
+        var perClient = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
         var seconds = perClient ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
-        var client = ForwardedClient.AddressOf(context).ToString();
         context.RequestServices.GetRequiredService<ThrottleLog>().Refused(
-            perClient ? client : AllClients,
+            perClient ? partitions.KeyOf(ForwardedClient.AddressOf(context)).ToString() : AllClients,
             perClient ? "over its request budget" : "too many requests in progress at once");
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await ErrorResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
@@ -108,46 +95,24 @@ public static partial class RateLimits
         endpoint.DisableRateLimiting();
 
     /// <summary>
-    /// Logs the first refusal of each client in a window (a Warning), counts the rest, and reports the
-    /// count with the next window's first refusal: a flood is one line per window, not one per request.
+    /// A flood is one line per window and client: a fixed-window limiter of one permit per client decides
+    /// which refusal is logged, and counts those that were not.
     /// </summary>
-    internal sealed partial class ThrottleLog(ILogger logger, TimeSpan window)
+    internal sealed partial class ThrottleLog(ILogger logger, TimeSpan window) : IDisposable
     {
-        /// <summary>A flood from ever new addresses must not grow this without bound.</summary>
-        private const int MaxClients = 10_000;
-
-        private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
-
-        private sealed class Window
-        {
-            public long Started;
-            public long Refused;
-        }
+        private readonly PartitionedRateLimiter<string> _lines = PartitionedRateLimiter.Create<string, string>(client =>
+            RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions { PermitLimit = 1, Window = window, QueueLimit = 0 }));
 
         public void Refused(string client, string reason)
         {
-            if (_windows.Count > MaxClients) _windows.Clear();
-            var current = _windows.GetOrAdd(client, static _ => new Window { Started = long.MinValue });
-            long earlier;
-            lock (current)
-            {
-                var now = Stopwatch.GetTimestamp();
-                if (current.Started != long.MinValue && Stopwatch.GetElapsedTime(current.Started, now) < window)
-                {
-                    current.Refused++;
-                    return;
-                }
-
-                earlier = current.Refused;
-                current.Started = now;
-                current.Refused = 0;
-            }
-
-            LogThrottled(logger, client, reason, window.TotalSeconds, earlier);
+            using var line = _lines.AttemptAcquire(client);
+            if (line.IsAcquired) LogThrottled(logger, client, reason, window.TotalSeconds, _lines.GetStatistics(client)?.TotalFailedLeases ?? 0);
         }
 
+        public void Dispose() => _lines.Dispose();
+
         [LoggerMessage(LogLevel.Warning,
-            "Throttling {Client}: {Reason}; answering 429 with Retry-After. Logged once per {Window} s; {Earlier} further requests were refused after the previous line")]
+            "Throttling {Client}: {Reason}; answering 429 with Retry-After. Logged once per {Window} s; {Earlier} further requests were refused without a line of their own so far")]
         private static partial void LogThrottled(ILogger logger, string client, string reason, double window, long earlier);
     }
 }

@@ -4,10 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// /health/ready's body: the status, as the default writer has it ("Healthy"), and when not healthy a line per
-/// failing check saying why ("store: The redis store at … is full: …"), so that a probe's event says the reason.
-/// </summary>
+/// <summary>/health/ready's body: the status and a line per failing check, so that a failed probe's event says why.</summary>
 public static class ReadinessResponse
 {
     public static Task WriteAsync(HttpContext context, HealthReport report)

@@ -2,12 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Keeps a client-sent x-request-id only when it looks like one: at most 128 characters of letters, digits
-/// and <c>-_.:</c> (Envoy's own is a 36-character UUID; Istio's gateway sets it on every request it
-/// forwards). Anything else is dropped before it is logged or propagated to the other services, so a client
-/// cannot put line breaks, markup or kilobytes into the log through it.
-/// </summary>
+/// <summary>An x-request-id is kept only when it looks like one (Envoy's is a UUID), so a client cannot put markup or kilobytes in the log.</summary>
 public static class RequestIdFilter
 {
     public const string Header = "x-request-id";

@@ -8,15 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>
-/// How much a request may carry. The largest body any endpoint of the three services takes is a vote (the
-/// page's form: vote=…, plus a token of a few dozen characters; or storage's JSON {"option":"…"}), a few
-/// hundred bytes at most: 1 KiB leaves room and refuses the 30 MB that Kestrel accepts by default. Every
-/// body, declared (Content-Length) or chunked, is read here, after the rate limiter and the origin check and
-/// before the endpoint, and one over the bound gets a 413 that says why; Kestrel's own limit stays as the
-/// backstop. Our own reading because Kestrel alone closes the connection on an oversized body it has not
-/// read, and the client sees a reset instead of the 413. A body Kestrel finds broken or too slow
-/// (MinRequestBodyDataRate) is answered by <see cref="BrokenRequests"/>. Forms: urlencoded only (no multipart, so nothing is spooled to /tmp), few short fields.
-/// No Server header: the answer does not say what runs behind it.
+/// Bodies of at most 1 KiB (the largest is a vote), with Kestrel's and the form limits as the backstop. The
+/// body is read here, before the endpoint, because Kestrel alone resets the connection on an oversized body
+/// it has not read, and the client would never see the 413 that says why.
 /// </summary>
 public static class RequestLimits
 {
@@ -41,17 +35,9 @@ public static class RequestLimits
         });
     }
 
-    /// <summary>
-    /// A body over the bound is still read (and dropped) up to this size before the 413 goes out: a server
-    /// that answers and closes while the client is still sending resets the connection, and the client
-    /// never sees the answer. Past this it is cut off, and a client that sends megabytes may see a reset.
-    /// </summary>
+    /// <summary>An oversized body is drained up to this size before the 413, so that the client is not reset before it reads it.</summary>
     private const int DrainBytes = 64 * 1024;
 
-    /// <summary>
-    /// Reads the body (at most <see cref="MaxBodyBytes"/>, it is a vote) before the endpoint runs, so that
-    /// every endpoint sees a bounded body and an oversized one gets a 413 that says why, declared or chunked.
-    /// </summary>
     internal static Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;

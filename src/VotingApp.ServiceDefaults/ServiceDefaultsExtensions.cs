@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
+using VotingApp.Contracts;
 
 namespace VotingApp.ServiceDefaults;
 
@@ -16,12 +17,8 @@ public static class ServiceDefaultsExtensions
     public const string DefaultPort = "8080";
     public const string LiveTag = "live";
 
-    /// <summary>
-    /// Identity (VOTING_VERSION), port 8080 unless ASPNETCORE_HTTP_PORTS/URLS say otherwise, Serilog,
-    /// OpenTelemetry, health checks, problem details (with the trace id), forwarded headers from declared
-    /// proxies, request limits, rate limits and tracing-header propagation.
-    /// </summary>
-    public static ServiceIdentity AddServiceDefaults(this WebApplicationBuilder builder, VotingService service)
+    /// <summary>Identity, port 8080 unless configured, logging, telemetry, problem details, limits and header propagation.</summary>
+    public static ServiceIdentity AddServiceDefaults(this WebApplicationBuilder builder, CatalogEntry service)
     {
         var identity = ServiceIdentity.FromConfiguration(service, builder.Configuration);
         builder.Services.ReportOnStart(identity.Problems());
@@ -32,7 +29,10 @@ public static class ServiceDefaultsExtensions
         builder.AddFaultInjection();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJsonContext.Default));
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, VotingJsonContext.Default);
+            options.SerializerOptions.TypeInfoResolverChain.Insert(1, DefaultsJsonContext.Default);
+        });
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ErrorResponses.Customize);
         builder.Services.AddExceptionHandler<BrokenRequests>();
         builder.AddForwardedClient();
@@ -56,41 +56,24 @@ public static class ServiceDefaultsExtensions
     /// <summary>The middleware every service runs, in order.</summary>
     public static void UseServiceDefaults(this WebApplication app)
     {
-        app.UseForwardedClient();
-        if (!BenchSwitches.IsOff("errors"))
-        {
-            app.UseExceptionHandler();
-            app.UseStatusCodePages();
-        }
-
-        if (!BenchSwitches.IsOff("security-headers")) app.Use(SecurityHeaders.InvokeAsync);
-        if (!BenchSwitches.IsOff("chain"))
-        {
-            app.Use(static (context, next) =>
-            {
-                context.Response.OnStarting(VersionChain.SetHeader, context);
-                return next(context);
-            });
-        }
-
-        if (!BenchSwitches.IsOff("request-id")) app.Use(RequestIdFilter.InvokeAsync);
         app.UseVotingRequestLogging();
+        app.UseForwardedClient();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(SecurityHeaders.InvokeAsync);
+        app.Use(ChainHeader.InvokeAsync);
+        app.Use(RequestIdFilter.InvokeAsync);
         app.UseCookiePolicy();
-        if (!BenchSwitches.IsOff("head")) app.Use(HeadRequests.InvokeAsync);
-        // Routed here, after HEAD became GET, rather than before the first middleware (WebApplication's default).
+        app.Use(HeadRequests.InvokeAsync);
         app.UseRouting();
-        if (!BenchSwitches.IsOff("rate-limits")) app.UseRateLimiter();
+        app.UseRateLimiter();
         app.Use(CrossOriginRequests.InvokeAsync);
-        // Bodies are read only for requests the limits and the origin check let through.
-        if (!BenchSwitches.IsOff("request-limits")) app.Use(RequestLimits.InvokeAsync);
-        if (!BenchSwitches.IsOff("faults")) app.UseFaultInjection();
-        if (!BenchSwitches.IsOff("propagation")) app.UseHeaderPropagation();
+        app.Use(RequestLimits.InvokeAsync);
+        app.UseFaultInjection();
+        app.UseHeaderPropagation();
     }
 
-    /// <summary>
-    /// /health/live (the process answers), /health/ready (every check, e.g. the store), /version and
-    /// /metrics, mapped in every environment because the probes and scrapers need them everywhere.
-    /// </summary>
+    /// <summary>/health/live, /health/ready, /version and /metrics, in every environment: probes and scrapers need them everywhere.</summary>
     public static void MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains(LiveTag) }).Unlimited();
@@ -101,18 +84,14 @@ public static class ServiceDefaultsExtensions
         app.MapPrometheusScrapingEndpoint("/metrics").Unlimited();
     }
 
-    /// <summary>
-    /// Runs the service, or stops it with exit code 2 and one clear message when its configuration is
-    /// missing or invalid: every setting is checked as it starts (<see cref="OptionsValidation"/>).
-    /// </summary>
+    /// <summary>Runs the service, or stops it with exit code 2 and one clear message when a setting is invalid.</summary>
     public static async Task<int> RunVotingServiceAsync(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VotingApp.Startup");
         var identity = app.Services.GetRequiredService<ServiceIdentity>();
         try
         {
-            // Checked here, before the host starts, so that a configuration error is this one message
-            // rather than also the host's "Hosting failed to start" with a stack trace.
+            // Checked before the host starts, so that the error is not also "Hosting failed to start" with a stack trace.
             app.Services.GetService<IStartupValidator>()?.Validate();
             await app.StartAsync();
             logger.LogInformation("{Service} {Version} started on {Urls}", identity.Name, identity.Version, string.Join(", ", app.Urls));
@@ -133,10 +112,7 @@ public static class ServiceDefaultsExtensions
         }
     }
 
-    /// <summary>
-    /// What the settings that failed their check say, or null for any other failure (a bug). The host
-    /// throws one settings type's failure as it is, several as an AggregateException.
-    /// </summary>
+    /// <summary>What the failed settings say (one, or several in an AggregateException); null for any other failure.</summary>
     private static string? ConfigurationProblems(Exception e) => e switch
     {
         OptionsValidationException one => one.Message,

@@ -1,27 +1,24 @@
 using Microsoft.Extensions.Configuration;
+using VotingApp.Contracts;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Which service this process is and which version it was built as. The version is baked into the image
-/// as VOTING_VERSION (Dockerfile build argument VERSION); one that is unset or not in
-/// <see cref="VotingService"/>'s table stops the service at start (<see cref="Problems"/>).
-/// </summary>
+/// <summary>Which service this process is and its VOTING_VERSION (baked into the image); one not in the table stops it at start.</summary>
 public sealed class ServiceIdentity
 {
     public const string VersionKey = "VOTING_VERSION";
 
     private readonly ServiceVersion? _release;
 
-    public ServiceIdentity(VotingService service, string version)
+    public ServiceIdentity(CatalogEntry service, string version)
     {
         Service = service;
         Version = version;
-        ChainToken = $"{service.ShortName}/{version}";
+        ChainToken = VersionChain.Token(service, version);
         _release = service.Release(version);
     }
 
-    public VotingService Service { get; }
+    public CatalogEntry Service { get; }
     public string Name => Service.Name;
 
     /// <summary>What VOTING_VERSION says (trimmed; empty when unset).</summary>
@@ -34,7 +31,7 @@ public sealed class ServiceIdentity
     public string ChainToken { get; }
 
     /// <summary>The identity VOTING_VERSION gives; <see cref="Problems"/> says whether the service may start with it.</summary>
-    public static ServiceIdentity FromConfiguration(VotingService service, IConfiguration configuration) =>
+    public static ServiceIdentity FromConfiguration(CatalogEntry service, IConfiguration configuration) =>
         new(service, configuration[VersionKey]?.Trim() ?? "");
 
     /// <summary>Unset, or a version the service does not have.</summary>

@@ -3,10 +3,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// The gauge voting_service_info{service,version}, always 1, so that a dashboard can tell versions apart.
-/// Created when the service starts; its meter belongs to the container's meter factory, which disposes it.
-/// </summary>
+/// <summary>voting_service_info{service,version} = 1, so that a dashboard can tell versions apart.</summary>
 internal sealed class ServiceInfoGauge(IMeterFactory meters, ServiceIdentity identity) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)

@@ -14,44 +14,24 @@ public static class TelemetryExtensions
     /// <summary>The meter that the services' own instruments belong to.</summary>
     public const string MeterName = "VotingApp";
 
-    /// <summary>
-    /// The most label combinations one metric keeps apart; more go to its otel_metric_overflow="true" series.
-    /// OpenTelemetry allocates room for all of them up front, per metric: at its default of 2000 that was
-    /// 6.5–6.9 MB of each service's heap for ~38 metrics that show 1–5 series each (bench/notes.md). Routes
-    /// are templates and ASP.NET Core folds unknown methods into _OTHER, so a service's series stay few.
-    /// </summary>
+    /// <summary>Label combinations per metric (more go to otel_metric_overflow): OpenTelemetry reserves room for all up front.</summary>
     public const int SeriesPerMetric = 200;
 
-    /// <summary>
-    /// Metrics (served for Prometheus at /metrics) and traces (exported over OTLP when
-    /// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set). The service name and
-    /// version are resource attributes, and the gauge voting_service_info{service,version} is 1, so a
-    /// dashboard can tell versions apart. Without an exporter no span is recorded, but the trace context
-    /// still flows through (<see cref="TraceContextPropagation"/>).
-    /// </summary>
+    /// <summary>Metrics for Prometheus at /metrics; traces over OTLP when an endpoint is set, else only the trace context flows.</summary>
     internal static void AddVotingTelemetry(this WebApplicationBuilder builder, ServiceIdentity identity)
     {
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(identity.Name, serviceVersion: identity.Version))
             .WithMetrics(metrics =>
             {
-                if (!BenchSwitches.IsOff("metrics"))
-                {
-                    metrics.AddAspNetCoreInstrumentation()
-                        .AddHttpClientInstrumentation()
-                        .AddRuntimeInstrumentation();
-                }
-
-                metrics.AddMeter(MeterName)
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(MeterName)
                     .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = SeriesPerMetric })
                     .AddPrometheusExporter();
             });
         builder.Services.AddHostedService<ServiceInfoGauge>();
-
-        if (BenchSwitches.IsOff("tracing"))
-        {
-            return;
-        }
 
         if (ExportsTraces(builder.Configuration))
         {
@@ -62,7 +42,7 @@ public static class TelemetryExtensions
         }
         else
         {
-            // Spans that no exporter sends are not recorded; the trace context still flows (bench/notes.md).
+            // Spans that no exporter sends are not recorded; the trace context still flows.
             builder.Services.AddHostedService<TraceContextPropagation>();
         }
     }

@@ -4,13 +4,8 @@ using Microsoft.Extensions.Hosting;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>
-/// The W3C trace context (traceparent, tracestate) without recording spans, for a service that exports
-/// no traces. .NET creates the activities of ASP.NET Core (the incoming request) and HttpClient (each
-/// call) only for a listener that asks for them; this one asks for exactly those two, with the decision
-/// OpenTelemetry's default sampler makes (a sampled or absent parent: sampled; an unsampled one: not), so
-/// a call carries the caller's trace id, this hop as its parent and the caller's sampling decision.
-/// Nothing else listens, so no tags are enriched, no span is processed and nothing is exported.
-/// Istio's own headers (x-request-id, x-b3-*) are copied separately (<see cref="TracingHeaders"/>).
+/// The W3C trace context without recording spans, for a service that exports none: .NET creates the request's
+/// and each call's activity only for a listener that asks, so this one asks with OpenTelemetry's default sampling.
 /// </summary>
 internal sealed class TraceContextPropagation : IHostedService, IDisposable
 {
@@ -25,10 +20,8 @@ internal sealed class TraceContextPropagation : IHostedService, IDisposable
     public TraceContextPropagation() => ActivitySource.AddActivityListener(_listener);
 
     /// <summary>
-    /// Parent-based, like OpenTelemetry's default ParentBased(AlwaysOn). Since .NET 10 a PropagationData
-    /// activity is never marked recorded, even under a recorded parent (see
-    /// https://learn.microsoft.com/dotnet/core/compatibility/core-libraries/10.0/activity-sampling), so a
-    /// sampled trace needs AllDataAndRecorded to stay sampled downstream.
+    /// ParentBased(AlwaysOn); AllDataAndRecorded because since .NET 10 a PropagationData activity is never recorded
+    /// (https://learn.microsoft.com/dotnet/core/compatibility/core-libraries/10.0/activity-sampling).
     /// </summary>
     private static ActivitySamplingResult Decide(ref ActivityCreationOptions<ActivityContext> options) =>
         options.Parent == default || options.Parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded)

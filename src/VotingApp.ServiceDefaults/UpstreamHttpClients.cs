@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -8,7 +7,8 @@ namespace VotingApp.ServiceDefaults;
 
 /// <summary>
 /// Pooled HttpClients (IHttpClientFactory) for calls to another voting service, with the tracing headers
-/// forwarded and the time a call may take bounded, so that a page never hangs.
+/// forwarded and the time a call may take bounded, so that a page never hangs. Which of the two a typed
+/// client gets is the one decision about retrying its calls (docs/http.md, "Retries").
 /// </summary>
 public static class UpstreamHttpClients
 {
@@ -18,33 +18,20 @@ public static class UpstreamHttpClients
     /// <summary>One try of a read.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(800);
 
-    /// <summary>
-    /// The client's handlers, outermost first: <see cref="UpstreamCallHandler"/> (track, chain, failures),
-    /// then the tracing headers; the resilience pipeline comes after these.
-    /// </summary>
     private static IHttpClientBuilder AddUpstreamClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
-        this IServiceCollection services, VotingService upstream, Func<IServiceProvider, Uri> baseAddress)
-        where TClient : class
-    {
-        services.AddHttpContextAccessor();
-        var client = services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider));
-        if (BenchSwitches.IsOff("client-logging")) client.RemoveAllLoggers();
-        client.AddHttpMessageHandler(provider => new UpstreamCallHandler(upstream,
-            provider.GetRequiredService<ServiceIdentity>(), provider.GetRequiredService<IHttpContextAccessor>()));
-        if (!BenchSwitches.IsOff("propagation")) client.AddHeaderPropagation();
-        return client;
-    }
+        this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
+        where TClient : class =>
+        services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider)).AddHeaderPropagation();
 
     /// <summary>
     /// For reads, which are safe to repeat: one retry after a short pause, each try bounded, all bounded
     /// together, and a circuit breaker so that a dead upstream is not hammered.
     /// </summary>
     public static IHttpClientBuilder AddReadClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
-        this IServiceCollection services, VotingService upstream, Func<IServiceProvider, Uri> baseAddress)
+        this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
-        var client = services.AddUpstreamClient<TClient>(upstream, baseAddress);
-        if (BenchSwitches.IsOff("resilience")) return client;
+        var client = services.AddUpstreamClient<TClient>(baseAddress);
         client.AddResilienceHandler("read", pipeline =>
             {
                 pipeline.AddTimeout(TotalTimeout);
@@ -67,16 +54,15 @@ public static class UpstreamHttpClients
     }
 
     /// <summary>
-    /// For votes and resets: one try, bounded in time, never retried here. Retries are the mesh's (its
-    /// sidecar's default policy) and the voter's ("send my vote again"); every vote carries an Idempotency-Key
-    /// so that those count once (<c>VoteWriter</c>; the table in docs/http.md, "Retries").
+    /// For a client that writes (votes, resets): every call one try, bounded in time, never retried here.
+    /// Retries are the mesh's (its sidecar's default policy) and the voter's ("send my vote again"); every
+    /// vote carries an Idempotency-Key so that those count once.
     /// </summary>
     public static IHttpClientBuilder AddWriteClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
-        this IServiceCollection services, VotingService upstream, Func<IServiceProvider, Uri> baseAddress)
+        this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
-        var client = services.AddUpstreamClient<TClient>(upstream, baseAddress);
-        if (BenchSwitches.IsOff("resilience")) return client;
+        var client = services.AddUpstreamClient<TClient>(baseAddress);
         client.AddResilienceHandler("write", pipeline => pipeline.AddTimeout(TotalTimeout));
         return client;
     }

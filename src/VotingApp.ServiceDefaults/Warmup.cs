@@ -19,9 +19,9 @@ public static partial class Warmup
 {
     public const string HealthCheckName = "warm-up";
 
-    /// <summary>Adds one warm-up call; <paramref name="call"/> throws while the upstream cannot answer.</summary>
+    /// <summary>Adds one warm-up call; <paramref name="call"/> returns the failure while the upstream cannot answer.</summary>
     public static IServiceCollection AddWarmupCall(this IServiceCollection services, string upstream,
-        Func<IServiceProvider, CancellationToken, Task> call)
+        Func<IServiceProvider, CancellationToken, Task<UpstreamFailure?>> call)
     {
         if (!services.Any(d => d.ServiceType == typeof(WarmupGate)))
         {
@@ -35,7 +35,7 @@ public static partial class Warmup
         return services;
     }
 
-    internal sealed record WarmupCall(string Upstream, Func<IServiceProvider, CancellationToken, Task> Call);
+    internal sealed record WarmupCall(string Upstream, Func<IServiceProvider, CancellationToken, Task<UpstreamFailure?>> Call);
 
     /// <summary>The readiness check: healthy once every warm-up call has succeeded once.</summary>
     internal sealed class WarmupGate(IEnumerable<WarmupCall> calls) : IHealthCheck
@@ -81,14 +81,18 @@ public static partial class Warmup
             {
                 try
                 {
-                    await call.Call(services, stoppingToken);
-                    gate.Done(call.Upstream);
-                    LogWarmed(call.Upstream, attempt, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
-                    return;
+                    if (await call.Call(services, stoppingToken) is not { } failure)
+                    {
+                        gate.Done(call.Upstream);
+                        LogWarmed(call.Upstream, attempt, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+                        return;
+                    }
+
+                    if (attempt == 1) LogWaiting(call.Upstream, failure.Message);
                 }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
-                    if (attempt == 1) LogWaiting(call.Upstream, e.Message);
+                    return;
                 }
 
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -1,9 +1,10 @@
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 using VotingApp.Storage;
 using VotingApp.Storage.Stores;
 
 var builder = VotingHost.CreateBuilder(args);
-var identity = builder.AddServiceDefaults(VotingService.Storage);
+var identity = builder.AddServiceDefaults(ServiceCatalog.Storage);
 builder.AddVoteStore(identity);
 builder.Services.AddOpenApi();
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MySqlConnector;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Storage;
@@ -8,11 +9,11 @@ namespace VotingApp.Storage;
 /// <summary>Where storage keeps the votes. The version decides the database; sqlite is for a local run.</summary>
 public sealed class StorageSettings
 {
-    public const string Redis = VotingService.RedisStore;
-    public const string MySql = VotingService.MySqlStore;
-    public const string Sqlite = VotingService.SqliteStore;
+    public const string Redis = StoreNames.Redis;
+    public const string MySql = StoreNames.MySql;
+    public const string Sqlite = StoreNames.Sqlite;
 
-    /// <summary>Empty: the version's own database (<see cref="VotingService.Storage"/>). "sqlite": a local file, no server.</summary>
+    /// <summary>Empty: the version's own database (<see cref="ServiceCatalog.Storage"/>). "sqlite": a local file, no server.</summary>
     [ConfigurationKeyName("STORAGE_BACKEND")]
     public string? Backend { get; set; }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 using VotingApp.Storage.Stores;
 
@@ -26,7 +27,7 @@ public static partial class VotesApi
     }
 
     private static async Task<Results<Ok<StoredCounts>, ProblemHttpResult>> GetCounts(
-        VoteStore store, IOptions<Ballot> ballot, ILoggerFactory logs, CancellationToken cancellationToken)
+        VoteStore store, IOptions<Ballot> ballot, ILogger<VoteStore> logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -35,17 +36,17 @@ public static partial class VotesApi
         }
         catch (StoreUnavailableException e)
         {
-            return Unavailable(logs, store, e, "read the counts");
+            return Unavailable(logger, store, e, "read the counts");
         }
     }
 
     private static async Task<Results<Ok<VoteRecorded>, ProblemHttpResult>> AddVote(
         VoteRequest? request, [FromHeader(Name = VoteToken.Header)] string? token, VoteStore store, IOptions<Ballot> ballot,
-        StorageMetrics metrics, ILoggerFactory logs, CancellationToken cancellationToken)
+        StorageMetrics metrics, ILogger<VoteStore> logger, CancellationToken cancellationToken)
     {
         if (token is not null && !VoteToken.IsWellFormed(token))
         {
-            LogRejected(logs.CreateLogger(typeof(VotesApi)), $"malformed {VoteToken.Header}");
+            LogRejected(logger, $"malformed {VoteToken.Header}");
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "Malformed vote token",
@@ -55,7 +56,6 @@ public static partial class VotesApi
         var option = ballot.Value.Find(request?.Option);
         if (option is null)
         {
-            var logger = logs.CreateLogger(typeof(VotesApi));
             var shown = Shorten(request?.Option);
             LogRejected(logger, shown);
             return TypedResults.Problem(
@@ -72,7 +72,7 @@ public static partial class VotesApi
             if (vote.Option != option)
             {
                 // The token was spent on the other option: nothing changes, and the caller learns which it was.
-                LogTokenConflict(logs.CreateLogger(typeof(VotesApi)), option, vote.Option);
+                LogTokenConflict(logger, option, vote.Option);
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status409Conflict,
                     title: "Vote token already used",
@@ -80,14 +80,14 @@ public static partial class VotesApi
             }
 
             if (!vote.Repeated) metrics.Recorded(store.Kind, option);
-            StoreRoomLog.Room(logs.CreateLogger(typeof(VotesApi)), store);
+            StoreRoomLog.Room(logger, store);
             return TypedResults.Ok(new VoteRecorded(option, vote.Count, store.Kind, vote.Repeated));
         }
         catch (StoreUnavailableException e) when (e.MayHaveApplied)
         {
             // 504, not 503: the mesh sends 503s again, and this vote may have been counted (docs/http.md, "Retries").
             metrics.Failed(store.Kind);
-            LogUnavailable(logs.CreateLogger(typeof(VotesApi)), "count the vote", e.Message);
+            LogUnavailable(logger, "count the vote", e.Message);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status504GatewayTimeout,
                 title: VoteOutcome.NotConfirmed,
@@ -96,21 +96,21 @@ public static partial class VotesApi
         catch (StoreUnavailableException e)
         {
             metrics.Failed(store.Kind);
-            return Unavailable(logs, store, e, "count the vote", VoteOutcome.NotCounted);
+            return Unavailable(logger, store, e, "count the vote", VoteOutcome.NotCounted);
         }
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Reset(VoteStore store, ILoggerFactory logs)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Reset(VoteStore store, ILogger<VoteStore> logger)
     {
         try
         {
             await store.ResetAsync(CancellationToken.None);
-            LogReset(logs.CreateLogger(typeof(VotesApi)), store.Kind);
+            LogReset(logger, store.Kind);
             return TypedResults.NoContent();
         }
         catch (StoreUnavailableException e)
         {
-            return Unavailable(logs, store, e, "reset the votes");
+            return Unavailable(logger, store, e, "reset the votes");
         }
     }
 
@@ -118,10 +118,9 @@ public static partial class VotesApi
         TypedResults.Ok(new StoreInfo(store.Kind, identity.Name, identity.Version));
 
     /// <summary>503: nothing was changed. A full store is logged once (<see cref="StoreRoomLog"/>), not per request.</summary>
-    private static ProblemHttpResult Unavailable(ILoggerFactory logs, VoteStore store, StoreUnavailableException e, string action,
+    private static ProblemHttpResult Unavailable(ILogger logger, VoteStore store, StoreUnavailableException e, string action,
         string title = "Store unavailable")
     {
-        var logger = logs.CreateLogger(typeof(VotesApi));
         if (e.Full) StoreRoomLog.Full(logger, store, e);
         else LogUnavailable(logger, action, e.Message);
         return TypedResults.Problem(

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Analytics.Tests;
@@ -13,7 +13,7 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     private ServiceProcess _storage = null!;
 
     public async Task InitializeAsync() =>
-        _storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", VotingChain.SqliteEnvironment(_folder));
+        _storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0", VotingChain.SqliteEnvironment(_folder));
 
     private WebApplicationFactory<Program> Analytics(string version, int storagePort) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
@@ -77,7 +77,7 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     [Fact]
     public async Task Ready_once_storage_has_answered_and_stays_ready_when_it_goes_away()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", new Dictionary<string, string?>
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0", new Dictionary<string, string?>
         {
             ["STORAGE_BACKEND"] = "sqlite",
             ["SQLITE_PATH"] = Path.Combine(_folder, "ready.db"),

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Primitives;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Analytics.Tests;
 
@@ -15,7 +15,7 @@ public sealed class VotingTrackTests
     [InlineData("1.0", "2.0", "1.0")] // a visitor's own value never wins
     [InlineData("2.0", "1.0", "2.0")]
     public void The_app_names_its_own_version(string version, string? incoming, string expected) =>
-        Assert.Equal(expected, VotingTrack.ToSend(new ServiceIdentity(VotingService.App, version), incoming is null ? StringValues.Empty : new StringValues(incoming)));
+        Assert.Equal(expected, VotingTrack.ToSend(ServiceCatalog.App, version, incoming is null ? StringValues.Empty : new StringValues(incoming)));
 
     [Theory]
     [InlineData("1.0", "1.0")]
@@ -25,9 +25,9 @@ public sealed class VotingTrackTests
     [InlineData("", null)]
     [InlineData(null, null)]   // outside a request (the start-up read): none, the routes' default serves it
     public void Analytics_forwards_only_an_app_version(string? incoming, string? expected) =>
-        Assert.Equal(expected, VotingTrack.ToSend(new ServiceIdentity(VotingService.Analytics, "1.1"), incoming is null ? StringValues.Empty : new StringValues(incoming)));
+        Assert.Equal(expected, VotingTrack.ToSend(ServiceCatalog.Analytics, "1.1", incoming is null ? StringValues.Empty : new StringValues(incoming)));
 
     [Fact]
     public void Two_values_are_not_a_track() =>
-        Assert.Null(VotingTrack.ToSend(new ServiceIdentity(VotingService.Analytics, "2.0"), new StringValues(["1.0", "2.0"])));
+        Assert.Null(VotingTrack.ToSend(ServiceCatalog.Analytics, "2.0", new StringValues(["1.0", "2.0"])));
 }

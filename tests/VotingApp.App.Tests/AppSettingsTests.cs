@@ -1,14 +1,15 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.AppHost;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.App.Tests;
 
 public class AppSettingsTests
 {
-    /// <summary>The AppHost passes on exactly <see cref="VotingService.Settings"/>: a setting missing there would be dropped.</summary>
+    /// <summary>The AppHost passes on exactly <see cref="PassedOnSettings"/>: a setting missing there would be dropped.</summary>
     [Fact]
     public void The_apps_settings_are_the_ones_the_AppHost_passes_on() =>
-        Assert.Equal(SettingNames.Of(typeof(AppSettings), typeof(Ballot)).Order(), VotingService.App.Settings.Order());
+        Assert.Equal(SettingNames.Of(typeof(AppSettings), typeof(Ballot)).Order(), PassedOnSettings.App.Order());
 
     [Fact]
     public void Defaults_are_valid() =>

@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.App.Tests;
@@ -20,5 +20,5 @@ public class StartupTests
     [InlineData("1.1", "TITLE", "Pets", "VOTING_VERSION='1.1' is not a version of voting-app. Allowed: 1.0, 2.0.")]
     [InlineData("", "TITLE", "Pets", "VOTING_VERSION is not set.")]
     public Task Invalid_setting_stops_the_app_naming_it(string version, string key, string value, string expected) =>
-        ServiceProcess.AssertRefusesToStartAsync(VotingService.App, version, key, value, expected);
+        ServiceProcess.AssertRefusesToStartAsync(ServiceCatalog.App, version, key, value, expected);
 }

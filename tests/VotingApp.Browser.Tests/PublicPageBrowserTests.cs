@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -34,10 +34,10 @@ public sealed class PublicPageBrowserTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task InitializeAsync()
     {
-        _storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", VotingChain.SqliteEnvironment(_folder));
-        _analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", VotingChain.Upstream("STORAGE", _storage.Port));
+        _storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", VotingChain.SqliteEnvironment(_folder));
+        _analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, "1.1", VotingChain.Upstream("STORAGE", _storage.Port));
         _storageProxy = await RecordingProxy.StartAsync(_storage.BaseAddress);
-        _app = await ServiceProcess.StartAsync(VotingService.App, "1.0", VotingChain.AppUpstreams(_analytics.Port, _storageProxy.Port));
+        _app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", VotingChain.AppUpstreams(_analytics.Port, _storageProxy.Port));
         await WaitForResultsAsync("Cats: 0/0 (0%) | Dogs: 0/0 (0%)");
         _playwright = await Playwright.CreateAsync();
         _browser = await DebianChromium.LaunchAsync(_playwright);

@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -11,7 +11,7 @@ namespace VotingApp.Containers.Tests;
 /// </summary>
 public sealed class ComposeTests
 {
-    private static readonly string[] VotingServices = [.. VotingService.All.Select(service => service.Name)];
+    private static readonly string[] VotingServices = [.. ServiceCatalog.All.Select(service => service.Name)];
 
     public static TheoryData<string> Stages => new(ContainerFiles.Stages.Select(stage => stage.Name));
 
@@ -70,7 +70,7 @@ public sealed class ComposeTests
             new Dictionary<string, string?> { ["REGISTRY"] = null })).EnsureSuccess().Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var stage = StageNamed(name);
         var services = LoadServices(name);
-        foreach (var service in VotingService.All)
+        foreach (var service in ServiceCatalog.All)
         {
             var image = Scalar(Service(services, service.Name), "image");
             Assert.Equal($"{service.Name}:{stage.VersionOf(service)}", image);
@@ -89,7 +89,7 @@ public sealed class ComposeTests
             // The container port is the one the service listens on: 8080, unless the file says otherwise.
             var listens = Environment(Service(services, service)).GetValueOrDefault("ASPNETCORE_HTTP_PORTS", "8080");
             Assert.All(ports, port => Assert.Equal(listens, port.Split(':')[^1]));
-            if (service == VotingService.App.Name)
+            if (service == ServiceCatalog.App.Name)
             {
                 Assert.Equal(["127.0.0.1:8080:8080"], ports);
             }
@@ -105,7 +105,7 @@ public sealed class ComposeTests
     public void Every_variable_is_one_the_service_reads(string name)
     {
         var services = LoadServices(name);
-        foreach (var service in VotingService.All)
+        foreach (var service in ServiceCatalog.All)
         {
             foreach (var variable in Environment(Service(services, service.Name)).Keys)
             {
@@ -184,14 +184,14 @@ public sealed class ComposeTests
     {
         // The check above is only as good as this: each service's variables, and not another's.
         Assert.Superset(new HashSet<string> { "TITLE", "SHOWDETAILS", "FEATUREFLAG", "VOTE1VALUE", "ANALYTICS_HOST", "ANALYTICS_PORT", "STORAGE_HOST", "STORAGE_PORT" },
-            new HashSet<string>(ServiceConfiguration.Keys(VotingService.App)));
-        Assert.Equal(["STORAGE_HOST", "STORAGE_PORT"], ServiceConfiguration.Keys(VotingService.Analytics));
+            new HashSet<string>(ServiceConfiguration.Keys(ServiceCatalog.App)));
+        Assert.Equal(["STORAGE_HOST", "STORAGE_PORT"], ServiceConfiguration.Keys(ServiceCatalog.Analytics));
         Assert.Superset(new HashSet<string> { "REDIS_HOST", "REDIS_PORT", "MYSQL_HOST", "MYSQL_PASSWORD", "MYSQL_DATABASE", "STORAGE_BACKEND", "VOTE2VALUE" },
-            new HashSet<string>(ServiceConfiguration.Keys(VotingService.Storage)));
-        Assert.False(ServiceConfiguration.Reads(VotingService.Analytics, "REDIS_HOST"));
-        Assert.False(ServiceConfiguration.Reads(VotingService.Storage, "ANALYTICS_HOST"));
-        Assert.False(ServiceConfiguration.Reads(VotingService.App, "MYSQL_PASSWORD"));
-        Assert.True(ServiceConfiguration.Reads(VotingService.Analytics, "OTEL_SERVICE_NAME"));
-        Assert.True(ServiceConfiguration.Reads(VotingService.Storage, "VOTING_VERSION"));
+            new HashSet<string>(ServiceConfiguration.Keys(ServiceCatalog.Storage)));
+        Assert.False(ServiceConfiguration.Reads(ServiceCatalog.Analytics, "REDIS_HOST"));
+        Assert.False(ServiceConfiguration.Reads(ServiceCatalog.Storage, "ANALYTICS_HOST"));
+        Assert.False(ServiceConfiguration.Reads(ServiceCatalog.App, "MYSQL_PASSWORD"));
+        Assert.True(ServiceConfiguration.Reads(ServiceCatalog.Analytics, "OTEL_SERVICE_NAME"));
+        Assert.True(ServiceConfiguration.Reads(ServiceCatalog.Storage, "VOTING_VERSION"));
     }
 }

@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Containers.Tests;
@@ -10,10 +10,10 @@ public static class ContainerFiles
 
     public static string DockerIgnore => RepositoryPaths.Combine(".dockerignore");
 
-    public static string Dockerfile(VotingService service) => RepositoryPaths.Combine("Dockerfile." + service.ShortName);
+    public static string Dockerfile(CatalogEntry service) => RepositoryPaths.Combine("Dockerfile." + service.ShortName);
 
     /// <summary>The project (and dll) name of a service, e.g. VotingApp.Analytics.</summary>
-    public static string Project(VotingService service) => ServiceProcess.ProjectOf(service);
+    public static string Project(CatalogEntry service) => ServiceProcess.ProjectOf(service);
 
     public static string ComposeFile(string stage) => RepositoryPaths.Combine("compose", $"docker-compose-{stage}.yaml");
 
@@ -27,7 +27,7 @@ public static class ContainerFiles
 
     /// <summary>Every image tag the project builds: each service in each of its versions.</summary>
     public static IReadOnlyList<string> AllImages { get; } =
-        VotingService.All.SelectMany(service => service.Versions.Select(version => $"{service.Name}:{version}")).ToList();
+        ServiceCatalog.All.SelectMany(service => service.Versions.Select(version => $"{service.Name}:{version}")).ToList();
 
     /// <summary>
     /// The script beside the repository (../shared/containers) that makes local stand-ins for the
@@ -42,18 +42,18 @@ public static class ContainerFiles
         }
     }
 
-    public static VotingService Service(string name) =>
-        VotingService.All.SingleOrDefault(service => service.Name == name)
+    public static CatalogEntry Service(string name) =>
+        ServiceCatalog.All.SingleOrDefault(service => service.Name == name)
         ?? throw new InvalidOperationException($"{name} is not a voting service");
 }
 
 public sealed record Stage(string Name, string AppVersion, string AnalyticsVersion, string StorageVersion)
 {
     /// <summary>The store of the stage's storage version.</summary>
-    public string Store => VotingService.Storage.Release(StorageVersion)!.Store!;
+    public string Store => ServiceCatalog.Storage.Release(StorageVersion)!.Store!;
 
-    public string VersionOf(VotingService service) =>
-        service == VotingService.App ? AppVersion : service == VotingService.Analytics ? AnalyticsVersion : StorageVersion;
+    public string VersionOf(CatalogEntry service) =>
+        service == ServiceCatalog.App ? AppVersion : service == ServiceCatalog.Analytics ? AnalyticsVersion : StorageVersion;
 
     public override string ToString() => Name;
 }

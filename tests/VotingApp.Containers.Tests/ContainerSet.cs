@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Containers.Tests;
@@ -23,7 +23,7 @@ public sealed class ContainerSet : IAsyncDisposable
         ChildProcess.RunAsync("podman", arguments, CommandTimeout);
 
     /// <summary>Starts one service from its image and waits until /health/live answers.</summary>
-    public async Task<ServiceContainer> StartAsync(VotingService service, string version,
+    public async Task<ServiceContainer> StartAsync(CatalogEntry service, string version,
         IReadOnlyDictionary<string, string> environment, int? port = null)
     {
         var hostPort = port ?? FreePort.Next();
@@ -61,10 +61,10 @@ public sealed class ContainerSet : IAsyncDisposable
 }
 
 /// <summary>One running service container and what the tests ask of it.</summary>
-public sealed class ServiceContainer(string name, VotingService service, string version, int port)
+public sealed class ServiceContainer(string name, CatalogEntry service, string version, int port)
 {
     public string Name { get; } = name;
-    public VotingService Service { get; } = service;
+    public CatalogEntry Service { get; } = service;
     public string Version { get; } = version;
     public int Port { get; } = port;
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");

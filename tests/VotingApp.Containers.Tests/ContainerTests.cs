@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MySqlConnector;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 using Xunit.Abstractions;
 
@@ -24,7 +24,7 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
     {
         var built = await images.ImagesAsync();
         output.WriteLine($"Preparing podman and building the seven images took {built.Elapsed.TotalSeconds:0} s.\n{built.Sizes}");
-        foreach (var service in VotingService.All)
+        foreach (var service in ServiceCatalog.All)
         {
             foreach (var version in service.Versions)
             {
@@ -52,7 +52,7 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
         await images.ImagesAsync();
         var pull = ContainerFiles.BaseImageScript is null ? Array.Empty<string>() : ["--pull=never"];
         // 1.1 is a version of analytics only: the app and storage must refuse it; analytics refuses 3.0.
-        foreach (var (service, version) in new[] { (VotingService.App, "1.1"), (VotingService.Analytics, "3.0"), (VotingService.Storage, "1.1") })
+        foreach (var (service, version) in new[] { (ServiceCatalog.App, "1.1"), (ServiceCatalog.Analytics, "3.0"), (ServiceCatalog.Storage, "1.1") })
         {
             var tag = $"votingtest-{RunId.Value}-bad-{service.ShortName}:{version}";
             var build = await ChildProcess.RunAsync("podman",
@@ -72,14 +72,14 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
         await using var redis = await RedisServer.StartAsync();
         await using var containers = new ContainerSet();
 
-        var storage = await containers.StartAsync(VotingService.Storage, "1.0", new Dictionary<string, string>
+        var storage = await containers.StartAsync(ServiceCatalog.Storage, "1.0", new Dictionary<string, string>
         {
             ["REDIS_HOST"] = redis.Host,
             ["REDIS_PORT"] = redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         await storage.WaitUntilAsync("/health/ready", TimeSpan.FromSeconds(60));
-        var analytics = await containers.StartAsync(VotingService.Analytics, "1.0", UpstreamStorage(storage));
-        var app = await containers.StartAsync(VotingService.App, "1.0", Upstreams(analytics, storage));
+        var analytics = await containers.StartAsync(ServiceCatalog.Analytics, "1.0", UpstreamStorage(storage));
+        var app = await containers.StartAsync(ServiceCatalog.App, "1.0", Upstreams(analytics, storage));
         foreach (var container in new[] { storage, analytics, app })
         {
             await CheckRunningContainerAsync(container);
@@ -91,7 +91,7 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
 
         // The article's second step: analytics 1.1 in place of 1.0, on the port the app already uses.
         await CheckStopsCleanlyAsync(analytics);
-        var analytics11 = await containers.StartAsync(VotingService.Analytics, "1.1", UpstreamStorage(storage), analytics.Port);
+        var analytics11 = await containers.StartAsync(ServiceCatalog.Analytics, "1.1", UpstreamStorage(storage), analytics.Port);
         await CheckRunningContainerAsync(analytics11);
         Assert.Equal("<div id=\"results\"> Cats: 2/6 (33%) | Dogs: 4/6 (67%) </div>", await ResultsLineAsync(client));
         using (var response = await client.GetAsync("/"))
@@ -115,11 +115,11 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
         await using var mariaDb = await MariaDbServer.StartAsync();
         await using var containers = new ContainerSet();
 
-        var storage = await containers.StartAsync(VotingService.Storage, "2.0",
+        var storage = await containers.StartAsync(ServiceCatalog.Storage, "2.0",
             mariaDb.StorageEnvironment("containers").ToDictionary(pair => pair.Key, pair => pair.Value ?? ""));
         await storage.WaitUntilAsync("/health/ready", TimeSpan.FromSeconds(60));
-        var analytics = await containers.StartAsync(VotingService.Analytics, "2.0", UpstreamStorage(storage));
-        var app = await containers.StartAsync(VotingService.App, "2.0",
+        var analytics = await containers.StartAsync(ServiceCatalog.Analytics, "2.0", UpstreamStorage(storage));
+        var app = await containers.StartAsync(ServiceCatalog.App, "2.0",
             new Dictionary<string, string>(Upstreams(analytics, storage)) { ["SHOWDETAILS"] = "true" });
         foreach (var container in new[] { storage, analytics, app })
         {
@@ -159,7 +159,7 @@ public sealed class ContainerTests(ImagesFixture images, ITestOutputHelper outpu
         {
             await using var containers = new ContainerSet();
             // Storage 1.0 without REDIS_HOST stops at once with exit code 2: the start fails.
-            await containers.StartAsync(VotingService.Storage, "1.0", new Dictionary<string, string>());
+            await containers.StartAsync(ServiceCatalog.Storage, "1.0", new Dictionary<string, string>());
         });
         name = failed.Message.Split(' ').First(word => word.StartsWith("(votingtest-", StringComparison.Ordinal)).Trim('(', ')');
         Assert.Contains("REDIS_HOST", failed.Message);

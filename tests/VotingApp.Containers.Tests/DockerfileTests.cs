@@ -1,11 +1,11 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Containers.Tests;
 
 /// <summary>What the three Dockerfiles must say, read from their text (no container engine needed).</summary>
 public sealed class DockerfileTests
 {
-    public static TheoryData<string> Services => new(VotingService.All.Select(service => service.Name));
+    public static TheoryData<string> Services => new(ServiceCatalog.All.Select(service => service.Name));
 
     private static DockerfileModel Load(string service) => DockerfileModel.Load(ContainerFiles.Dockerfile(ContainerFiles.Service(service)));
 
@@ -67,7 +67,7 @@ public sealed class DockerfileTests
     [Fact]
     public void Build_stage_is_the_same_in_all_three_Dockerfiles_so_that_their_layers_are_shared()
     {
-        var stages = VotingService.All.Select(service => Load(service.Name).Stages[0]).ToList();
+        var stages = ServiceCatalog.All.Select(service => Load(service.Name).Stages[0]).ToList();
         foreach (var stage in stages.Skip(1))
         {
             Assert.Equal(stages[0].Image, stage.Image);
@@ -75,7 +75,7 @@ public sealed class DockerfileTests
         }
 
         // ... and it restores and publishes every service, so each Dockerfile finds its own output.
-        foreach (var service in VotingService.All)
+        foreach (var service in ServiceCatalog.All)
         {
             var project = ContainerFiles.Project(service);
             Assert.Contains(new Instruction("COPY", $"src/{project}/{project}.csproj src/{project}/"), stages[0].Instructions);

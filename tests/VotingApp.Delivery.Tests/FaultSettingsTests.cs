@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
@@ -25,7 +26,7 @@ public sealed class FaultSettingsTests : IDisposable
     [Fact]
     public async Task Off_by_default()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", Storage());
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", Storage());
         using var client = storage.CreateClient();
         var statuses = await SendAsync(client, 300);
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s.Status));
@@ -39,7 +40,7 @@ public sealed class FaultSettingsTests : IDisposable
     [Fact]
     public async Task A_share_of_requests_is_answered_with_the_error_status()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0",
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0",
             Storage(("FAULT_ABORT_PERCENT", "30"), ("FAULT_ABORT_STATUS", "503")));
         using var client = storage.CreateClient();
         var answers = await SendAsync(client, 400);
@@ -54,7 +55,7 @@ public sealed class FaultSettingsTests : IDisposable
     [Fact]
     public async Task The_delay_is_added_and_bounded()
     {
-        await using (var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", Storage(("FAULT_DELAY_MS", "300"))))
+        await using (var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", Storage(("FAULT_DELAY_MS", "300"))))
         {
             using var client = storage.CreateClient();
             var answers = await SendAsync(client, 20);
@@ -63,7 +64,7 @@ public sealed class FaultSettingsTests : IDisposable
             Assert.All(answers, a => Assert.InRange(a.Elapsed.TotalMilliseconds, 290, 300 + 1500));
         }
 
-        await using (var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", Storage(("FAULT_DELAY_MS", "50"), ("FAULT_DELAY_PERCENT", "50"))))
+        await using (var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", Storage(("FAULT_DELAY_MS", "50"), ("FAULT_DELAY_PERCENT", "50"))))
         {
             using var client = storage.CreateClient();
             var answers = await SendAsync(client, 300);
@@ -78,7 +79,7 @@ public sealed class FaultSettingsTests : IDisposable
     [Fact]
     public async Task Health_metrics_and_version_are_never_faulted()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0",
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0",
             Storage(("FAULT_ABORT_PERCENT", "100"), ("FAULT_DELAY_MS", "50"), ("FAULT_DELAY_PERCENT", "12.5")));
         using var client = storage.CreateClient();
         Assert.Equal(HttpStatusCode.InternalServerError, (await client.GetAsync("/api/votes")).StatusCode);
@@ -107,13 +108,13 @@ public sealed class FaultSettingsTests : IDisposable
     [InlineData("FAULT_DELAY_MS", "2s", "FAULT_DELAY_MS")]
     [InlineData("FAULT_DELAY_PERCENT", "101", "FAULT_DELAY_PERCENT='101' is not a percentage")]
     public Task A_malformed_setting_stops_the_app_at_start(string key, string value, string expected) =>
-        ServiceProcess.AssertRefusesToStartAsync(VotingService.App, "1.0", key, value, expected);
+        ServiceProcess.AssertRefusesToStartAsync(ServiceCatalog.App, "1.0", key, value, expected);
 
     [Fact]
     public async Task Every_service_refuses_a_malformed_setting()
     {
-        await ServiceProcess.AssertRefusesToStartAsync(VotingService.Analytics, "1.1", "FAULT_ABORT_PERCENT", "200", "FAULT_ABORT_PERCENT='200' is not a percentage");
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", Storage(("FAULT_ABORT_STATUS", "200")), waitUntilLive: false);
+        await ServiceProcess.AssertRefusesToStartAsync(ServiceCatalog.Analytics, "1.1", "FAULT_ABORT_PERCENT", "200", "FAULT_ABORT_PERCENT='200' is not a percentage");
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0", Storage(("FAULT_ABORT_STATUS", "200")), waitUntilLive: false);
         Assert.Equal(2, await storage.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         await storage.AssertLoggedAsync("voting-storage: configuration error: ");
         Assert.Contains("FAULT_ABORT_STATUS='200' is not a server error", storage.Output);

@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.EndToEnd.Tests;
@@ -15,7 +15,7 @@ public class AbandonedRequestTests
         await using var hole = new BlackHoleServer();
         var settings = VotingChain.AppUpstreams(hole.Port, hole.Port);
         settings["Serilog__MinimumLevel__Override__VotingApp.RequestLog"] = "Debug";
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", settings);
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", settings);
         using var client = app.CreateClient(TimeSpan.FromMilliseconds(300));
 
         // The page waits for analytics (a black hole) until the client gives up and closes the connection.

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 using Xunit.Abstractions;
 
@@ -32,9 +32,9 @@ public class ColdStartTests(DatabaseServers servers, ITestOutputHelper output)
 
         var watch = Stopwatch.StartNew();
         // All at once and in reverse order: the app comes up before what it calls, as pods do.
-        var app = ServiceProcess.StartAsync(VotingService.App, appVersion, upstreams, waitUntilLive: false);
-        var analytics = ServiceProcess.StartAsync(VotingService.Analytics, analyticsVersion, upstreams, waitUntilLive: false, port: analyticsPort);
-        var storage = ServiceProcess.StartAsync(VotingService.Storage, storageVersion, servers.StoreEnvironment(storageVersion, $"cold{storageVersion[0]}"),
+        var app = ServiceProcess.StartAsync(ServiceCatalog.App, appVersion, upstreams, waitUntilLive: false);
+        var analytics = ServiceProcess.StartAsync(ServiceCatalog.Analytics, analyticsVersion, upstreams, waitUntilLive: false, port: analyticsPort);
+        var storage = ServiceProcess.StartAsync(ServiceCatalog.Storage, storageVersion, servers.StoreEnvironment(storageVersion, $"cold{storageVersion[0]}"),
             waitUntilLive: false, port: storagePort);
         await using var appProcess = await app;
         await using var analyticsProcess = await analytics;

@@ -1,4 +1,5 @@
 using System.Net;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
@@ -31,7 +32,7 @@ public sealed class ForwardedClientTests
     [Fact]
     public async Task Cookies_are_Secure_when_a_declared_proxy_says_the_request_came_over_HTTPS()
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings((ForwardedClient.KnownProxiesKey, "127.0.0.1")));
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings((ForwardedClient.KnownProxiesKey, "127.0.0.1")));
         using var client = app.CreateClient();
 
         var https = await CookiesAsync(client, HttpMethod.Get, "/", "https");
@@ -44,7 +45,7 @@ public sealed class ForwardedClientTests
     [Fact]
     public async Task X_Forwarded_Proto_from_an_undeclared_address_changes_nothing()
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings());
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings());
         using var client = app.CreateClient();
 
         var cookies = await CookiesAsync(client, HttpMethod.Get, "/", "https");
@@ -55,7 +56,7 @@ public sealed class ForwardedClientTests
     [Fact]
     public async Task A_reset_is_logged_with_the_client_address_the_declared_proxy_forwarded()
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings((ForwardedClient.KnownProxiesKey, "127.0.0.0/8")));
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings((ForwardedClient.KnownProxiesKey, "127.0.0.0/8")));
         using var client = app.CreateClient();
         var token = VotingPageReader.VoteTokens(await client.GetStringAsync("/")).Single();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = VotingPageReader.VoteForm(Ballot.ResetValue, token) };
@@ -74,14 +75,14 @@ public sealed class ForwardedClientTests
     {
         if (named.Length == 0)
         {
-            await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings((ForwardedClient.KnownProxiesKey, value)));
+            await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings((ForwardedClient.KnownProxiesKey, value)));
             using var client = app.CreateClient();
             using var live = await client.GetAsync("/health/live");
             Assert.Equal(HttpStatusCode.OK, live.StatusCode);
             return;
         }
 
-        await ServiceProcess.AssertRefusesToStartAsync(VotingService.App, "1.0", ForwardedClient.KnownProxiesKey, value,
+        await ServiceProcess.AssertRefusesToStartAsync(ServiceCatalog.App, "1.0", ForwardedClient.KnownProxiesKey, value,
             $"{ForwardedClient.KnownProxiesKey} entry {named} is not an IP address or a network");
     }
 }

@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.EndToEnd.Tests;
@@ -46,12 +46,12 @@ public class LogLevelTests
     [InlineData("Logging__LogLevel__Default", "Loud")]
     [InlineData("Serilog__MinimumLevel__Override__Polly", "Quiet")]
     public Task A_value_that_is_not_a_level_stops_the_service_naming_it(string variable, string value) =>
-        ServiceProcess.AssertRefusesToStartAsync(VotingService.App, "1.0", variable, value, $"{variable}='{value}' is not a log level");
+        ServiceProcess.AssertRefusesToStartAsync(ServiceCatalog.App, "1.0", variable, value, $"{variable}='{value}' is not a log level");
 
     /// <summary>Starts the app alone, sends it a request and a rejected vote (a Warning), stops it, returns its log.</summary>
     private static async Task<string> RunAppAsync(Dictionary<string, string?> environment)
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", environment);
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", environment);
         using (var client = app.CreateClient())
         {
             (await client.GetAsync("/health/live")).Dispose();

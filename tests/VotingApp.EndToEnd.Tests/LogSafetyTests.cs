@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
@@ -30,7 +31,7 @@ public class LogSafetyTests
     [InlineData("json")]
     public async Task Values_from_requests_are_escaped_and_cut_in_every_format(string format)
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings(format, "Debug"));
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings(format, "Debug"));
         var longPath = "/" + new string('p', 7000);
         var badIds = new[] { new string('r', 300), "<script>alert(1)</script>" };
         using (var client = app.CreateClient())
@@ -69,7 +70,7 @@ public class LogSafetyTests
     [Fact]
     public async Task A_sane_x_request_id_is_kept_and_logged()
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings("text", null));
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings("text", null));
         using (var client = app.CreateClient())
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new FormUrlEncodedContent([new("vote", "Birds")]) };
@@ -84,7 +85,7 @@ public class LogSafetyTests
     [Fact]
     public async Task Routine_404s_and_405s_are_not_warnings()
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings("text", null));
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings("text", null));
         using (var client = app.CreateClient())
         {
             for (var i = 0; i < 20; i++)

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.EndToEnd.Tests;
@@ -19,10 +19,10 @@ public class MeshRetryTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var relay = new ReplyDroppingRelay(redis.Port);
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", VotingChain.Upstream("REDIS", relay.Port));
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", VotingChain.Upstream("REDIS", relay.Port));
         await using var sidecar = await RetryingProxy.StartAsync(storage.BaseAddress);
-        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", VotingChain.Upstream("STORAGE", storage.Port));
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", VotingChain.AppUpstreams(analytics.Port, sidecar.Port));
+        await using var analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, "1.1", VotingChain.Upstream("STORAGE", storage.Port));
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", VotingChain.AppUpstreams(analytics.Port, sidecar.Port));
         await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
         await using var gateway = await RetryingProxy.StartAsync(app.BaseAddress);
         using var voter = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.EndToEnd.Tests;
@@ -67,7 +67,7 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
     public async Task Routine_reads_are_logged_when_the_level_asks_for_them()
     {
         var debug = new Dictionary<string, string?>(Store) { ["Serilog__MinimumLevel__Override__VotingApp.RequestLog"] = "Debug" };
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", debug);
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", debug);
         using var client = storage.CreateClient();
         (await client.GetAsync("/api/votes")).EnsureSuccessStatusCode();
         await storage.AssertLoggedAsync("HTTP GET /api/votes responded 200 in");
@@ -99,13 +99,13 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
         };
-        var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", new Dictionary<string, string?>(Store.Concat(otlp)));
-        var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", new Dictionary<string, string?>(otlp)
+        var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", new Dictionary<string, string?>(Store.Concat(otlp)));
+        var analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, "1.1", new Dictionary<string, string?>(otlp)
         {
             ["STORAGE_HOST"] = "127.0.0.1",
             ["STORAGE_PORT"] = storage.Port.ToString(),
         });
-        var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", new Dictionary<string, string?>(otlp)
+        var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", new Dictionary<string, string?>(otlp)
         {
             ["ANALYTICS_HOST"] = "127.0.0.1",
             ["ANALYTICS_PORT"] = analytics.Port.ToString(),
@@ -122,7 +122,7 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
 
             var traceBytes = Convert.FromHexString(traceId);
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            foreach (var service in VotingService.All)
+            foreach (var service in ServiceCatalog.All)
             {
                 while (!receiver.Received(Encoding.UTF8.GetBytes(service.Name), traceBytes))
                 {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
@@ -32,7 +33,7 @@ public partial class RateLimitTests
     [Fact]
     public async Task Forwarded_addresses_from_an_undeclared_proxy_do_not_escape_the_clients_budget()
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings(DeadPort,
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings(DeadPort,
             (RateLimitSettings.ClientRequestsKey, "20"), (RateLimitSettings.ClientWindowKey, "60")));
         using var client = app.CreateClient();
         var random = new Random(21);
@@ -54,7 +55,7 @@ public partial class RateLimitTests
     public async Task Past_ten_thousand_clients_in_a_window_new_addresses_share_one_budget()
     {
         const int clients = 10_000, more = 50;
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings(DeadPort,
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings(DeadPort,
             (RateLimitSettings.ClientRequestsKey, "1"), (RateLimitSettings.ClientWindowKey, "600"), (ForwardedClient.KnownProxiesKey, "127.0.0.1")));
         var served = 0;
         var refused = 0;
@@ -73,7 +74,7 @@ public partial class RateLimitTests
     [Fact]
     public async Task A_client_over_its_budget_gets_429_with_Retry_After_other_clients_do_not_and_the_flood_is_logged_once()
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings(DeadPort,
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings(DeadPort,
             (RateLimitSettings.ClientRequestsKey, "5"), (RateLimitSettings.ClientWindowKey, "60"), (ForwardedClient.KnownProxiesKey, "127.0.0.1")));
         using var client = app.CreateClient();
         const string external = "X-Forwarded-For";
@@ -139,7 +140,7 @@ public partial class RateLimitTests
     public async Task Past_the_concurrency_bound_everyone_gets_429_at_once_and_the_probes_still_answer()
     {
         await using var hole = new BlackHoleServer();
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Settings(hole.Port,
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Settings(hole.Port,
             (RateLimitSettings.ConcurrentKey, "1")));
         using var client = app.CreateClient();
 
@@ -177,7 +178,7 @@ public partial class RateLimitTests
     [InlineData(RateLimitSettings.ClientWindowKey, "-1")]
     [InlineData(RateLimitSettings.ConcurrentKey, "1.5")]
     public Task A_setting_that_is_not_a_count_stops_the_service_naming_it(string key, string value) =>
-        ServiceProcess.AssertRefusesToStartAsync(VotingService.App, "1.0", key, value, $"{key}='{value}' is not a whole number from");
+        ServiceProcess.AssertRefusesToStartAsync(ServiceCatalog.App, "1.0", key, value, $"{key}='{value}' is not a whole number from");
 
     [GeneratedRegex(@"Throttling (?<client>[0-9.]+): over its request budget")]
     private static partial Regex Throttled();

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.EndToEnd.Tests;
@@ -41,11 +41,11 @@ public sealed class TracingHeadersTests(DatabaseServers servers) : IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        _storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", servers.StoreEnvironment("1.0"));
+        _storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", servers.StoreEnvironment("1.0"));
         _proxy = await RecordingProxy.StartAsync(_storage.BaseAddress);
         var viaProxy = new Dictionary<string, string?> { ["STORAGE_HOST"] = "127.0.0.1", ["STORAGE_PORT"] = _proxy.Port.ToString() };
-        _analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", viaProxy);
-        _app = await ServiceProcess.StartAsync(VotingService.App, "1.0", new Dictionary<string, string?>(viaProxy)
+        _analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, "1.1", viaProxy);
+        _app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", new Dictionary<string, string?>(viaProxy)
         {
             ["ANALYTICS_HOST"] = "127.0.0.1",
             ["ANALYTICS_PORT"] = _analytics.Port.ToString(),

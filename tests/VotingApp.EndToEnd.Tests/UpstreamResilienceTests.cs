@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
@@ -32,7 +33,7 @@ public class UpstreamResilienceTests
     public async Task A_hung_analytics_costs_a_page_two_bounded_tries_and_the_page_still_renders()
     {
         await using var hole = new BlackHoleServer();
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Upstreams(hole.Port, hole.Port));
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Upstreams(hole.Port, hole.Port));
         using var client = app.CreateClient();
 
         var stopwatch = Stopwatch.StartNew();
@@ -53,7 +54,7 @@ public class UpstreamResilienceTests
     public async Task A_hung_storage_answers_a_vote_504_at_the_total_bound_after_exactly_one_try()
     {
         await using var hole = new BlackHoleServer();
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Upstreams(hole.Port, hole.Port));
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Upstreams(hole.Port, hole.Port));
         using var client = app.CreateClient();
         (await client.GetAsync("/")).Dispose(); // as a voter does: the page first
 
@@ -75,7 +76,7 @@ public class UpstreamResilienceTests
     public async Task After_a_burst_of_hung_reads_the_circuit_opens_and_pages_stop_waiting_for_analytics()
     {
         await using var hole = new BlackHoleServer();
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Upstreams(hole.Port, hole.Port));
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Upstreams(hole.Port, hole.Port));
         using var client = app.CreateClient(TimeSpan.FromSeconds(30));
 
         // 24 pages at once: at least 24 first tries failing together, over the breaker's minimum of 20 in 10 s.
@@ -103,8 +104,8 @@ public class UpstreamResilienceTests
         var folder = RepositoryPaths.NewTempFolder("resilience");
         try
         {
-            await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", VotingChain.SqliteEnvironment(folder));
-            await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", new Dictionary<string, string?>
+            await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", VotingChain.SqliteEnvironment(folder));
+            await using var analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, "1.1", new Dictionary<string, string?>
             {
                 ["STORAGE_HOST"] = "127.0.0.1",
                 ["STORAGE_PORT"] = storage.Port.ToString(),
@@ -112,7 +113,7 @@ public class UpstreamResilienceTests
             await using var analyticsProxy = await RecordingProxy.StartAsync(analytics.BaseAddress);
             await using var storageProxy = await RecordingProxy.StartAsync(storage.BaseAddress);
             analyticsProxy.AnswerWith = storageProxy.AnswerWith = (int)HttpStatusCode.ServiceUnavailable;
-            await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", Upstreams(analyticsProxy.Port, storageProxy.Port));
+            await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Upstreams(analyticsProxy.Port, storageProxy.Port));
             using var client = app.CreateClient();
 
             using (var page = await client.SendAsync(Tagged(HttpMethod.Get, "/", "failing-read")))

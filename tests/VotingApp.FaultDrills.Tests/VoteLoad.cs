@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.FaultDrills.Tests;

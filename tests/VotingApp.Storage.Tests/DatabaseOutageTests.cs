@@ -1,5 +1,5 @@
 using System.Net;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
@@ -15,7 +15,7 @@ public class DatabaseOutageTests
     {
         await using var redis = await RedisServer.StartAsync();
         await redis.StopAsync();
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", VotingChain.RedisEnvironment(redis));
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", VotingChain.RedisEnvironment(redis));
         await AssertDownThenRecoversAsync(storage, "redis", () => redis.RestartAsync());
     }
 
@@ -24,7 +24,7 @@ public class DatabaseOutageTests
     {
         await using var mariaDb = await MariaDbServer.StartAsync();
         await mariaDb.StopAsync();
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", mariaDb.StorageEnvironment("votes_late"));
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0", mariaDb.StorageEnvironment("votes_late"));
         await AssertDownThenRecoversAsync(storage, "mysql", () => mariaDb.RestartAsync());
     }
 

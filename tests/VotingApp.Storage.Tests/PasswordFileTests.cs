@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
@@ -23,7 +23,7 @@ public class PasswordFileTests(DatabaseServers servers)
             ["MYSQL_PASSWORD_FILE"] = file,
         };
 
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", environment);
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0", environment);
         using var client = storage.CreateClient();
         await client.ResetAsync();
         (await client.VoteAsync("Cats")).EnsureSuccessStatusCode().Dispose();
@@ -42,7 +42,7 @@ public class PasswordFileTests(DatabaseServers servers)
         };
 
         // The file is read: the server refuses this password, so storage stays up but not ready.
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", environment);
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0", environment);
         using var client = storage.CreateClient();
         await storage.AssertLoggedAsync("Vote store not ready yet", TimeSpan.FromSeconds(60));
         using var ready = await client.GetAsync("/health/ready");
@@ -51,7 +51,7 @@ public class PasswordFileTests(DatabaseServers servers)
 
     [Fact]
     public Task A_missing_password_file_stops_storage_naming_it() =>
-        ServiceProcess.AssertRefusesToStartAsync(VotingService.Storage, "2.0", "MYSQL_PASSWORD_FILE", "/nonexistent/voting-mysql/password",
+        ServiceProcess.AssertRefusesToStartAsync(ServiceCatalog.Storage, "2.0", "MYSQL_PASSWORD_FILE", "/nonexistent/voting-mysql/password",
             "MYSQL_PASSWORD_FILE='/nonexistent/voting-mysql/password' cannot be read");
 
     [Fact]
@@ -61,7 +61,7 @@ public class PasswordFileTests(DatabaseServers servers)
         {
             ["MYSQL_HOST"] = "127.0.0.1", ["MYSQL_USER"] = "voting", ["MYSQL_PASSWORD"] = "x", ["MYSQL_PASSWORD_FILE"] = "/etc/hostname",
         };
-        await using var process = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", environment, waitUntilLive: false);
+        await using var process = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0", environment, waitUntilLive: false);
         Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         await process.AssertLoggedAsync("MYSQL_PASSWORD and MYSQL_PASSWORD_FILE are both set");
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
@@ -20,7 +20,7 @@ public class RunByHandTests
     {
         var environment = new Dictionary<string, string?> { ["ASPNETCORE_HTTP_PORTS"] = FreePort.Next().ToString(), [key] = value };
 
-        var result = await ServiceProcess.RunByHandAsync(VotingService.Storage, environment);
+        var result = await ServiceProcess.RunByHandAsync(ServiceCatalog.Storage, environment);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains($"voting-storage: configuration error: {expected}", result.Error, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public class RunByHandTests
         other.Listen();
         var port = ((IPEndPoint)other.LocalEndPoint!).Port;
 
-        var result = await ServiceProcess.RunByHandAsync(VotingService.Storage, new Dictionary<string, string?> { ["ASPNETCORE_HTTP_PORTS"] = port.ToString() });
+        var result = await ServiceProcess.RunByHandAsync(ServiceCatalog.Storage, new Dictionary<string, string?> { ["ASPNETCORE_HTTP_PORTS"] = port.ToString() });
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains($"voting-storage: configuration error: ASPNETCORE_HTTP_PORTS={port}: port {port} is already in use by another program", result.Error, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public class RunByHandTests
     [Fact]
     public async Task A_configuration_error_is_printed_once()
     {
-        var result = await ServiceProcess.RunByHandAsync(VotingService.Storage,
+        var result = await ServiceProcess.RunByHandAsync(ServiceCatalog.Storage,
             new Dictionary<string, string?> { ["ASPNETCORE_HTTP_PORTS"] = FreePort.Next().ToString(), ["VOTING_VERSION"] = "3.0" });
 
         Assert.Equal(2, result.ExitCode);

@@ -1,5 +1,5 @@
 using System.Net;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
@@ -52,7 +52,7 @@ public sealed class SecureStoreTests(SecureStoreTests.Servers servers) : IClassF
     [Fact]
     public async Task Storage_1_0_counts_on_Redis_with_a_password_over_TLS()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", Redis());
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", Redis());
         await AssertCountsAsync(storage, "redis");
         Assert.DoesNotContain(RedisPassword, storage.Output);
     }
@@ -60,7 +60,7 @@ public sealed class SecureStoreTests(SecureStoreTests.Servers servers) : IClassF
     [Fact]
     public async Task Storage_1_0_takes_the_password_as_REDIS_PWD_too()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0",
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0",
             Redis(("REDIS_PASSWORD", null), ("REDIS_PWD", RedisPassword)));
         await AssertCountsAsync(storage, "redis");
     }
@@ -70,7 +70,7 @@ public sealed class SecureStoreTests(SecureStoreTests.Servers servers) : IClassF
     {
         var file = Path.Combine(RepositoryPaths.NewTempFolder("redis-password"), "password");
         await File.WriteAllTextAsync(file, RedisPassword + "\n");
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0",
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0",
             Redis(("REDIS_PASSWORD", null), ("REDIS_PASSWORD_FILE", file)));
         await AssertCountsAsync(storage, "redis");
     }
@@ -78,7 +78,7 @@ public sealed class SecureStoreTests(SecureStoreTests.Servers servers) : IClassF
     [Fact]
     public async Task A_wrong_Redis_password_is_not_ready_with_a_clear_reason()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", Redis(("REDIS_PASSWORD", "not-the-password")));
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", Redis(("REDIS_PASSWORD", "not-the-password")));
         await AssertNotReadyAsync(storage, "authentication");
         Assert.DoesNotContain("not-the-password", storage.Output);
     }
@@ -86,28 +86,28 @@ public sealed class SecureStoreTests(SecureStoreTests.Servers servers) : IClassF
     [Fact]
     public async Task An_untrusted_Redis_certificate_is_not_ready_with_a_clear_reason()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", Redis(("REDIS_SSL_CA_FILE", servers.Certificates.UntrustedCaFile)));
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", Redis(("REDIS_SSL_CA_FILE", servers.Certificates.UntrustedCaFile)));
         await AssertNotReadyAsync(storage, "TLS certificate is not issued by the certificate authority in REDIS_SSL_CA_FILE");
     }
 
     [Fact]
     public async Task A_Redis_certificate_the_machine_does_not_trust_is_not_ready_without_a_CA_file()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", Redis(("REDIS_SSL_CA_FILE", null)));
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", Redis(("REDIS_SSL_CA_FILE", null)));
         await AssertNotReadyAsync(storage, "TLS certificate is not trusted by this machine");
     }
 
     [Fact]
     public async Task Storage_2_0_counts_on_MariaDB_that_requires_TLS_verifying_its_certificate()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", MySql());
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0", MySql());
         await AssertCountsAsync(storage, "mysql");
     }
 
     [Fact]
     public async Task Without_TLS_MariaDB_with_require_secure_transport_refuses_and_storage_is_not_ready()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0",
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0",
             MySql(("MYSQL_SSL_MODE", "None"), ("MYSQL_SSL_CA_FILE", null)));
         await AssertNotReadyAsync(storage, "require_secure_transport");
     }
@@ -115,7 +115,7 @@ public sealed class SecureStoreTests(SecureStoreTests.Servers servers) : IClassF
     [Fact]
     public async Task An_untrusted_MariaDB_certificate_is_not_ready()
     {
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0",
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0",
             MySql(("MYSQL_SSL_MODE", "VerifyCA"), ("MYSQL_SSL_CA_FILE", servers.Certificates.UntrustedCaFile)));
         await AssertNotReadyAsync(storage, "the server's TLS certificate was refused");
     }

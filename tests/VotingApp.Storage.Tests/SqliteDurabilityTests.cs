@@ -1,5 +1,5 @@
 using System.Net;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
@@ -16,7 +16,7 @@ public sealed class SqliteDurabilityTests : IAsyncLifetime
     private ServiceProcess _storage = null!;
 
     public async Task InitializeAsync() =>
-        _storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", new Dictionary<string, string?>
+        _storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", new Dictionary<string, string?>
         {
             ["STORAGE_BACKEND"] = "sqlite",
             ["SQLITE_PATH"] = Path.Combine(_folder, "votes.db"),

@@ -1,12 +1,13 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.AppHost;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
 
 public class StorageSettingsNamesTests
 {
-    /// <summary>The AppHost passes on exactly <see cref="VotingService.Settings"/>: a setting missing there would be dropped.</summary>
+    /// <summary>The AppHost passes on exactly <see cref="PassedOnSettings"/>: a setting missing there would be dropped.</summary>
     [Fact]
     public void Storages_settings_are_the_ones_the_AppHost_passes_on() =>
-        Assert.Equal(SettingNames.Of(typeof(StorageSettings), typeof(Ballot)).Order(), VotingService.Storage.Settings.Order());
+        Assert.Equal(SettingNames.Of(typeof(StorageSettings), typeof(Ballot)).Order(), PassedOnSettings.Storage.Order());
 }

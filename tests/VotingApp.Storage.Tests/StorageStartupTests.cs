@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
@@ -21,7 +21,7 @@ public class StorageStartupTests
     [InlineData("1.0", "VOTE_TOKEN_LIFETIME_SECONDS", "0", "VOTE_TOKEN_LIFETIME_SECONDS=0 is out of range: 1 to 86400 (one day)")]
     [InlineData("1.0", "VOTE_TOKEN_LIFETIME_SECONDS", "86401", "VOTE_TOKEN_LIFETIME_SECONDS=86401 is out of range: 1 to 86400 (one day)")]
     public Task Invalid_setting_stops_storage_naming_it(string version, string key, string value, string expected) =>
-        ServiceProcess.AssertRefusesToStartAsync(VotingService.Storage, version, key, value, expected);
+        ServiceProcess.AssertRefusesToStartAsync(ServiceCatalog.Storage, version, key, value, expected);
 
     [Fact]
     public async Task Two_redis_passwords_at_once_stop_storage_without_showing_them()
@@ -30,7 +30,7 @@ public class StorageStartupTests
         {
             ["REDIS_HOST"] = "127.0.0.1", ["REDIS_PASSWORD"] = "first-secret", ["REDIS_PWD"] = "second-secret",
         };
-        await using var process = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", environment, waitUntilLive: false);
+        await using var process = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", environment, waitUntilLive: false);
         Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         await process.AssertLoggedAsync("REDIS_PASSWORD and REDIS_PWD are both set: set one of them");
         Assert.DoesNotContain("secret", process.Output);
@@ -43,7 +43,7 @@ public class StorageStartupTests
         {
             ["REDIS_HOST"] = "127.0.0.1", ["REDIS_SSL"] = "true", ["REDIS_SSL_CA_FILE"] = "/etc/hostname",
         };
-        await using var process = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", environment, waitUntilLive: false);
+        await using var process = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", environment, waitUntilLive: false);
         Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         await process.AssertLoggedAsync("REDIS_SSL_CA_FILE='/etc/hostname' is not a readable certificate");
     }

@@ -1,5 +1,5 @@
 using System.Net;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
@@ -15,7 +15,7 @@ public class StoreBehaviourTests(DatabaseServers servers)
 
     private async Task<ServiceProcess> StartStorageAsync(string version, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var storage = await ServiceProcess.StartAsync(VotingService.Storage, version, environment ?? servers.StoreEnvironment(version, UniqueDatabase()));
+        var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, version, environment ?? servers.StoreEnvironment(version, UniqueDatabase()));
         using var client = storage.CreateClient();
         await client.ResetAsync();
         return storage;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
@@ -19,9 +19,9 @@ public class StoreFullTests
     public async Task Redis_at_maxmemory_answers_votes_503_not_counted_logs_once_and_readiness_says_why()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0", redis.StorageEnvironment());
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", redis.StorageEnvironment());
         await storage.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", VotingChain.AppUpstreams(storage.Port, storage.Port));
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", VotingChain.AppUpstreams(storage.Port, storage.Port));
         using var client = storage.CreateClient();
         using var voter = app.CreateClient();
         await client.ResetAsync();

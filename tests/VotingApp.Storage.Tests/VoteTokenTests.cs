@@ -1,5 +1,5 @@
 using System.Net;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
@@ -27,7 +27,7 @@ public sealed class VoteTokenTests(DatabaseServers servers)
             },
         });
         if (tokenLifetimeSeconds is { } seconds) environment["VOTE_TOKEN_LIFETIME_SECONDS"] = seconds.ToString();
-        var storage = await ServiceProcess.StartAsync(VotingService.Storage, store == "mysql" ? "2.0" : "1.0", environment);
+        var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, store == "mysql" ? "2.0" : "1.0", environment);
         using var client = storage.CreateClient();
         await client.ResetAsync();
         return storage;

@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using Xunit;
 
 namespace VotingApp.Testing;
@@ -28,6 +28,6 @@ public sealed class DatabaseServers : IAsyncLifetime
 
     /// <summary>Storage's environment for the store of its version: this Redis, or <paramref name="database"/> on this MariaDB.</summary>
     public IReadOnlyDictionary<string, string?> StoreEnvironment(string storageVersion, string database = "votes") =>
-        VotingService.Storage.Release(storageVersion)!.Store == VotingService.RedisStore
+        ServiceCatalog.Storage.Release(storageVersion)!.Store == StoreNames.Redis
             ? VotingChain.RedisEnvironment(Redis) : MariaDb.StorageEnvironment(database);
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using Microsoft.Extensions.Configuration;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Testing;
@@ -24,18 +25,18 @@ public static class ServiceConfiguration
     /// <summary>Read by every service as families: OpenTelemetry, ASP.NET Core, the .NET host, logging sections, rate limits (RateLimitSettings).</summary>
     public static readonly IReadOnlyList<string> CommonPrefixes = ["OTEL_", "ASPNETCORE_", "DOTNET_", "Logging__", "Serilog__", "RATE_LIMIT_"];
 
-    public static VotingService? ServiceNamed(string name) => VotingService.All.SingleOrDefault(s => s.Name == name);
+    public static CatalogEntry? ServiceNamed(string name) => ServiceCatalog.All.SingleOrDefault(s => s.Name == name);
 
-    public static bool Reads(VotingService service, string variable) =>
+    public static bool Reads(CatalogEntry service, string variable) =>
         CommonKeys.Contains(variable)
         || CommonPrefixes.Any(prefix => variable.StartsWith(prefix, StringComparison.Ordinal))
         || Keys(service).Contains(variable);
 
-    public static IReadOnlySet<string> Keys(VotingService service)
+    public static IReadOnlySet<string> Keys(CatalogEntry service)
     {
         // The service's assembly must be in the test's output (reference the service project).
         var assembly = Assembly.Load(ServiceProcess.ProjectOf(service));
-        var defaults = typeof(VotingService).Assembly;
+        var defaults = typeof(CatalogEntry).Assembly;
         var types = assembly.GetTypes().Concat(ReferencedTypes(assembly).Select(name => defaults.GetType(name)).OfType<Type>());
         return new SortedSet<string>(types.SelectMany(KeysOf), StringComparer.Ordinal);
     }

@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 using Xunit;
 
 namespace VotingApp.Testing;
@@ -12,19 +12,19 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     private static readonly Dictionary<string, string> Projects = new()
     {
-        [VotingService.App.Name] = "VotingApp.App",
-        [VotingService.Analytics.Name] = "VotingApp.Analytics",
-        [VotingService.Storage.Name] = "VotingApp.Storage",
+        [ServiceCatalog.App.Name] = "VotingApp.App",
+        [ServiceCatalog.Analytics.Name] = "VotingApp.Analytics",
+        [ServiceCatalog.Storage.Name] = "VotingApp.Storage",
     };
 
     /// <summary>The project (and assembly) name of a service, e.g. "VotingApp.Storage".</summary>
-    public static string ProjectOf(VotingService service) => Projects[service.Name];
+    public static string ProjectOf(CatalogEntry service) => Projects[service.Name];
 
     private readonly Dictionary<string, string?> _environment;
     private ChildProcess? _process;
     private string _previousOutput = "";
 
-    private ServiceProcess(VotingService service, string version, IReadOnlyDictionary<string, string?> environment, int? port)
+    private ServiceProcess(CatalogEntry service, string version, IReadOnlyDictionary<string, string?> environment, int? port)
     {
         Service = service;
         Version = version;
@@ -39,7 +39,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
     }
 
-    public VotingService Service { get; }
+    public CatalogEntry Service { get; }
     public string Version { get; }
     public int Port { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
@@ -51,7 +51,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// Starts the service with one setting changed and checks that it stops at once (exit code 2) with the
     /// configuration-error line and a message that names the setting, as an operator sees in `kubectl logs`.
     /// </summary>
-    public static async Task AssertRefusesToStartAsync(VotingService service, string version, string key, string value, string expected)
+    public static async Task AssertRefusesToStartAsync(CatalogEntry service, string version, string key, string value, string expected)
     {
         await using var process = await StartAsync(service, version,
             new Dictionary<string, string?> { [key] = value }, waitUntilLive: false);
@@ -64,7 +64,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// `dotnet run --project src/VotingApp.X`, as a developer runs one service by hand (its launch profile and
     /// appsettings.Local.json), with these settings in its environment; run to its end, killed after a minute.
     /// </summary>
-    public static Task<CommandResult> RunByHandAsync(VotingService service, IReadOnlyDictionary<string, string?> environment) =>
+    public static Task<CommandResult> RunByHandAsync(CatalogEntry service, IReadOnlyDictionary<string, string?> environment) =>
         ChildProcess.RunAsync("dotnet",
             ["run", "--project", RepositoryPaths.Combine("src", ProjectOf(service)), "--no-build", "--configuration", RepositoryPaths.Configuration],
             TimeSpan.FromMinutes(1),
@@ -91,7 +91,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public bool HasExited => _process?.HasExited ?? true;
 
     /// <summary>Starts a service on <paramref name="port"/> (default: a free one).</summary>
-    public static async Task<ServiceProcess> StartAsync(VotingService service, string version,
+    public static async Task<ServiceProcess> StartAsync(CatalogEntry service, string version,
         IReadOnlyDictionary<string, string?>? environment = null, bool waitUntilLive = true, int? port = null)
     {
         var process = new ServiceProcess(service, version, environment ?? new Dictionary<string, string?>(), port);
@@ -108,7 +108,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
 
     /// <summary>The program and arguments this service runs as: its Native AOT executable, or dotnet and its dll.</summary>
-    public static (string Program, string[] Arguments) CommandOf(VotingService service)
+    public static (string Program, string[] Arguments) CommandOf(CatalogEntry service)
     {
         var project = Projects[service.Name];
         if (RepositoryPaths.NativeServicesFolder is { } native)

@@ -1,4 +1,4 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Testing;
 
@@ -23,11 +23,11 @@ public sealed class VotingChain : IAsyncDisposable
     public static async Task<VotingChain> StartAsync(string appVersion, string analyticsVersion, string storageVersion,
         IReadOnlyDictionary<string, string?> storeEnvironment, IReadOnlyDictionary<string, string?>? appEnvironment = null)
     {
-        var storage = await ServiceProcess.StartAsync(VotingService.Storage, storageVersion, storeEnvironment);
+        var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, storageVersion, storeEnvironment);
         var analytics = await StartAnalyticsAsync(analyticsVersion, storage);
         var appSettings = new Dictionary<string, string?>(appEnvironment ?? new Dictionary<string, string?>());
         foreach (var (key, value) in AppUpstreams(analytics.Port, storage.Port)) appSettings[key] = value;
-        var app = await ServiceProcess.StartAsync(VotingService.App, appVersion, appSettings);
+        var app = await ServiceProcess.StartAsync(ServiceCatalog.App, appVersion, appSettings);
         var chain = new VotingChain(storage, analytics, app);
         await chain.WaitUntilResultsServedAsync(TimeSpan.FromSeconds(30));
         return chain;
@@ -89,7 +89,7 @@ public sealed class VotingChain : IAsyncDisposable
     };
 
     private static Task<ServiceProcess> StartAnalyticsAsync(string version, ServiceProcess storage) =>
-        ServiceProcess.StartAsync(VotingService.Analytics, version, Upstream("STORAGE", storage.Port));
+        ServiceProcess.StartAsync(ServiceCatalog.Analytics, version, Upstream("STORAGE", storage.Port));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.App.Page;
@@ -13,36 +14,28 @@ public static partial class VotingPageApi
     }
 
     private static async Task ShowPage(HttpContext context, AnalyticsClient analytics, VotingPage page, IOptions<Ballot> ballot,
-        ILogger<VotingPage> logger, CancellationToken cancellationToken)
+        ServiceIdentity identity, ILogger<VotingPage> logger, CancellationToken cancellationToken)
     {
-        string? text = null, store = null;
-        var noVotesYet = false;
-        try
-        {
-            var results = await analytics.GetResultsAsync(cancellationToken);
-            (text, store) = (results.Text, results.Store);
-            noVotesYet = results.Category1.Count + results.Category2.Count == 0;
-        }
-        catch (UpstreamUnavailableException e)
-        {
-            // The page still renders and voting is still offered; only the results line says it failed.
-            LogResultsUnavailable(logger, e.Message);
-        }
-
+        var (results, failure, chain) = await analytics.GetResultsAsync(cancellationToken);
+        context.Response.Headers[VersionChain.HeaderName] = VersionChain.Compose(identity.ChainToken, chain);
+        // The page still renders and voting is still offered; only the results line says it failed.
+        if (failure is not null) LogResultsUnavailable(logger, failure.Message);
+        var noVotesYet = results is not null && results.Category1.Count + results.Category2.Count == 0;
         var counted = VotedCookie.Take(context, ballot.Value);
-        await page.WriteAsync(context.Response, new VotingPageModel(text, store, FeatureFlagCookie.IsSet(context.Request), noVotesYet, counted));
+        await page.WriteAsync(context.Response,
+            new VotingPageModel(results?.Text, results?.Store, FeatureFlagCookie.IsSet(context.Request), noVotesYet, counted));
     }
 
     /// <summary>The posted form, read and checked first: then a vote path and a reset path.</summary>
-    private static async Task<IResult> Vote(HttpContext context, VoteWriter storage, VotingPage page,
-        IOptions<Ballot> ballot, IOptions<AppSettings> settings, ResetThrottle resets, ILogger<VotingPage> logger)
+    private static async Task<IResult> Vote(HttpContext context, StorageClient storage, VotingPage page,
+        IOptions<Ballot> ballot, IOptions<AppSettings> settings, ResetThrottle resets, ServiceIdentity identity, ILogger<VotingPage> logger)
     {
         var (posted, rejection) = await ReadPostedAsync(context, page, ballot.Value, settings.Value, logger);
         if (posted is null) return rejection!;
         if (posted.Option is null && RefusedReset(context, page, resets, logger) is { } refused) return refused;
         return posted.Option is { } option
-            ? await AddVoteAsync(context, storage, page, ballot.Value, logger, option, posted.Token)
-            : await ResetAsync(context, storage, page, logger);
+            ? await AddVoteAsync(context, storage, page, ballot.Value, identity, logger, option, posted.Token)
+            : await ResetAsync(context, storage, page, identity, logger);
     }
 
     /// <summary>What a voter posted: an option of the ballot (null: reset) and the page's vote token, if any.</summary>
@@ -127,56 +120,45 @@ public static partial class VotingPageApi
         return null;
     }
 
-    private static async Task<IResult> ResetAsync(HttpContext context, VoteWriter storage, VotingPage page, ILogger logger)
+    private static async Task<IResult> ResetAsync(HttpContext context, StorageClient storage, VotingPage page, ServiceIdentity identity, ILogger logger)
     {
-        try
-        {
-            await storage.ResetAsync();
-        }
-        catch (UpstreamUnavailableException e)
-        {
-            LogNotCounted(logger, "reset", "not done", e.Message);
-            return Problem(page, StatusCodes.Status503ServiceUnavailable, "Votes not reset",
-                $"The votes were not reset: the vote store did not answer. Please try again. {Reference(context)}");
-        }
-
-        return BackToPage.Result;
+        var (failure, chain) = await storage.ResetAsync();
+        context.Response.Headers[VersionChain.HeaderName] = VersionChain.Compose(identity.ChainToken, chain);
+        if (failure is null) return BackToPage.Result;
+        LogNotCounted(logger, "reset", "not done", failure.Message);
+        return Problem(page, StatusCodes.Status503ServiceUnavailable, "Votes not reset",
+            $"The votes were not reset: the vote store did not answer. Please try again. {Reference(context)}");
     }
 
-    private static async Task<IResult> AddVoteAsync(HttpContext context, VoteWriter storage, VotingPage page, Ballot ballot, ILogger logger,
-        string option, string? token)
+    private static async Task<IResult> AddVoteAsync(HttpContext context, StorageClient storage, VotingPage page, Ballot ballot,
+        ServiceIdentity identity, ILogger logger, string option, string? token)
     {
-        try
+        var (result, reason, chain) = await storage.AddVoteAsync(option, token);
+        context.Response.Headers[VersionChain.HeaderName] = VersionChain.Compose(identity.ChainToken, chain);
+        switch (result)
         {
-            await storage.AddVoteAsync(option, token);
+            case VoteResult.TokenUsed:
+                LogRejected(logger, $"vote token already used: {reason}");
+                return Problem(page, StatusCodes.Status409Conflict, "Vote already counted",
+                    $"This page's vote was already counted for the other option. Load the voting page again to vote again. {Reference(context)}");
+            case VoteResult.NotCounted:
+                LogNotCounted(logger, option, "not counted", reason!);
+                return Problem(page, StatusCodes.Status503ServiceUnavailable, "Vote not counted",
+                    $"Your vote was not counted: the vote store did not answer. Please try again. {Reference(context)}", RetryOf(option, token));
+            case VoteResult.NotConfirmed:
+                // The store may have counted it and lost only the answer: say so, and offer to send the same
+                // vote (same token) again, which storage counts once. Which service failed and why is for the log.
+                // 504, not 503: the mesh sends a 503 again, and this vote may have been counted (docs/http.md, "Retries").
+                LogNotCounted(logger, option, "not confirmed (it may have been counted)", reason!);
+                return Problem(page, StatusCodes.Status504GatewayTimeout, "Vote not confirmed",
+                    token is null
+                        ? $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted; check the results before you vote again. {Reference(context)}"
+                        : $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted. Send it again: it is counted once, however often you send it. {Reference(context)}",
+                    RetryOf(option, token));
+            default:
+                VotedCookie.Set(context.Response, ballot, option);
+                return BackToPage.Result;
         }
-        catch (VoteTokenUsedException e)
-        {
-            LogRejected(logger, $"vote token already used: {e.Message}");
-            return Problem(page, StatusCodes.Status409Conflict, "Vote already counted",
-                $"This page's vote was already counted for the other option. Load the voting page again to vote again. {Reference(context)}");
-        }
-        catch (VoteNotConfirmedException e) when (!e.MayHaveBeenCounted)
-        {
-            LogNotCounted(logger, option, "not counted", e.Message);
-            return Problem(page, StatusCodes.Status503ServiceUnavailable, "Vote not counted",
-                $"Your vote was not counted: the vote store did not answer. Please try again. {Reference(context)}", RetryOf(option, token));
-        }
-        catch (VoteNotConfirmedException e)
-        {
-            // The store may have counted it and lost only the answer: say so, and offer to send the same
-            // vote (same token) again, which storage counts once. Which service failed and why is for the log.
-            // 504, not 503: the mesh sends a 503 again, and this vote may have been counted (docs/http.md, "Retries").
-            LogNotCounted(logger, option, "not confirmed (it may have been counted)", e.Message);
-            return Problem(page, StatusCodes.Status504GatewayTimeout, "Vote not confirmed",
-                token is null
-                    ? $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted; check the results before you vote again. {Reference(context)}"
-                    : $"Your vote was not confirmed: the vote store's answer did not arrive. It may have been counted. Send it again: it is counted once, however often you send it. {Reference(context)}",
-                RetryOf(option, token));
-        }
-
-        VotedCookie.Set(context.Response, ballot, option);
-        return BackToPage.Result;
     }
 
     /// <summary>The same vote with the same token, as a form on the problem page; none for a plain vote.</summary>

@@ -1,3 +1,4 @@
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.App.Page;

@@ -1,6 +1,6 @@
 using Dapper;
 using MySqlConnector;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Storage.Stores;
 
@@ -57,7 +57,7 @@ public sealed class MySqlVoteStore(MySqlConnectionStringBuilder connectionString
     private readonly string _connectionString = connectionString.ConnectionString;
     private readonly MySqlSslMode _sslMode = connectionString.SslMode;
 
-    public override string Kind => VotingService.MySqlStore;
+    public override string Kind => StoreNames.MySql;
     public override string Location { get; } = $"{connectionString.Server}:{connectionString.Port}/{connectionString.Database}";
 
     /// <summary>Pooled, with bounded waits, for a server that may come and go.</summary>

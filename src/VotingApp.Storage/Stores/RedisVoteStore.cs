@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using StackExchange.Redis;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Storage.Stores;
 
@@ -32,7 +32,7 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection = new(() => ConnectionMultiplexer.ConnectAsync(options));
     private readonly CertificateCheck _certificates = CertificateCheck.Attach(options, certificateAuthority);
 
-    public override string Kind => VotingService.RedisStore;
+    public override string Kind => StoreNames.Redis;
     public override string Location { get; } = Describe(options.EndPoints.Single()) + (options.Ssl ? " (TLS)" : "");
 
     /// <summary>

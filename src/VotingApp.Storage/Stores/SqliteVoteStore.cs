@@ -1,6 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Storage.Stores;
 
@@ -30,7 +30,7 @@ public sealed class SqliteVoteStore(string path) : VoteStore, IAsyncDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private SqliteConnection? _writer;
 
-    public override string Kind => VotingService.SqliteStore;
+    public override string Kind => StoreNames.Sqlite;
     public override string Location => path;
 
     protected override async Task PrepareAsync(CancellationToken cancellationToken)

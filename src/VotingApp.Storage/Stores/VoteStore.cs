@@ -1,16 +1,17 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Storage.Stores;
 
 /// <summary>
-/// Keeps one counter per option. Every operation first makes sure the store is prepared (schema made,
-/// server answered once); a store that cannot be reached raises <see cref="StoreUnavailableException"/>
-/// instead of the driver's own exception, so that the API can answer 503 with a clear reason.
+/// Keeps one counter per option. The store is prepared (schema made, server answered once) by
+/// <see cref="VoteStorePreparer"/> alone; until then every operation fails with the reason of its last try.
+/// A store that cannot be reached raises <see cref="StoreUnavailableException"/> instead of the driver's own
+/// exception, so that the API can answer 503 with a clear reason.
 /// </summary>
 public abstract class VoteStore
 {
-    private readonly SemaphoreSlim _prepareGate = new(1, 1);
-    private volatile bool _prepared;
+    /// <summary>The latest try to prepare the store (null before the first); a request waits for one still under way.</summary>
+    private Task? _preparing;
 
     /// <summary>"redis", "mysql" or "sqlite": what storage reports as the store the votes went to.</summary>
     public abstract string Kind { get; }
@@ -18,7 +19,7 @@ public abstract class VoteStore
     /// <summary>Where the store is, for log and error messages (never the password).</summary>
     public abstract string Location { get; }
 
-    public bool IsPrepared => _prepared;
+    public bool IsPrepared => _preparing is { IsCompletedSuccessfully: true };
 
     /// <summary>How long a vote token is remembered: a repeat within it is answered, not counted again.</summary>
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromMinutes(30);
@@ -31,28 +32,17 @@ public abstract class VoteStore
     /// <summary>Notes that the store took a write; true the first time after it was full.</summary>
     public bool MarkRoom() => Volatile.Read(ref _full) == 1 && Interlocked.Exchange(ref _full, 0) == 1;
 
-    public async Task EnsurePreparedAsync(CancellationToken cancellationToken)
-    {
-        if (_prepared) return;
-        await _prepareGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_prepared)
-            {
-                await GuardAsync(() => PrepareAsync(cancellationToken));
-                _prepared = true;
-            }
-        }
-        finally
-        {
-            _prepareGate.Release();
-        }
-    }
+    /// <summary>One try to prepare the store; for <see cref="VoteStorePreparer"/> only.</summary>
+    internal Task PrepareOnceAsync(CancellationToken cancellationToken) =>
+        IsPrepared ? Task.CompletedTask : _preparing = GuardAsync(() => PrepareAsync(cancellationToken));
+
+    private Task EnsurePreparedAsync() => _preparing
+        ?? Task.FromException(new StoreUnavailableException(Kind, Location, "it is not prepared yet", new InvalidOperationException("The preparer has not tried yet.")));
 
     /// <summary>The counts of <paramref name="options"/>, in that order; 0 for an option never voted for.</summary>
     public async Task<IReadOnlyList<VoteCount>> GetCountsAsync(IReadOnlyList<string> options, CancellationToken cancellationToken)
     {
-        await EnsurePreparedAsync(cancellationToken);
+        await EnsurePreparedAsync();
         var counts = await GuardAsync(() => ReadCountsAsync(options, cancellationToken));
         return options.Select(option => new VoteCount(option, counts.GetValueOrDefault(option))).ToList();
     }
@@ -64,7 +54,7 @@ public abstract class VoteStore
     /// </summary>
     public async Task<StoredVote> AddVoteAsync(string option, string? token, CancellationToken cancellationToken)
     {
-        await EnsurePreparedAsync(cancellationToken);
+        await EnsurePreparedAsync();
         return token is null
             ? new StoredVote(option, await GuardAsync(() => IncrementAsync(option, cancellationToken), write: true), Repeated: false)
             : await GuardAsync(() => IncrementOnceAsync(option, token, DateTimeOffset.UtcNow, cancellationToken), write: true);
@@ -73,21 +63,21 @@ public abstract class VoteStore
     /// <summary>Deletes the tokens that expired (the stores that do not expire them by themselves); returns how many.</summary>
     public async Task<long> PurgeExpiredTokensAsync(CancellationToken cancellationToken)
     {
-        await EnsurePreparedAsync(cancellationToken);
+        await EnsurePreparedAsync();
         return await GuardAsync(() => DeleteExpiredTokensAsync(DateTimeOffset.UtcNow, cancellationToken));
     }
 
     /// <summary>Sets every count back to zero.</summary>
     public async Task ResetAsync(CancellationToken cancellationToken)
     {
-        await EnsurePreparedAsync(cancellationToken);
+        await EnsurePreparedAsync();
         await GuardAsync(() => ClearAsync(cancellationToken));
     }
 
     /// <summary>One cheap round trip to the server that fails while it cannot take a vote, for readiness.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {
-        await EnsurePreparedAsync(cancellationToken);
+        await EnsurePreparedAsync();
         await GuardAsync(() => PingCoreAsync(cancellationToken));
     }
 

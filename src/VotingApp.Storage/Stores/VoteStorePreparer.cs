@@ -1,9 +1,9 @@
 namespace VotingApp.Storage.Stores;
 
 /// <summary>
-/// Prepares the store (schema, first connection) in the background, retrying until its server answers,
-/// so that storage starts and reports "not ready" while its database is still starting, instead of
-/// crashing and being restarted in a loop.
+/// Prepares the store (schema, first connection) in the background, the one way it is prepared, retrying
+/// until its server answers, so that storage starts and reports "not ready" while its database is still
+/// starting, instead of crashing and being restarted in a loop.
 /// </summary>
 public sealed partial class VoteStorePreparer(VoteStore store, ILogger<VoteStorePreparer> logger) : BackgroundService
 {
@@ -15,7 +15,7 @@ public sealed partial class VoteStorePreparer(VoteStore store, ILogger<VoteStore
         {
             try
             {
-                await store.EnsurePreparedAsync(stoppingToken);
+                await store.PrepareOnceAsync(stoppingToken);
                 LogReady(store.Kind, store.Location, attempt);
                 return;
             }

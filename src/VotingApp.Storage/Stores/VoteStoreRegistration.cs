@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Storage.Stores;

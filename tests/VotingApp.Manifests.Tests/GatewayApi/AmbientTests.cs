@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Routing;
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
@@ -71,9 +71,9 @@ public sealed class AmbientTests
         var state = graph.Router.State;
         var wrong = new List<string>();
         var methods = new[] { "GET", "POST", "PUT", "DELETE", "PATCH" };
-        foreach (var target in state.Workloads.Where(w => VotingService.All.Any(s => s.Name == w.App)))
+        foreach (var target in state.Workloads.Where(w => ServiceCatalog.All.Any(s => s.Name == w.App)))
         {
-            var service = VotingService.All.Single(s => s.Name == target.App);
+            var service = ServiceCatalog.All.Single(s => s.Name == target.App);
             foreach (var caller in state.Workloads.Select(Caller.Pod))
             {
                 var makes = (CallGraph.ServiceCalls.GetValueOrDefault(caller.Labels["app"]) ?? []).Where(c => c.Callee == service.Name).Select(c => (c.Method, c.Path)).ToHashSet();
@@ -88,9 +88,9 @@ public sealed class AmbientTests
             }
 
             // Around the waypoint: a pod's call to a per-version Service or a pod skips the waypoint and its L7 policy.
-            if (mode == "ambient" && state.Find("Service", $"{target.App}-{target.Version!.Replace('.', '-')}") is { } direct && target.App != VotingService.App.Name)
+            if (mode == "ambient" && state.Find("Service", $"{target.App}-{target.Version!.Replace('.', '-')}") is { } direct && target.App != ServiceCatalog.App.Name)
             {
-                var app = Caller.Pod(state.Workloads.First(w => w.App == VotingService.App.Name));
+                var app = Caller.Pod(state.Workloads.First(w => w.App == ServiceCatalog.App.Name));
                 if (graph.Authorization.Admits(app, direct.Name, target, MeshRequest.Send("DELETE", "/api/votes"))) wrong.Add($"voting-app -> {direct.Name} directly: allowed");
             }
         }
@@ -138,7 +138,7 @@ public sealed class AmbientTests
         var state = GatewayApiTrack.After(EveryWorkload, DataPlane.Ambient);
         foreach (var target in state.Workloads)
         {
-            var expected = target.App is "voting-analytics" or "voting-storage" || target.App == VotingService.App.Name;
+            var expected = target.App is "voting-analytics" or "voting-storage" || target.App == ServiceCatalog.App.Name;
             Assert.True(expected == NetworkPolicies.Admits(state, GatewayRouter.Waypoint, target, 15008), $"waypoint -> {target}");
         }
 

@@ -1,5 +1,5 @@
 using System.Net;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
@@ -19,7 +19,7 @@ public sealed class CanaryRetryTests
         await using var hole = new BlackHoleServer(); // analytics and storage that never answer: every vote is "not confirmed"
         foreach (var version in new[] { "1.0", "2.0" })
         {
-            await using var app = await ServiceProcess.StartAsync(VotingService.App, version, VotingChain.AppUpstreams(hole.Port, hole.Port));
+            await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, version, VotingChain.AppUpstreams(hole.Port, hole.Port));
             using var browser = app.CreateClient(TimeSpan.FromSeconds(30));
             var jar = new Dictionary<string, string>();
 

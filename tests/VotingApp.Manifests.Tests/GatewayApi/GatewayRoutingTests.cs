@@ -1,6 +1,6 @@
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Routing;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
@@ -60,7 +60,7 @@ public sealed class GatewayRoutingTests
     public void Without_the_mesh_configuration_votes_get_istios_default_retries()
     {
         var router = new GatewayRouter(GatewayApiTrack.After(GatewayApiTrack.Steps.Count, DataPlane.Sidecar), DataPlane.Sidecar);
-        Assert.Equal(["cancelled", "retriable-status-codes", "unavailable"], router.RetriesFor(VotingService.Storage.Name).AfterTheRequest);
+        Assert.Equal(["cancelled", "retriable-status-codes", "unavailable"], router.RetriesFor(ServiceCatalog.Storage.Name).AfterTheRequest);
     }
 
     [Fact]
@@ -143,8 +143,8 @@ public sealed class GatewayRoutingTests
     {
         var graph = Graph("sidecar", GatewayApiTrack.IndexOf("gateway-api/step-3-add-routing-for-2.0-components.yaml") + 1);
         var analytics11 = graph.Router.State.Workloads.Single(w => w.Name == "voting-analytics-1-1");
-        Assert.Equal(["1.0"], graph.Next(analytics11, "1.0", VotingService.Storage, "GET", "/api/votes").Select(h => h.Target.Version));
-        Assert.Equal(["2.0"], graph.Next(analytics11, "2.0", VotingService.Storage, "GET", "/api/votes").Select(h => h.Target.Version));
+        Assert.Equal(["1.0"], graph.Next(analytics11, "1.0", ServiceCatalog.Storage, "GET", "/api/votes").Select(h => h.Target.Version));
+        Assert.Equal(["2.0"], graph.Next(analytics11, "2.0", ServiceCatalog.Storage, "GET", "/api/votes").Select(h => h.Target.Version));
     }
 
     /// <summary>Every call a running pod makes (start-up calls included) and every visitor's request has a route to pods that let it in.</summary>

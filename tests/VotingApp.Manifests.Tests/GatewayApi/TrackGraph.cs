@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Primitives;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Routing;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
@@ -37,13 +37,13 @@ public sealed class TrackGraph(GatewayRouter router)
 
     /// <summary>"app/1.0 analytics/1.1 storage/1.0" with the share of page views that show it.</summary>
     public IReadOnlyDictionary<string, double> PageChains(string? cookie, string? track = null) =>
-        Chains(Visit("GET", "/", cookie, track), [(VotingService.Analytics, "GET", "/analytics"), (VotingService.Storage, "GET", "/api/votes")]);
+        Chains(Visit("GET", "/", cookie, track), [(ServiceCatalog.Analytics, "GET", "/analytics"), (ServiceCatalog.Storage, "GET", "/api/votes")]);
 
     /// <summary>"app/1.0 storage/1.0" with the share of votes that land there.</summary>
     public IReadOnlyDictionary<string, double> VoteChains(string? cookie, string? track = null) =>
-        Chains(Visit("POST", "/", cookie, track), [(VotingService.Storage, "POST", "/api/votes")]);
+        Chains(Visit("POST", "/", cookie, track), [(ServiceCatalog.Storage, "POST", "/api/votes")]);
 
-    private Dictionary<string, double> Chains(MeshRequest visit, (VotingService Service, string Method, string Path)[] hops)
+    private Dictionary<string, double> Chains(MeshRequest visit, (CatalogEntry Service, string Method, string Path)[] hops)
     {
         var chains = new Dictionary<string, double>();
         foreach (var app in Apps(visit))
@@ -66,7 +66,7 @@ public sealed class TrackGraph(GatewayRouter router)
     }
 
     /// <summary>Where <paramref name="from"/>'s call to <paramref name="to"/> lands while it serves a request with this track, if let in.</summary>
-    public IEnumerable<Hop> Next(Workload from, StringValues incomingTrack, VotingService to, string method, string path) =>
+    public IEnumerable<Hop> Next(Workload from, StringValues incomingTrack, CatalogEntry to, string method, string path) =>
         Calls(from, incomingTrack).Where(call => call.Request.Http && call.Host == to.Name && call.Request.Method == method && call.Request.Path == path)
             .SelectMany(call => Router.Call(call.Host, call.Request)
                 .Where(hop => hop.Target.App == to.Name && Authorization.Admits(Caller.Pod(from), call.Host, hop.Target, call.Request)));
@@ -74,8 +74,8 @@ public sealed class TrackGraph(GatewayRouter router)
     /// <summary>The calls a pod makes while it serves a request with this incoming track (or, with none, at start-up).</summary>
     public static IEnumerable<(string Host, MeshRequest Request)> Calls(Workload from, StringValues incomingTrack)
     {
-        var service = VotingService.All.FirstOrDefault(s => s.Name == from.App);
-        var track = service is null || from.Version is null ? null : VotingTrack.ToSend(new ServiceIdentity(service, from.Version), incomingTrack);
+        var service = ServiceCatalog.All.FirstOrDefault(s => s.Name == from.App);
+        var track = service is null || from.Version is null ? null : VotingTrack.ToSend(service, from.Version, incomingTrack);
         foreach (var (host, request) in CallGraph.CallsOf(from))
         {
             var headers = new Dictionary<string, string>(request.Headers);

@@ -1,5 +1,5 @@
 using System.Net;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.GatewayApi;
 
@@ -17,15 +17,15 @@ public sealed class TrackHeaderTests
     public async Task The_app_names_its_version_analytics_forwards_it_and_a_clients_own_is_replaced(string appVersion, string analyticsVersion, string claimed)
     {
         var folder = RepositoryPaths.NewTempFolder("track");
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, appVersion,
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, appVersion,
             VotingChain.SqliteEnvironment(folder));
         await using var analyticsToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var appToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
-        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, analyticsVersion, VotingChain.Upstream("STORAGE", analyticsToStorage.Port));
+        await using var analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, analyticsVersion, VotingChain.Upstream("STORAGE", analyticsToStorage.Port));
         await using var appToAnalytics = await RecordingProxy.StartAsync(analytics.BaseAddress);
         var environment = VotingChain.Upstream("ANALYTICS", appToAnalytics.Port);
         foreach (var (key, value) in VotingChain.Upstream("STORAGE", appToStorage.Port)) environment[key] = value;
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, appVersion, environment);
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, appVersion, environment);
 
         using var client = app.CreateClient();
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -63,10 +63,10 @@ public sealed class TrackHeaderTests
     public async Task Analytics_forwards_only_an_app_version()
     {
         var folder = RepositoryPaths.NewTempFolder("track-analytics");
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, "1.0",
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0",
             VotingChain.SqliteEnvironment(folder));
         await using var proxy = await RecordingProxy.StartAsync(storage.BaseAddress);
-        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, "1.1", VotingChain.Upstream("STORAGE", proxy.Port));
+        await using var analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, "1.1", VotingChain.Upstream("STORAGE", proxy.Port));
         using var client = analytics.CreateClient();
         foreach (var (sent, expected) in new[] { ("9.9", (string?)null), ("1.1", null), ("2.0", "2.0"), ("1.0", "1.0") })
         {

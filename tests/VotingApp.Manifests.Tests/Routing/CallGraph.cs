@@ -1,5 +1,5 @@
 using VotingApp.Manifests.Tests.Cluster;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.Routing;
 
@@ -28,14 +28,14 @@ public sealed class CallGraph(MeshRouter router)
     public static IReadOnlyDictionary<string, IReadOnlyList<(string Callee, string Method, string Path)>> ServiceCalls { get; } =
         new Dictionary<string, IReadOnlyList<(string, string, string)>>
         {
-            [VotingService.App.Name] =
+            [ServiceCatalog.App.Name] =
             [
-                (VotingService.Analytics.Name, "GET", "/analytics"),
-                (VotingService.Storage.Name, "POST", "/api/votes"),
-                (VotingService.Storage.Name, "DELETE", "/api/votes"),
-                (VotingService.Storage.Name, "GET", "/api/store"),
+                (ServiceCatalog.Analytics.Name, "GET", "/analytics"),
+                (ServiceCatalog.Storage.Name, "POST", "/api/votes"),
+                (ServiceCatalog.Storage.Name, "DELETE", "/api/votes"),
+                (ServiceCatalog.Storage.Name, "GET", "/api/store"),
             ],
-            [VotingService.Analytics.Name] = [(VotingService.Storage.Name, "GET", "/api/votes")],
+            [ServiceCatalog.Analytics.Name] = [(ServiceCatalog.Storage.Name, "GET", "/api/votes")],
         };
 
     /// <summary>The calls one pod of the workload makes while it serves requests (or, for storage, always).</summary>
@@ -43,13 +43,13 @@ public sealed class CallGraph(MeshRouter router)
     {
         foreach (var (callee, method, path) in ServiceCalls.GetValueOrDefault(workload.App) ?? [])
         {
-            var variable = callee == VotingService.Analytics.Name ? "ANALYTICS_HOST" : "STORAGE_HOST";
+            var variable = callee == ServiceCatalog.Analytics.Name ? "ANALYTICS_HOST" : "STORAGE_HOST";
             yield return (Env(workload, variable, callee), MeshRequest.Send(method, path));
         }
 
-        if (workload.App == VotingService.Storage.Name)
+        if (workload.App == ServiceCatalog.Storage.Name)
         {
-            yield return (Env(workload, VotingService.Storage.Release(workload.Version)?.Store == VotingService.RedisStore ? "REDIS_HOST" : "MYSQL_HOST", "(unset)"), MeshRequest.Tcp);
+            yield return (Env(workload, ServiceCatalog.Storage.Release(workload.Version)?.Store == StoreNames.Redis ? "REDIS_HOST" : "MYSQL_HOST", "(unset)"), MeshRequest.Tcp);
         }
     }
 
@@ -60,19 +60,19 @@ public sealed class CallGraph(MeshRouter router)
     /// <summary>The app pods a browser's GET / with these cookies reaches.</summary>
     public IReadOnlyList<Workload> Apps(string? cookie) =>
         Entry is { } entry
-            ? Router.Route(entry, VotingService.App.Name, MeshRequest.Get("/", cookie)).Where(app => Router.Allows(entry, app, MeshRequest.Get("/", cookie))).ToList()
+            ? Router.Route(entry, ServiceCatalog.App.Name, MeshRequest.Get("/", cookie)).Where(app => Router.Allows(entry, app, MeshRequest.Get("/", cookie))).ToList()
             : [];
 
     /// <summary>What GET / can show in x-voting-chain, e.g. "app/1.0 analytics/1.1 storage/1.0".</summary>
     public IReadOnlySet<string> PageChains(string? cookie) =>
-        Apps(cookie).SelectMany(app => Next(app, VotingService.Analytics)
-                .SelectMany(analytics => Next(analytics, VotingService.Storage)
+        Apps(cookie).SelectMany(app => Next(app, ServiceCatalog.Analytics)
+                .SelectMany(analytics => Next(analytics, ServiceCatalog.Storage)
                     .Select(storage => $"app/{app.Version} analytics/{analytics.Version} storage/{storage.Version}")))
             .ToHashSet();
 
     /// <summary>What a vote's POST / can show in x-voting-chain, e.g. "app/1.0 storage/1.0".</summary>
     public IReadOnlySet<string> VoteChains(string? cookie) =>
-        Apps(cookie).SelectMany(app => Next(app, VotingService.Storage).Select(storage => $"app/{app.Version} storage/{storage.Version}"))
+        Apps(cookie).SelectMany(app => Next(app, ServiceCatalog.Storage).Select(storage => $"app/{app.Version} storage/{storage.Version}"))
             .ToHashSet();
 
     /// <summary>Every call that some running pod makes at this state, starting from the given browser requests.</summary>
@@ -84,12 +84,12 @@ public sealed class CallGraph(MeshRouter router)
         {
             foreach (var cookie in cookies)
             {
-                calls.AddRange(BrowserCalls.Select(call => (entry, VotingService.App.Name, MeshRequest.Send(call.Method, call.Path, cookie))));
+                calls.AddRange(BrowserCalls.Select(call => (entry, ServiceCatalog.App.Name, MeshRequest.Send(call.Method, call.Path, cookie))));
                 active.UnionWith(Apps(cookie));
             }
         }
 
-        active.UnionWith(Router.State.Workloads.Where(w => w.App == VotingService.Storage.Name));
+        active.UnionWith(Router.State.Workloads.Where(w => w.App == ServiceCatalog.Storage.Name));
         var queue = new Queue<Workload>(active);
         while (queue.TryDequeue(out var workload))
         {
@@ -103,7 +103,7 @@ public sealed class CallGraph(MeshRouter router)
         return calls;
     }
 
-    private IEnumerable<Workload> Next(Workload from, VotingService to) =>
+    private IEnumerable<Workload> Next(Workload from, CatalogEntry to) =>
         CallsOf(from).Where(call => call.Request.Http)
             .SelectMany(call => Router.Route(Caller.Pod(from), call.Host, call.Request)
                 .Where(target => target.App == to.Name && Router.Allows(Caller.Pod(from), target, call.Request)))

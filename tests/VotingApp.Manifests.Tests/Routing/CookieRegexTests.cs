@@ -1,5 +1,5 @@
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.Routing;
 
@@ -25,7 +25,7 @@ public sealed class CookieRegexTests
     [Fact]
     public async Task The_cookie_the_app_sets_is_matched_in_any_position()
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0", new Dictionary<string, string?> { ["FEATUREFLAG"] = "true" });
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", new Dictionary<string, string?> { ["FEATUREFLAG"] = "true" });
         using var client = app.CreateClient();
         var set = await CookiePairAsync(client, "/featureflag/set");
         var cleared = await CookiePairAsync(client, "/featureflag/clear");

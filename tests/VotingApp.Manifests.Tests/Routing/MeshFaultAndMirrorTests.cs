@@ -1,5 +1,6 @@
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Platforms;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.Routing;
@@ -115,9 +116,9 @@ public sealed class MeshFaultAndMirrorTests
                 state.Apply(step);
                 if (ManifestFiles.Steps.ToList().IndexOf(step) < four) continue;
                 var router = new MeshRouter(state);
-                foreach (var app in state.Workloads.Where(w => w.App == VotingService.App.Name).Select(Caller.Pod))
+                foreach (var app in state.Workloads.Where(w => w.App == ServiceCatalog.App.Name).Select(Caller.Pod))
                 {
-                    var effects = router.Effects(app, VotingService.Analytics.Name, ResultsRead);
+                    var effects = router.Effects(app, ServiceCatalog.Analytics.Name, ResultsRead);
                     Assert.True(effects.Fault is null && effects.MirroredTo.Count == 0, $"{platform}: {optional}, then {step}: {app} reads still faulted or mirrored");
                 }
             }

@@ -1,6 +1,6 @@
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Platforms;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.Routing;
 
@@ -19,10 +19,10 @@ public sealed class NetworkPolicyTests
     /// <summary>Who may connect to each component's own port (the app has no NetworkPolicy: the gateway reaches it).</summary>
     private static bool Expected(Caller caller, Workload target) => target.App switch
     {
-        "voting-redis" => caller.Labels.GetValueOrDefault("app") == VotingService.Storage.Name && caller.Labels.GetValueOrDefault("version") == "1.0",
-        "voting-mysql" => caller.Labels.GetValueOrDefault("app") == VotingService.Storage.Name && caller.Labels.GetValueOrDefault("version") == "2.0",
+        "voting-redis" => caller.Labels.GetValueOrDefault("app") == ServiceCatalog.Storage.Name && caller.Labels.GetValueOrDefault("version") == "1.0",
+        "voting-mysql" => caller.Labels.GetValueOrDefault("app") == ServiceCatalog.Storage.Name && caller.Labels.GetValueOrDefault("version") == "2.0",
         "voting-storage" => caller.Labels.GetValueOrDefault("app") is "voting-app" or "voting-analytics",
-        "voting-analytics" => caller.Labels.GetValueOrDefault("app") == VotingService.App.Name,
+        "voting-analytics" => caller.Labels.GetValueOrDefault("app") == ServiceCatalog.App.Name,
         _ => true,
     };
 
@@ -43,7 +43,7 @@ public sealed class NetworkPolicyTests
                 // Ambient's HBONE port admits the same pods; the sidecar's metrics port everyone.
                 if (NetworkPolicies.Admits(state, caller, target, HboneAndAmbient) != expected) wrong.Add($"{caller} -> {target}:{HboneAndAmbient}");
                 if (!NetworkPolicies.Admits(state, caller, target, MergedMetrics)) wrong.Add($"{caller} -> {target}:{MergedMetrics}: blocked");
-                if (target.App != VotingService.App.Name && NetworkPolicies.Admits(state, caller, target, 9999)) wrong.Add($"{caller} -> {target}:9999: admitted");
+                if (target.App != ServiceCatalog.App.Name && NetworkPolicies.Admits(state, caller, target, 9999)) wrong.Add($"{caller} -> {target}:9999: admitted");
             }
         }
 
@@ -78,11 +78,11 @@ public sealed class NetworkPolicyTests
         var router = new MeshRouter(state);
         Assert.Empty(state.OfKind("AuthorizationPolicy"));
         var redis = state.Workloads.Single(w => w.App == "voting-redis");
-        var storage = state.Workloads.Single(w => w.App == VotingService.Storage.Name);
+        var storage = state.Workloads.Single(w => w.App == ServiceCatalog.Storage.Name);
         foreach (var (caller, target, port) in new[]
                  {
-                     (state.Workloads.First(w => w.App == VotingService.Analytics.Name), redis, 6379),
-                     (state.Workloads.First(w => w.App == VotingService.App.Name), redis, 6379),
+                     (state.Workloads.First(w => w.App == ServiceCatalog.Analytics.Name), redis, 6379),
+                     (state.Workloads.First(w => w.App == ServiceCatalog.App.Name), redis, 6379),
                      (redis, storage, 8080),
                  })
         {

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Platforms;
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.Routing;
 
@@ -23,11 +23,11 @@ public sealed class OperationAuthorizationTests
     /// /health/ready, /version and /metrics everywhere, storage's /api/store and OpenAPI document.
     /// Services/ServiceCallTests checks that the running services serve every one of them.
     /// </summary>
-    public static IReadOnlyList<string> ServedPaths(VotingService service) =>
+    public static IReadOnlyList<string> ServedPaths(CatalogEntry service) =>
         new[] { "/health/live", "/health/ready", "/version", "/metrics" }
-            .Concat(service == VotingService.Storage ? ["/api/store", "/openapi/v1.json"] : [])
+            .Concat(service == ServiceCatalog.Storage ? ["/api/store", "/openapi/v1.json"] : [])
             .Concat(CallGraph.ServiceCalls.Values.SelectMany(calls => calls).Where(c => c.Callee == service.Name).Select(c => c.Path))
-            .Concat(service == VotingService.App ? CallGraph.BrowserCalls.Select(c => c.Path) : [])
+            .Concat(service == ServiceCatalog.App ? CallGraph.BrowserCalls.Select(c => c.Path) : [])
             .Distinct().ToList();
 
     /// <summary>Spellings of paths a browser must not reach through the gateway; Kestrel serves most of them.</summary>
@@ -64,9 +64,9 @@ public sealed class OperationAuthorizationTests
         var callers = state.Workloads.Select(Caller.Pod).Append(Gateway(state.Platform)).ToList();
         var wrong = new List<string>();
         var checkedCount = 0;
-        foreach (var target in state.Workloads.Where(w => VotingService.All.Any(s => s.Name == w.App)))
+        foreach (var target in state.Workloads.Where(w => ServiceCatalog.All.Any(s => s.Name == w.App)))
         {
-            var service = VotingService.All.Single(s => s.Name == target.App);
+            var service = ServiceCatalog.All.Single(s => s.Name == target.App);
             foreach (var caller in callers)
             {
                 var makes = Makes(caller, service);
@@ -131,7 +131,7 @@ public sealed class OperationAuthorizationTests
             {
                 foreach (var caller in state.Workloads.Select(Caller.Pod).Append(Gateway(state.Platform)))
                 {
-                    Assert.True(caller.Labels.GetValueOrDefault("app") == VotingService.Storage.Name == router.Allows(caller, database, MeshRequest.Tcp),
+                    Assert.True(caller.Labels.GetValueOrDefault("app") == ServiceCatalog.Storage.Name == router.Allows(caller, database, MeshRequest.Tcp),
                         $"{state.Platform}: {caller} -> {database}");
                 }
             }
@@ -153,9 +153,9 @@ public sealed class OperationAuthorizationTests
                 foreach (var method in new[] { "GET", "POST" })
                 {
                     var request = MeshRequest.Send(method, path, cookie);
-                    var routed = graph.Router.Route(entry, VotingService.App.Name, request);
+                    var routed = graph.Router.Route(entry, ServiceCatalog.App.Name, request);
                     if (routed.Count > 0) problems.Add($"{request} (cookie {cookie}): routed to {string.Join(", ", routed)}");
-                    var apps = graph.Router.State.Workloads.Where(w => w.App == VotingService.App.Name);
+                    var apps = graph.Router.State.Workloads.Where(w => w.App == ServiceCatalog.App.Name);
                     var policyAllows = graph.Router.State.OfKind("AuthorizationPolicy").Any() && apps.Any(app => graph.Router.Allows(entry, app, request));
                     if (policyAllows) problems.Add($"{request}: allowed by the app's AuthorizationPolicy");
                 }
@@ -164,7 +164,7 @@ public sealed class OperationAuthorizationTests
             foreach (var (method, path) in CallGraph.BrowserCalls.Append(("GET", "/?utm=1")))
             {
                 var request = MeshRequest.Send(method, path, cookie);
-                var routed = graph.Router.Route(entry, VotingService.App.Name, request);
+                var routed = graph.Router.Route(entry, ServiceCatalog.App.Name, request);
                 if (routed.Count == 0 || routed.Any(app => !graph.Router.Allows(entry, app, request))) problems.Add($"{request}: not served");
             }
         }
@@ -184,7 +184,7 @@ public sealed class OperationAuthorizationTests
         state.Apply(step, new ManifestDocument(original.File, original.Index, json));
         var router = new MeshRouter(state);
         Assert.All(RefusedAtTheGateway.Where(p => p != "/%00"), path =>
-            Assert.NotEmpty(router.Route(Caller.IngressGateway("voting-app-gateway"), VotingService.App.Name, MeshRequest.Get(path))));
+            Assert.NotEmpty(router.Route(Caller.IngressGateway("voting-app-gateway"), ServiceCatalog.App.Name, MeshRequest.Get(path))));
     }
 
     /// <summary>A workload that no policy names (a debug pod, one added later) accepts nothing once allow-nothing is in.</summary>
@@ -194,7 +194,7 @@ public sealed class OperationAuthorizationTests
     {
         var state = ClusterState.After(ManifestFiles.Steps.Count, Platform.Named(platform));
         var router = new MeshRouter(state);
-        var analytics = state.Workloads.First(w => w.App == VotingService.Analytics.Name);
+        var analytics = state.Workloads.First(w => w.App == ServiceCatalog.Analytics.Name);
         var json = analytics.Deployment.Json.DeepClone().AsObject();
         json["metadata"]!["name"] = "voting-debug";
         json["spec"]!["template"]!["metadata"]!["labels"]!["app"] = "voting-debug";
@@ -220,9 +220,9 @@ public sealed class OperationAuthorizationTests
             x => Assert.True(x.i < allowNothing, $"{x.d} comes after allow-nothing"));
     }
 
-    private static HashSet<(string Method, string Path)> Makes(Caller caller, VotingService service)
+    private static HashSet<(string Method, string Path)> Makes(Caller caller, CatalogEntry service)
     {
-        if (caller.Gateway is not null) return service == VotingService.App ? CallGraph.BrowserCalls.ToHashSet() : [];
+        if (caller.Gateway is not null) return service == ServiceCatalog.App ? CallGraph.BrowserCalls.ToHashSet() : [];
         var app = caller.Labels.GetValueOrDefault("app") ?? "";
         return (CallGraph.ServiceCalls.GetValueOrDefault(app) ?? []).Where(c => c.Callee == service.Name).Select(c => (c.Method, c.Path)).ToHashSet();
     }

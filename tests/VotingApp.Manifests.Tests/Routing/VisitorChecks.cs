@@ -1,5 +1,5 @@
 using VotingApp.Manifests.Tests.Cluster;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.Routing;
 
@@ -38,7 +38,7 @@ public static class VisitorChecks
             }
         }
 
-        foreach (var (where, policy) in new[] { ("gateway POST /", router.RetriesFor(null)), ("POST, DELETE /api/votes", router.RetriesFor(VotingService.Storage.Name)) })
+        foreach (var (where, policy) in new[] { ("gateway POST /", router.RetriesFor(null)), ("POST, DELETE /api/votes", router.RetriesFor(ServiceCatalog.Storage.Name)) })
         {
             if (policy.AfterTheRequest.Count > 0) yield return $"{where}: {policy}";
         }
@@ -55,12 +55,12 @@ public static class VisitorChecks
         {
             foreach (var target in Targets(router, Caller.Pod(app), host, request))
             {
-                if (target.App == VotingService.Storage.Name && target.Version != expected)
+                if (target.App == ServiceCatalog.Storage.Name && target.Version != expected)
                 {
                     yield return $"app {app.Version} {request} -> storage {target.Version}";
                 }
 
-                if (target.App != VotingService.Analytics.Name) continue;
+                if (target.App != ServiceCatalog.Analytics.Name) continue;
                 foreach (var (next, read) in CallGraph.CallsOf(target).Where(c => c.Request.Http))
                 {
                     foreach (var storage in Targets(router, Caller.Pod(target), next, read).Where(s => s.Version != expected))

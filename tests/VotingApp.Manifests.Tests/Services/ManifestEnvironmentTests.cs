@@ -1,7 +1,7 @@
 using System.Net;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.Services;
 
@@ -48,7 +48,7 @@ public sealed class ManifestEnvironmentTests
         using var version = await client.GetAsync("/version");
         Assert.Contains($"\"version\":\"{container.Tag}\"", await version.Content.ReadAsStringAsync());
 
-        if (container.Service == VotingService.Storage)
+        if (container.Service == ServiceCatalog.Storage)
         {
             // Its database is not there: not ready, yet still running a few retries later (waited for in its log).
             await process.AssertLoggedAsync("Vote store not ready yet (attempt 3)", TimeSpan.FromSeconds(60));

@@ -1,6 +1,6 @@
 using System.Net;
 using VotingApp.Manifests.Tests.Cluster;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.Services;
 
@@ -28,12 +28,12 @@ public sealed class ProbePathTests
         Assert.NotEmpty(probes);
 
         var folder = RepositoryPaths.NewTempFolder("probe");
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, VersionOf(VotingService.Storage, version),
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, VersionOf(ServiceCatalog.Storage, version),
             VotingChain.SqliteEnvironment(folder));
-        await using var analytics = service == VotingService.Storage ? null
-            : await ServiceProcess.StartAsync(VotingService.Analytics, VersionOf(VotingService.Analytics, version), VotingChain.Upstream("STORAGE", storage.Port));
-        await using var app = service != VotingService.App ? null
-            : await ServiceProcess.StartAsync(VotingService.App, version, VotingChain.AppUpstreams(analytics!.Port, storage.Port));
+        await using var analytics = service == ServiceCatalog.Storage ? null
+            : await ServiceProcess.StartAsync(ServiceCatalog.Analytics, VersionOf(ServiceCatalog.Analytics, version), VotingChain.Upstream("STORAGE", storage.Port));
+        await using var app = service != ServiceCatalog.App ? null
+            : await ServiceProcess.StartAsync(ServiceCatalog.App, version, VotingChain.AppUpstreams(analytics!.Port, storage.Port));
         var process = app ?? analytics ?? storage;
         // Ready once its warm-up calls reached its neighbours; a slow start on a busy machine is not a failure.
         await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
@@ -56,6 +56,6 @@ public sealed class ProbePathTests
     }
 
     /// <summary>The neighbour's version that goes with <paramref name="version"/>: the same when it has it, else its newest.</summary>
-    private static string VersionOf(VotingService neighbour, string version) =>
+    private static string VersionOf(CatalogEntry neighbour, string version) =>
         neighbour.Versions.Contains(version) ? version : neighbour.Versions[^1];
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using VotingApp.Manifests.Tests.Routing;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.Services;
 
@@ -20,24 +20,24 @@ public sealed partial class ServiceCallTests
     public async Task The_services_make_exactly_the_calls_the_policies_allow(string appVersion, string analyticsVersion, string storageVersion)
     {
         var folder = RepositoryPaths.NewTempFolder("calls");
-        await using var storage = await ServiceProcess.StartAsync(VotingService.Storage, storageVersion,
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, storageVersion,
             VotingChain.SqliteEnvironment(folder));
         await WaitUntilReadyAsync(storage);
         await using var analyticsToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var appToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
-        await using var analytics = await ServiceProcess.StartAsync(VotingService.Analytics, analyticsVersion, VotingChain.Upstream("STORAGE", analyticsToStorage.Port));
+        await using var analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, analyticsVersion, VotingChain.Upstream("STORAGE", analyticsToStorage.Port));
         await using var appToAnalytics = await RecordingProxy.StartAsync(analytics.BaseAddress);
         var appEnvironment = new Dictionary<string, string?>(VotingChain.Upstream("ANALYTICS", appToAnalytics.Port)) { ["FEATUREFLAG"] = "true" };
         foreach (var (key, value) in VotingChain.Upstream("STORAGE", appToStorage.Port)) appEnvironment[key] = value;
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, appVersion, appEnvironment);
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, appVersion, appEnvironment);
 
         var browserCalls = await BrowseEverythingAsync(app);
 
         Assert.Equal(CallGraph.BrowserCalls.ToHashSet(), browserCalls);
-        Assert.Equal(Declared(VotingService.App, VotingService.Analytics), Recorded(appToAnalytics));
-        Assert.Equal(Declared(VotingService.App, VotingService.Storage), Recorded(appToStorage));
-        Assert.Equal(Declared(VotingService.Analytics, VotingService.Storage), Recorded(analyticsToStorage));
-        Assert.DoesNotContain(VotingService.Storage.Name, CallGraph.ServiceCalls.Keys);
+        Assert.Equal(Declared(ServiceCatalog.App, ServiceCatalog.Analytics), Recorded(appToAnalytics));
+        Assert.Equal(Declared(ServiceCatalog.App, ServiceCatalog.Storage), Recorded(appToStorage));
+        Assert.Equal(Declared(ServiceCatalog.Analytics, ServiceCatalog.Storage), Recorded(analyticsToStorage));
+        Assert.DoesNotContain(ServiceCatalog.Storage.Name, CallGraph.ServiceCalls.Keys);
     }
 
     /// <summary>Every path the authorization tests expect to be denied is one the service really serves.</summary>
@@ -45,9 +45,9 @@ public sealed partial class ServiceCallTests
     public async Task The_paths_the_policies_deny_are_served()
     {
         var folder = RepositoryPaths.NewTempFolder("served");
-        foreach (var service in VotingService.All)
+        foreach (var service in ServiceCatalog.All)
         {
-            var environment = service == VotingService.Storage
+            var environment = service == ServiceCatalog.Storage
                 ? VotingChain.SqliteEnvironment(folder)
                 : new Dictionary<string, string?>();
             await using var process = await ServiceProcess.StartAsync(service, service.Versions[^1], environment);
@@ -58,7 +58,7 @@ public sealed partial class ServiceCallTests
                 Assert.True(response.StatusCode is not (HttpStatusCode.NotFound), $"{service.Name} does not serve {path}");
             }
 
-            if (service == VotingService.Storage)
+            if (service == ServiceCatalog.Storage)
             {
                 // Storage describes its own Map* endpoints: none may be missing from the paths the tests try.
                 var document = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
@@ -76,7 +76,7 @@ public sealed partial class ServiceCallTests
     [Fact]
     public async Task Kestrel_serves_spellings_that_a_deny_list_would_miss()
     {
-        await using var app = await ServiceProcess.StartAsync(VotingService.App, "1.0");
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0");
         using var client = app.CreateClient();
         foreach (var path in new[] { "/METRICS", "/Metrics", "/%6detrics", "/metrics/", "/HEALTH/READY", "/VERSION" })
         {
@@ -156,7 +156,7 @@ public sealed partial class ServiceCallTests
         }
     }
 
-    private static HashSet<(string, string)> Declared(VotingService caller, VotingService callee) =>
+    private static HashSet<(string, string)> Declared(CatalogEntry caller, CatalogEntry callee) =>
         CallGraph.ServiceCalls[caller.Name].Where(c => c.Callee == callee.Name).Select(c => (c.Method, c.Path)).ToHashSet();
 
     private static HashSet<(string, string)> Recorded(RecordingProxy proxy) => proxy.Requests.Select(r => (r.Method, r.Path)).ToHashSet();

@@ -1,5 +1,6 @@
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;
+using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Manifests.Tests.Services;
@@ -9,7 +10,7 @@ public sealed class ServiceContractTests
 {
     [Fact]
     public void Every_voting_service_has_a_deployment() =>
-        Assert.Equal(VotingService.All.Select(s => s.Name).Order(), VotingContainer.All().Select(c => c.Service.Name).Distinct().Order());
+        Assert.Equal(ServiceCatalog.All.Select(s => s.Name).Order(), VotingContainer.All().Select(c => c.Service.Name).Distinct().Order());
 
     [Fact]
     public void Every_environment_variable_is_one_the_service_reads()
@@ -25,12 +26,12 @@ public sealed class ServiceContractTests
     {
         // The reflection itself must find what the contract lists, or the test above would pass vacuously.
         Assert.Superset(new HashSet<string> { "TITLE", "FEATUREFLAG", "SHOWDETAILS", "ANALYTICS_HOST", "STORAGE_HOST", "VOTE1VALUE" },
-            new HashSet<string>(ServiceConfiguration.Keys(VotingService.App)));
+            new HashSet<string>(ServiceConfiguration.Keys(ServiceCatalog.App)));
         Assert.Superset(new HashSet<string> { "REDIS_HOST", "MYSQL_PASSWORD", "VOTE2VALUE" },
-            new HashSet<string>(ServiceConfiguration.Keys(VotingService.Storage)));
-        Assert.DoesNotContain("REDIS_HOST", ServiceConfiguration.Keys(VotingService.App));
-        Assert.DoesNotContain("TITLE", ServiceConfiguration.Keys(VotingService.Analytics));
-        Assert.False(ServiceConfiguration.Reads(VotingService.Analytics, "MYSQL_HOST"));
+            new HashSet<string>(ServiceConfiguration.Keys(ServiceCatalog.Storage)));
+        Assert.DoesNotContain("REDIS_HOST", ServiceConfiguration.Keys(ServiceCatalog.App));
+        Assert.DoesNotContain("TITLE", ServiceConfiguration.Keys(ServiceCatalog.Analytics));
+        Assert.False(ServiceConfiguration.Reads(ServiceCatalog.Analytics, "MYSQL_HOST"));
     }
 
     [Fact]

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using VotingApp.Manifests.Tests.Cluster;
 using VotingApp.Manifests.Tests.Yaml;
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Manifests.Tests.Services;
 
 /// <summary>A container of one of the voting services in a Deployment of any manifest file.</summary>
-public sealed record VotingContainer(Workload Workload, JsonObject Container, VotingService Service, string Image, string Tag)
+public sealed record VotingContainer(Workload Workload, JsonObject Container, CatalogEntry Service, string Image, string Tag)
 {
     public override string ToString() => $"{Workload.Deployment.File} {Workload.Name}/{Container["name"]}";
 

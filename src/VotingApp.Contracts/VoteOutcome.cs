@@ -1,4 +1,4 @@
-namespace VotingApp.ServiceDefaults;
+namespace VotingApp.Contracts;
 
 /// <summary>
 /// The titles of storage's problem answers to a vote that failed, which tell the app whether storage may

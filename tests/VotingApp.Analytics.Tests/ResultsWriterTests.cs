@@ -1,9 +1,13 @@
-using VotingApp.ServiceDefaults;
+using VotingApp.Contracts;
 
 namespace VotingApp.Analytics.Tests;
 
-public class ResultsTextTests
+public class ResultsWriterTests
 {
+    [Fact]
+    public void Every_analytics_version_has_a_format_and_no_other_has_one() =>
+        Assert.Equal(ServiceCatalog.Analytics.Versions, ResultsWriter.ByVersion.Keys.Order(StringComparer.Ordinal));
+
     [Theory]
     [InlineData("1.0", 2, 4, "Cats: 2 | Dogs: 4")]
     [InlineData("1.0", 0, 0, "Cats: 0 | Dogs: 0")]
@@ -17,7 +21,7 @@ public class ResultsTextTests
     [InlineData("2.0", 1, 399, "Cats: 1/400 (0%) | Dogs: 399/400 (100%)")]
     [InlineData("1.1", 3_000_000_000, 1_000_000_000, "Cats: 3000000000/4000000000 (75%) | Dogs: 1000000000/4000000000 (25%)")]
     public void Formats_the_results_line_as_each_version_does(string version, long cats, long dogs, string expected) =>
-        Assert.Equal(expected, ResultsText.Format(VotingService.Analytics.Release(version)!.Results!.Value, new VoteCount("Cats", cats), new VoteCount("Dogs", dogs)));
+        Assert.Equal(expected, ResultsWriter.Write(ResultsWriter.ByVersion[version], new VoteCount("Cats", cats), new VoteCount("Dogs", dogs)));
 
     [Theory]
     [InlineData(1, 8, 13)]   // 12.5 → 13: half away from zero, not to even (which gives 12)
@@ -27,5 +31,5 @@ public class ResultsTextTests
     [InlineData(0, 5, 0)]
     [InlineData(0, 0, 0)]
     public void Percent_rounds_half_away_from_zero(long count, long total, long expected) =>
-        Assert.Equal(expected, ResultsText.Percent(count, total));
+        Assert.Equal(expected, ResultsWriter.Percent(count, total));
 }

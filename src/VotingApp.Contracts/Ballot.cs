@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace VotingApp.ServiceDefaults;
+namespace VotingApp.Contracts;
 
 /// <summary>
 /// The two things to vote for (VOTE1VALUE, VOTE2VALUE), read by the app (its buttons) and by storage
@@ -14,7 +14,7 @@ public sealed class Ballot
     /// <summary>The word a voter sends to zero both counts; it cannot be an option itself.</summary>
     public const string ResetValue = "reset";
 
-    /// <summary>The variables, as <see cref="VotingService.Settings"/> lists them.</summary>
+    /// <summary>The variables, as the AppHost passes them on.</summary>
     public static readonly IReadOnlyList<string> Settings = ["VOTE1VALUE", "VOTE2VALUE"];
 
     [ConfigurationKeyName("VOTE1VALUE")]

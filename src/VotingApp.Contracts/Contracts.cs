@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace VotingApp.ServiceDefaults;
+namespace VotingApp.Contracts;
 
 // The JSON that the services exchange. Kept in one place so that a change to the storage API and to its
 // callers is one change.
@@ -27,13 +27,14 @@ public sealed record StoreInfo(string Store, string Service, string Version);
 /// <summary>GET /analytics, compatible with the original sample (store is an addition).</summary>
 public sealed record AnalyticsResult(VoteCount Category1, VoteCount Category2, string Text, string Store);
 
+/// <summary>What a caller reads of another service's problem-details answer (RFC 9457): why, in its words.</summary>
+public sealed record ProblemAnswer(string? Title, string? Detail);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(StoredCounts))]
 [JsonSerializable(typeof(VoteRequest))]
 [JsonSerializable(typeof(VoteRecorded))]
 [JsonSerializable(typeof(StoreInfo))]
 [JsonSerializable(typeof(AnalyticsResult))]
-[JsonSerializable(typeof(ServiceVersionInfo))]
-[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
-[JsonSerializable(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))]
+[JsonSerializable(typeof(ProblemAnswer))]
 public sealed partial class VotingJsonContext : JsonSerializerContext;

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
-namespace VotingApp.ServiceDefaults;
+namespace VotingApp.Contracts;
 
 /// <summary>
 /// The token that makes a vote safe to send again: the page carries a fresh one in its form, the app passes
