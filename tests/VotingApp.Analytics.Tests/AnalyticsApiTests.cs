@@ -84,12 +84,8 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
         });
         await using var factory = Analytics("1.1", storage.Port);
         using var client = factory.CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await client.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "analytics never became ready although storage answers");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync("analytics to become ready while storage answers",
+            async () => (await client.GetAsync("/health/ready")).StatusCode, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(30));
 
         // A later outage is shown to voters as "unavailable"; it does not take analytics out of rotation.
         storage.Kill();
