@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
@@ -15,13 +14,8 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _storage = await ServiceProcess.StartAsync(VotingService.Storage, "2.0", VotingChain.SqliteEnvironment(_folder));
 
-    private WebApplicationFactory<Program> Analytics(string version, int storagePort) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("VOTING_VERSION", version);
-            host.UseSetting("STORAGE_HOST", "127.0.0.1");
-            host.UseSetting("STORAGE_PORT", storagePort.ToString());
-        });
+    private static InMemoryService<Program> Analytics(string version, int storagePort) =>
+        new(new Dictionary<string, string?>(VotingChain.Upstream("STORAGE", storagePort)) { ["VOTING_VERSION"] = version });
 
     [Theory]
     [InlineData("1.0", "Cats: 1 | Dogs: 2")]
