@@ -140,8 +140,7 @@ public sealed partial class ServiceCallTests
         if (cookie is not null) request.Headers.Add("Cookie", cookie);
         using var page = await browser.SendAsync(request);
         var form = FormPattern().Matches(await page.Content.ReadAsStringAsync()).ElementAt(ordinal);
-        return HiddenPattern().Matches(form.Groups["body"].Value)
-            .Select(h => new KeyValuePair<string, string>(h.Groups["name"].Value, WebUtility.HtmlDecode(h.Groups["value"].Value))).ToList();
+        return VotingPageReader.HiddenFields(form.Groups["body"].Value);
     }
 
     private static HashSet<(string, string)> Declared(VotingService caller, VotingService callee) =>
@@ -151,9 +150,6 @@ public sealed partial class ServiceCallTests
 
     [GeneratedRegex("""<form[^>]*method="(?<method>[a-z]+)"[^>]*action="(?<action>[^"]+)"[^>]*>(?<body>.*?)</form>""", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex FormPattern();
-
-    [GeneratedRegex("""<input[^>]*type="hidden"[^>]*name="(?<name>[^"]+)"[^>]*value="(?<value>[^"]*)"[^>]*>""", RegexOptions.IgnoreCase)]
-    private static partial Regex HiddenPattern();
 
     [GeneratedRegex("""<button[^>]*name="(?<name>[^"]+)"[^>]*value="(?<value>[^"]*)"[^>]*>""", RegexOptions.IgnoreCase)]
     private static partial Regex ButtonPattern();
