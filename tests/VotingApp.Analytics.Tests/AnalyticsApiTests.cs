@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using VotingApp.Contracts;
+using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.Analytics.Tests;
@@ -15,13 +15,8 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0", VotingChain.SqliteEnvironment(_folder));
 
-    private WebApplicationFactory<Program> Analytics(string version, int storagePort) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("VOTING_VERSION", version);
-            host.UseSetting("STORAGE_HOST", "127.0.0.1");
-            host.UseSetting("STORAGE_PORT", storagePort.ToString());
-        });
+    private static InMemoryService<Program> Analytics(string version, int storagePort) =>
+        new(new Dictionary<string, string?>(VotingChain.Upstream("STORAGE", storagePort)) { ["VOTING_VERSION"] = version });
 
     [Theory]
     [InlineData("1.0", "Cats: 1 | Dogs: 2")]
@@ -84,12 +79,8 @@ public sealed class AnalyticsApiTests : IAsyncLifetime
         });
         await using var factory = Analytics("1.1", storage.Port);
         using var client = factory.CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await client.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "analytics never became ready although storage answers");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync("analytics to become ready while storage answers",
+            async () => (await client.GetAsync("/health/ready")).StatusCode, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(30));
 
         // A later outage is shown to voters as "unavailable"; it does not take analytics out of rotation.
         storage.Kill();

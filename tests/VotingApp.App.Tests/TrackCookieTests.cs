@@ -1,4 +1,5 @@
 using System.Net;
+using VotingApp.Testing;
 
 namespace VotingApp.App.Tests;
 
@@ -9,7 +10,7 @@ namespace VotingApp.App.Tests;
 /// </summary>
 public class TrackCookieTests
 {
-    private static AppFactory Factory(string version) => AppFactory.WithUpstreamsDown(("VOTING_VERSION", version), ("FEATUREFLAG", "true"));
+    private static InMemoryService<Program> Factory(string version) => AppFactory.WithUpstreamsDown(("VOTING_VERSION", version), ("FEATUREFLAG", "true"));
 
     [Theory]
     [InlineData("1.0")]

@@ -118,27 +118,9 @@ public sealed class PublicPageBrowserTests(ITestOutputHelper output) : IAsyncLif
         return line.Replace("<div id=\"results\"> ", "", StringComparison.Ordinal).Replace(" </div>", "", StringComparison.Ordinal);
     }
 
-    private async Task WaitForResultsAsync(string expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var line = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                line = await ResultsAsync();
-                if (line == expected) return;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                line = e.Message;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"The page says '{line}', not '{expected}'.\n{App.Output}");
-    }
+    private Task WaitForResultsAsync(string expected) =>
+        Eventually.UntilAsync($"the page to say '{expected}'", ResultsAsync, line => line == expected, TimeSpan.FromSeconds(60),
+            () => App.Output, e => e is HttpRequestException or TaskCanceledException, TimeSpan.FromMilliseconds(250));
 
     public async Task DisposeAsync()
     {

@@ -152,41 +152,29 @@ public sealed partial class RunCommandTests(ITestOutputHelper output)
 
     private static async Task<string> WaitForVotingPageUrlAsync(ChildProcess command, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        var match = await Eventually.UntilAsync("the run command to print a ready voting page", () =>
         {
-            var match = VotingPageLine().Match(command.Output);
-            if (match.Success) return match.Groups[1].Value;
             if (command.HasExited) throw new Xunit.Sdk.XunitException($"The run command exited with {command.ExitCode}:\n{command.Output}");
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The run command printed no ready voting page in {timeout.TotalSeconds:0} s:\n{command.Output}");
-            }
-
-            await Task.Delay(250);
-        }
+            return Task.FromResult(VotingPageLine().Match(command.Output));
+        }, match => match.Success, timeout, () => command.Output, interval: TimeSpan.FromMilliseconds(250));
+        return match.Groups[1].Value;
     }
 
     /// <summary>Nothing listens on the app's port any more: the services were stopped with the command.</summary>
-    private static async Task AssertClosedAsync(int port, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+    private static Task AssertClosedAsync(int port, TimeSpan timeout) =>
+        Eventually.UntilAsync($"port {port} to refuse connections after the run command stopped", async () =>
         {
             using var client = new TcpClient();
             try
             {
                 await client.ConnectAsync("127.0.0.1", port);
+                return false;
             }
             catch (SocketException)
             {
-                return;
+                return true;
             }
-
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"Port {port} still answers {timeout.TotalSeconds:0} s after the run command stopped.");
-            await Task.Delay(250);
-        }
-    }
+        }, timeout, interval: TimeSpan.FromMilliseconds(250));
 
     /// <summary>The line printed once all three services are ready and the page answered (not the early warning).</summary>
     [GeneratedRegex(@"Voting page: (http://\S+/) \(.*\)\. Results: ")]

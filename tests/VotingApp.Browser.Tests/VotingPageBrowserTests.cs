@@ -25,7 +25,6 @@ public sealed class VotingPageBrowserTests(ITestOutputHelper output) : IAsyncLif
         _redis = await RedisServer.StartAsync();
         _chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", VotingChain.RedisEnvironment(_redis),
             new Dictionary<string, string?> { ["SHOWDETAILS"] = "true", ["FEATUREFLAG"] = "true" });
-        await WaitUntilResultsShowAsync(_chain, TimeSpan.FromSeconds(60));
         _playwright = await Playwright.CreateAsync();
         _browser = await DebianChromium.LaunchAsync(_playwright);
     }
@@ -120,26 +119,6 @@ public sealed class VotingPageBrowserTests(ITestOutputHelper output) : IAsyncLif
         await Expect(results).ToHaveTextAsync("Cats: 0/0 (0%) | Dogs: 0/0 (0%)");
 
         Assert.True(problems.Count == 0, "The browser reported problems:\n" + string.Join("\n", problems));
-    }
-
-    /// <summary>
-    /// The first page after a start can say the results are unavailable: each service's first call to the
-    /// next one is slow (cold start) and the calls between them are bounded to 2 s. A person would reload;
-    /// the test waits here, before the browser, until the page shows results (the chain is warm).
-    /// </summary>
-    private static async Task WaitUntilResultsShowAsync(VotingChain chain, TimeSpan timeout)
-    {
-        using var client = chain.App.CreateClient();
-        var deadline = DateTime.UtcNow + timeout;
-        var line = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            line = VotingPageReader.ResultsLine(await client.GetStringAsync("/"));
-            if (!line.Contains("unavailable", StringComparison.Ordinal)) return;
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"The page still says '{line}' after {timeout.TotalSeconds:0} s.\n{chain.Analytics.Output}\n{chain.Storage.Output}");
     }
 
     private static async Task<BrowserContextCookiesResult?> FeatureFlagCookieAsync(IBrowserContext context) =>

@@ -89,32 +89,30 @@ public sealed class ServiceContainer(string name, CatalogEntry service, string v
     {
         using var client = CreateClient();
         client.Timeout = TimeSpan.FromSeconds(2);
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        try
         {
-            try
+            await Eventually.UntilAsync($"{this}: {path} to answer 200", async () =>
             {
-                using var response = await client.GetAsync(path);
-                if (response.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
+                try
+                {
+                    using var response = await client.GetAsync(path);
+                    if (response.StatusCode == HttpStatusCode.OK) return true;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                }
 
-            if (await InspectAsync("{{.State.Running}}") != "true")
-            {
-                throw new InvalidOperationException($"{this} exited ({await InspectAsync("{{.State.ExitCode}}")}) before {path} answered:\n{await LogsAsync()}");
-            }
+                if (await InspectAsync("{{.State.Running}}") != "true")
+                {
+                    throw new InvalidOperationException($"{this} exited ({await InspectAsync("{{.State.ExitCode}}")}) before {path} answered:\n{await LogsAsync()}");
+                }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{this}: {path} did not answer 200 within {timeout.TotalSeconds:0} s:\n{await LogsAsync()}");
-            }
-
-            await Task.Delay(200);
+                return false;
+            }, timeout, interval: TimeSpan.FromMilliseconds(200));
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{await LogsAsync()}", e);
         }
     }
 

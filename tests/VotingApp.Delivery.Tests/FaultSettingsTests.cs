@@ -61,7 +61,7 @@ public sealed class FaultSettingsTests : IDisposable
             var answers = await SendAsync(client, 20);
             Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
             Assert.All(answers, a => Assert.Equal("delay", a.Fault));
-            Assert.All(answers, a => Assert.InRange(a.Elapsed.TotalMilliseconds, 290, 300 + 1500));
+            Assert.All(answers, a => Assert.InRange(a.Elapsed, TimeSpan.FromMilliseconds(290), TimeSpan.FromMilliseconds(300) + LoadedMachine.Slack));
         }
 
         await using (var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", Storage(("FAULT_DELAY_MS", "50"), ("FAULT_DELAY_PERCENT", "50"))))

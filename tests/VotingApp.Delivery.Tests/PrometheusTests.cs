@@ -110,16 +110,9 @@ public sealed class PrometheusTests(ScrapedChain scraped) : IClassFixture<Scrape
     /// may still be on their way. Not "now": on a busy machine the tests before may have taken longer than
     /// the queries' one-minute windows.
     /// </summary>
-    private async Task<JsonArray> EventuallyAsync(string promql)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var result = await scraped.Prometheus.QueryAsync(promql, scraped.LoadEnded.AddSeconds(2));
-            if (result.Count > 0 || DateTime.UtcNow > deadline) return result;
-            await Task.Delay(500);
-        }
-    }
+    private Task<JsonArray> EventuallyAsync(string promql) =>
+        Eventually.UntilAsync($"data for {promql}", () => scraped.Prometheus.QueryAsync(promql, scraped.LoadEnded.AddSeconds(2)),
+            result => result.Count > 0, TimeSpan.FromSeconds(20), interval: TimeSpan.FromMilliseconds(500));
 
     private static double Value(JsonNode? series) =>
         double.Parse(series!["value"]![1]!.GetValue<string>(), CultureInfo.InvariantCulture);

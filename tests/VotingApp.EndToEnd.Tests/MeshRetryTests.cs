@@ -70,17 +70,13 @@ public class MeshRetryTests
     /// <summary>The counts, once storage has reconnected to Redis (the relay closed the connections whose answers it lost).</summary>
     private static async Task<(long Cats, long Dogs)> SettledCountsAsync(HttpClient storage)
     {
-        for (var reads = 0; ; reads++)
+        var (_, counts) = await Eventually.UntilAsync("storage to read the counts", async () =>
         {
             using var response = await storage.GetAsync("/api/votes");
-            if (response.IsSuccessStatusCode)
-            {
-                var counts = (await response.Content.ReadFromJsonAsync(VotingJsonContext.Default.StoredCounts))!.Options;
-                return (counts.Single(c => c.Name == "Cats").Count, counts.Single(c => c.Name == "Dogs").Count);
-            }
-
-            Assert.True(reads < 60, $"storage cannot read the counts: {(int)response.StatusCode}");
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
+            return response.IsSuccessStatusCode
+                ? ((int)response.StatusCode, (await response.Content.ReadFromJsonAsync(VotingJsonContext.Default.StoredCounts))!.Options)
+                : ((int)response.StatusCode, null);
+        }, read => read.Item2 is not null, TimeSpan.FromSeconds(30), interval: TimeSpan.FromMilliseconds(500));
+        return (counts!.Single(c => c.Name == "Cats").Count, counts!.Single(c => c.Name == "Dogs").Count);
     }
 }

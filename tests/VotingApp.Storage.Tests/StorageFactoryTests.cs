@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Mvc.Testing;
 using VotingApp.Contracts;
+using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
@@ -9,17 +9,13 @@ namespace VotingApp.Storage.Tests;
 public sealed class StorageFactoryTests : IDisposable
 {
     private readonly string _folder = RepositoryPaths.NewTempFolder("storage-sqlite");
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly InMemoryService<Program> _factory;
 
     public StorageFactoryTests() => _factory = Storage(VotingChain.SqliteEnvironment(_folder));
 
     /// <summary>Storage 1.0 in memory with these settings, as an operator gives them.</summary>
-    private static WebApplicationFactory<Program> Storage(IReadOnlyDictionary<string, string?> settings) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("VOTING_VERSION", "1.0");
-            foreach (var (key, value) in settings) host.UseSetting(key, value);
-        });
+    private static InMemoryService<Program> Storage(IReadOnlyDictionary<string, string?> settings) =>
+        new(new Dictionary<string, string?>(settings) { ["VOTING_VERSION"] = "1.0" });
 
     [Fact]
     public async Task Sqlite_store_counts_and_reports_itself()

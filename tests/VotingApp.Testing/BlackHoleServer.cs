@@ -44,15 +44,9 @@ public sealed class BlackHoleServer : IAsyncDisposable
         Requests.Where(r => r.RequestId == requestId).Select(r => (r.RequestLine, r.At)).OrderBy(r => r.At).ToList();
 
     /// <summary>Waits until a request carrying <paramref name="requestId"/> has arrived (and hangs here).</summary>
-    public async Task WaitForAsync(string requestId, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (With(requestId).Count == 0)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No request with x-request-id {requestId} reached the black hole in {timeout.TotalSeconds:0} s");
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitForAsync(string requestId, TimeSpan timeout) =>
+        Eventually.UntilAsync($"a request with x-request-id {requestId} to reach the black hole",
+            () => With(requestId).Count > 0, timeout, interval: TimeSpan.FromMilliseconds(20));
 
     /// <summary>Reads request heads as they come (several on one kept-alive connection would wait for an answer first).</summary>
     private async Task RecordAsync(TcpClient connection)

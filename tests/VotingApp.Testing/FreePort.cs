@@ -21,27 +21,13 @@ public static class FreePort
     }
 
     /// <summary>Waits until something accepts connections on the loopback port.</summary>
-    public static async Task WaitUntilOpenAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+    public static Task WaitUntilOpenAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null) =>
+        Eventually.UntilAsync($"something to listen on 127.0.0.1:{port}", async () =>
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-            catch (SocketException e)
-            {
-                throw new TimeoutException($"Nothing listens on 127.0.0.1:{port} after {timeout.TotalSeconds:0} s. {diagnostics?.Invoke()}", e);
-            }
-        }
-    }
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }, timeout, diagnostics, e => e is SocketException, TimeSpan.FromMilliseconds(50));
 
     private static Socket BindWithoutListening()
     {

@@ -62,21 +62,11 @@ public sealed class PrometheusServer : LoopbackServer
     private async Task WaitUntilReadyAsync()
     {
         using var client = new HttpClient { BaseAddress = new Uri($"http://{Host}:{Port}/"), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (true)
+        await Eventually.UntilAsync("Prometheus to be ready", async () =>
         {
-            try
-            {
-                using var ready = await client.GetAsync("-/ready");
-                if (ready.IsSuccessStatusCode) return;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Prometheus not ready after {StartTimeout.TotalSeconds:0} s:\n{Output}");
-            await Task.Delay(100);
-        }
+            using var ready = await client.GetAsync("-/ready");
+            return ready.IsSuccessStatusCode;
+        }, StartTimeout, () => Output, e => e is HttpRequestException or TaskCanceledException);
     }
 
     /// <summary>
@@ -105,17 +95,9 @@ public sealed class PrometheusServer : LoopbackServer
     }
 
     /// <summary>Waits until every target has been scraped successfully at least once.</summary>
-    public async Task WaitUntilTargetsUpAsync(int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var up = await QueryAsync("up == 1");
-            if (up.Count >= count) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{up.Count} of {count} targets up after {timeout.TotalSeconds:0} s:\n{Output}");
-            await Task.Delay(250);
-        }
-    }
+    public Task WaitUntilTargetsUpAsync(int count, TimeSpan timeout) =>
+        Eventually.UntilAsync($"{count} targets up", async () => (await QueryAsync("up == 1")).Count, up => up >= count,
+            timeout, () => Output, interval: TimeSpan.FromMilliseconds(250));
 }
 
 /// <summary>One /metrics endpoint to scrape (host:port) and the target labels it gets.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace VotingApp.Testing;
@@ -10,12 +9,8 @@ namespace VotingApp.Testing;
 /// <see cref="AnswerWith"/> set it records and answers that status itself instead (an upstream that fails
 /// every call), so a test counts how often a caller tried.
 /// </summary>
-public sealed class RecordingProxy : IAsyncDisposable
+public sealed class RecordingProxy(Uri target) : LoopbackProxy(target)
 {
-    private WebApplication _app = null!;
-    private readonly HttpClient _forward = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
-
-    public int Port { get; private init; }
     public ConcurrentQueue<(string Method, string Path, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
 
     /// <summary>When set, every request is answered with this status and not forwarded.</summary>
@@ -31,12 +26,12 @@ public sealed class RecordingProxy : IAsyncDisposable
 
     public static async Task<RecordingProxy> StartAsync(Uri target)
     {
-        var proxy = new RecordingProxy { Port = FreePort.Next() };
-        proxy._app = await LoopbackWebHost.StartAsync(proxy.Port, proxy.ForwardAsync(target));
+        var proxy = new RecordingProxy(target);
+        await proxy.StartAsync();
         return proxy;
     }
 
-    private RequestDelegate ForwardAsync(Uri target) => async context =>
+    protected override async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         Requests.Enqueue((request.Method, request.Path, request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
@@ -46,41 +41,15 @@ public sealed class RecordingProxy : IAsyncDisposable
             return;
         }
 
-        using var outgoing = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(target, request.Path + request.QueryString));
-        if (request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding"))
-        {
-            outgoing.Content = new StreamContent(request.Body);
-        }
-
-        foreach (var (name, value) in request.Headers)
-        {
-            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
-            if (!outgoing.Headers.TryAddWithoutValidation(name, value.ToArray()))
-            {
-                outgoing.Content?.Headers.TryAddWithoutValidation(name, value.ToArray());
-            }
-        }
-
-        using var response = await _forward.SendAsync(outgoing, HttpCompletionOption.ResponseHeadersRead);
+        var body = request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding") ? new StreamContent(request.Body) : null;
+        using var outgoing = Copy(request, body);
+        using var response = await Forward.SendAsync(outgoing, HttpCompletionOption.ResponseHeadersRead);
         if (LoseAnswersWith is { } lost)
         {
             context.Response.StatusCode = lost;
             return;
         }
 
-        context.Response.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
-        {
-            if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
-            context.Response.Headers[name] = values.ToArray();
-        }
-
-        await response.Content.CopyToAsync(context.Response.Body);
-    };
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _forward.Dispose();
+        await AnswerAsync(context, response);
     }
 }

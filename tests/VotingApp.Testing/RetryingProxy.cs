@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace VotingApp.Testing;
@@ -14,21 +13,12 @@ namespace VotingApp.Testing;
 /// buffered so that each try sends it whole, as Envoy's retry buffer does; retrying stops when the caller
 /// goes away (Envoy resets the upstream stream then). Every try is recorded.
 /// </summary>
-public sealed class RetryingProxy : IAsyncDisposable
+public sealed class RetryingProxy(Uri target) : LoopbackProxy(target, Timeout.InfiniteTimeSpan) // Istio sets no route timeout by default
 {
     public const int Retries = 2;
 
     /// <summary>Envoy's default back-off base interval (25 ms), doubled per retry.</summary>
     private static readonly TimeSpan BackOff = TimeSpan.FromMilliseconds(25);
-
-    private WebApplication _app = null!;
-    private readonly HttpClient _forward = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
-    {
-        Timeout = Timeout.InfiniteTimeSpan, // Istio sets no route timeout by default
-    };
-
-    public int Port { get; private init; }
-    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
     /// <summary>Every try sent upstream: "METHOD /path" and the status (0: no answer, the connection failed or the caller gave up).</summary>
     public ConcurrentQueue<(string Request, int Status)> Tries { get; } = new();
@@ -38,12 +28,12 @@ public sealed class RetryingProxy : IAsyncDisposable
 
     public static async Task<RetryingProxy> StartAsync(Uri target)
     {
-        var proxy = new RetryingProxy { Port = FreePort.Next() };
-        proxy._app = await LoopbackWebHost.StartAsync(proxy.Port, proxy.ForwardAsync(target));
+        var proxy = new RetryingProxy(target);
+        await proxy.StartAsync();
         return proxy;
     }
 
-    private RequestDelegate ForwardAsync(Uri target) => async context =>
+    protected override async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         var body = new MemoryStream();
@@ -51,11 +41,12 @@ public sealed class RetryingProxy : IAsyncDisposable
         var name = $"{request.Method} {request.Path}";
         for (var attempt = 0; ; attempt++)
         {
-            using var outgoing = Copy(request, body.ToArray(), new Uri(target, request.Path + request.QueryString));
+            // The body is buffered so that each try sends it whole.
+            using var outgoing = Copy(request, body.Length > 0 ? new ByteArrayContent(body.ToArray()) : null);
             HttpResponseMessage response;
             try
             {
-                response = await _forward.SendAsync(outgoing, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+                response = await Forward.SendAsync(outgoing, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
             }
             catch (HttpRequestException) when (attempt < Retries && !context.RequestAborted.IsCancellationRequested)
             {
@@ -84,40 +75,9 @@ public sealed class RetryingProxy : IAsyncDisposable
                     continue;
                 }
 
-                context.Response.StatusCode = (int)response.StatusCode;
-                foreach (var (header, values) in response.Headers.Concat(response.Content.Headers))
-                {
-                    if (header.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
-                    context.Response.Headers[header] = values.ToArray();
-                }
-
-                await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+                await AnswerAsync(context, response);
                 return;
             }
         }
-    };
-
-    private static HttpRequestMessage Copy(HttpRequest request, byte[] body, Uri target)
-    {
-        var outgoing = new HttpRequestMessage(new HttpMethod(request.Method), target);
-        if (body.Length > 0) outgoing.Content = new ByteArrayContent(body);
-        foreach (var (name, value) in request.Headers)
-        {
-            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
-            if (!outgoing.Headers.TryAddWithoutValidation(name, value.ToArray()))
-            {
-                outgoing.Content?.Headers.TryAddWithoutValidation(name, value.ToArray());
-            }
-        }
-
-        return outgoing;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _forward.Dispose();
     }
 }

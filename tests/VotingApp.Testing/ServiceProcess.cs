@@ -76,16 +76,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public async Task AssertLoggedAsync(string text, TimeSpan? timeout = null, StringComparison comparison = StringComparison.Ordinal)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
-        while (!Output.Contains(text, comparison))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"{Service.Name} {Version} did not log \"{text}\". Its log:\n{Output}");
-            }
-
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync($"{Service.Name} {Version} to log \"{text}\"", () => Output.Contains(text, comparison),
+            timeout ?? TimeSpan.FromSeconds(5), () => $"Its log:\n{Output}", TimeSpan.FromMilliseconds(50));
     }
 
     public bool HasExited => _process?.HasExited ?? true;
@@ -150,33 +142,16 @@ public sealed class ServiceProcess : IAsyncDisposable
     private async Task WaitForHealthAsync(string path, string state, TimeSpan timeout)
     {
         using var client = CreateClient(TimeSpan.FromSeconds(2));
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        await Eventually.UntilAsync($"{Service.Name} {Version} to be {state}", async () =>
         {
             if (_process is { HasExited: true })
             {
                 throw new InvalidOperationException($"{Service.Name} {Version} exited with {_process.ExitCode}:\n{Output}");
             }
 
-            try
-            {
-                using var response = await client.GetAsync(path);
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{Service.Name} {Version} not {state} after {timeout.TotalSeconds:0} s:\n{Output}");
-            }
-
-            await Task.Delay(100);
-        }
+            using var response = await client.GetAsync(path);
+            return response.IsSuccessStatusCode;
+        }, timeout, () => Output, Eventually.WhileConnecting);
     }
 
     /// <summary>SIGSTOP, a pause, SIGCONT: the service hangs and then goes on where it stopped.</summary>

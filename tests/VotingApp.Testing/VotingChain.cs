@@ -41,26 +41,10 @@ public sealed class VotingChain : IAsyncDisposable
     public async Task WaitUntilResultsServedAsync(TimeSpan timeout)
     {
         using var client = App.CreateClient();
-        var deadline = DateTime.UtcNow + timeout;
-        var line = "(no page yet)";
-        do
-        {
-            try
-            {
-                line = VotingPageReader.ResultsLine(await client.GetStringAsync("/"));
-                if (!line.Contains("unavailable", StringComparison.Ordinal)) return;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // A first page slower than the client's own timeout is part of the warm-up, not a failure.
-                line = e.Message;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"The chain shows no results after {timeout.TotalSeconds:0} s: {line}\n{App.Output}\n{Analytics.Output}\n{Storage.Output}");
+        // A first page slower than the client's own timeout is part of the warm-up, not a failure.
+        await Eventually.UntilAsync("the chain to show results", async () => VotingPageReader.ResultsLine(await client.GetStringAsync("/")),
+            line => !line.Contains("unavailable", StringComparison.Ordinal), timeout,
+            () => $"{App.Output}\n{Analytics.Output}\n{Storage.Output}", e => e is HttpRequestException or TaskCanceledException);
     }
 
     public static IReadOnlyDictionary<string, string?> RedisEnvironment(RedisServer redis) => redis.StorageEnvironment();

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 
 namespace VotingApp.Testing;
@@ -35,8 +36,12 @@ public static partial class VotingPageReader
 
     /// <summary>The vote tokens of a page's forms (the vote form; the retry form of a problem page), in order.</summary>
     public static IReadOnlyList<string> VoteTokens(string html) =>
-        TokenField().Matches(html).Select(match => match.Groups[1].Value).ToList();
+        HiddenFields(html).Where(field => field.Key == "token").Select(field => field.Value).ToList();
 
-    [GeneratedRegex("<input type=\"hidden\" name=\"token\" value=\"([^\"]*)\">")]
-    private static partial Regex TokenField();
+    /// <summary>The hidden fields of a page or of one of its forms, as a browser sends them: name and decoded value, in order.</summary>
+    public static List<KeyValuePair<string, string>> HiddenFields(string html) =>
+        HiddenField().Matches(html).Select(match => new KeyValuePair<string, string>(match.Groups["name"].Value, WebUtility.HtmlDecode(match.Groups["value"].Value))).ToList();
+
+    [GeneratedRegex("""<input[^>]*type="hidden"[^>]*name="(?<name>[^"]+)"[^>]*value="(?<value>[^"]*)"[^>]*>""", RegexOptions.IgnoreCase)]
+    private static partial Regex HiddenField();
 }

@@ -28,12 +28,8 @@ public sealed class TrackHeaderTests
         await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, appVersion, environment);
 
         using var client = app.CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (VotingPageReader.ResultsLine(await client.GetStringAsync("/")).Contains("unavailable", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no results:\n{app.Output}\n{analytics.Output}");
-            await Task.Delay(100);
-        }
+        await Eventually.UntilAsync("the page to show results", async () => VotingPageReader.ResultsLine(await client.GetStringAsync("/")),
+            line => !line.Contains("unavailable", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => $"{app.Output}\n{analytics.Output}");
 
         // Analytics' own start-up read, outside any request, carries no track (the routes' default serves it).
         Assert.Contains(analyticsToStorage.Requests, r => !r.Headers.ContainsKey(VotingTrack.HeaderName));
@@ -70,20 +66,16 @@ public sealed class TrackHeaderTests
         using var client = analytics.CreateClient();
         foreach (var (sent, expected) in new[] { ("9.9", (string?)null), ("1.1", null), ("2.0", "2.0"), ("1.0", "1.0") })
         {
-            var before = proxy.Requests.Count;
             using var request = new HttpRequestMessage(HttpMethod.Get, "/analytics");
             request.Headers.Add(VotingTrack.HeaderName, sent);
-            HttpResponseMessage response;
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((response = await client.SendAsync(Clone(request))).StatusCode != HttpStatusCode.OK)
+            var before = 0;
+            await Eventually.UntilAsync($"analytics to answer a request with {sent}", async () =>
             {
-                Assert.True(DateTime.UtcNow < deadline, analytics.Output);
-                response.Dispose();
-                await Task.Delay(100);
                 before = proxy.Requests.Count;
-            }
+                using var response = await client.SendAsync(Clone(request));
+                return response.StatusCode;
+            }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(30), () => analytics.Output);
 
-            response.Dispose();
             var read = proxy.Requests.Skip(before).Last();
             Assert.Equal(expected, read.Headers.GetValueOrDefault(VotingTrack.HeaderName));
         }

@@ -23,6 +23,8 @@ namespace VotingApp.Manifests.Tests.Routing;
 /// - the rules left are tried in order; a request that fits none gets 404 (Envoy's "NR", no route);
 /// - each route carries its effective retry policy (<see cref="RetryPolicy"/>: the route's `retries`, else the
 ///   mesh default).
+/// The Gateway API track's HTTPRoutes are converted to the same routes (<see cref="GatewayApi.HttpRouteConversion"/>,
+/// as Istio does) and walked by the same <see cref="Walk"/>.
 /// </summary>
 public sealed class MeshRouter(ClusterState state, JsonNode? meshDefaultRetryPolicy = null)
 {
@@ -42,22 +44,28 @@ public sealed class MeshRouter(ClusterState state, JsonNode? meshDefaultRetryPol
         if (!request.Http)
         {
             // A TCP connection to a host without routes goes to every endpoint, as Kubernetes does.
-            return routes is { IsDefault: true } ? new RouteDecision(routes.Routes[0], Pods(Workload.Labels(service.Json["spec"]!["selector"]))) : null;
+            return routes is { IsDefault: true } ? new RouteDecision(routes.Routes[0], EveryPod(service, request.Headers, gatewaySemantics: false)) : null;
         }
 
-        // Envoy normalizes the path before it routes (and answers 400 to what it refuses), then matches without the query.
+        return routes is null ? null : Walk(routes, request);
+    }
+
+    /// <summary>
+    /// The one walk over a proxy's routes, for both tracks: Envoy normalizes the path (null: it answers 400), matches
+    /// without the query, takes the first route that fits (null: 404), then splits the request over the route's
+    /// destinations by weight and by replicas, with the request headers as the route sets them.
+    /// </summary>
+    public RouteDecision? Walk(ProxyRoutes routes, MeshRequest request)
+    {
         var path = IstioPath.Normalize(request.Path);
-        if (routes is null || path is null) return null;
+        if (path is null) return null;
         request = request with { Path = path };
-        var route = routes.Routes.FirstOrDefault(r => r.Matches.Count == 0 || r.Matches.Any(match => Matches(match, request, r.Where)));
+        var route = routes.Routes.FirstOrDefault(r => r.Matches.Count == 0 || r.Matches.Any(match => Matches(match, request, r.Where, routes.GatewaySemantics)));
         if (route is null) return null;
-        if (routes.IsDefault) return new RouteDecision(route, Pods(Workload.Labels(service.Json["spec"]!["selector"])));
+        if (route.IsDefault) return new RouteDecision(route, EveryPod(State.Find("Service", routes.Host)!, request.Headers, routes.GatewaySemantics));
         if (route.DirectStatus is not null) return new RouteDecision(route, []);
-        var targets = Destinations(route.Rule["route"], route.Where)
-            .SelectMany(destination => SubsetPods(destination.Host, destination.Subset, route.Where))
-            .Distinct()
-            .ToList();
-        return new RouteDecision(route, targets);
+        var headers = HeadersAsSet(route.Rule["headers"], request.Headers, route.Where);
+        return new RouteDecision(route, routes.GatewaySemantics ? Backends(route, headers) : Destinations(route, headers));
     }
 
     /// <summary>
@@ -223,14 +231,15 @@ public sealed class MeshRouter(ClusterState state, JsonNode? meshDefaultRetryPol
     /// <summary>route.go sourceMatchHTTP: the match's sourceLabels are a subset of the proxy's labels (no sourceLabels: any proxy).</summary>
     private static bool SourceMatches(JsonObject match, Caller caller, string where)
     {
-        var fields = Only(match, $"{where} match", "uri", "headers", "sourceLabels");
+        var fields = Only(match, $"{where} match", "uri", "method", "headers", "sourceLabels");
         return Workload.Labels(fields["sourceLabels"]).All(pair => caller.Labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
     }
 
-    private static bool Matches(JsonObject match, MeshRequest request, string where)
+    private static bool Matches(JsonObject match, MeshRequest request, string where, bool gatewaySemantics)
     {
-        var fields = Only(match, $"{where} match", "uri", "headers", "sourceLabels");
-        if (fields["uri"] is { } uri && !StringMatch(uri, request.Path, $"{where} uri")) return false;
+        var fields = Only(match, $"{where} match", "uri", "method", "headers", "sourceLabels");
+        if (fields["uri"] is { } uri && !(gatewaySemantics ? PathSeparatedMatch(uri, request.Path, $"{where} uri") : StringMatch(uri, request.Path, $"{where} uri"))) return false;
+        if (fields["method"] is { } method && !StringMatch(method, request.Method, $"{where} method")) return false;
         foreach (var (name, condition) in fields["headers"]?.AsObject() ?? [])
         {
             if (!request.Headers.TryGetValue(name.ToLowerInvariant(), out var value) || !StringMatch(condition!, value, $"{where} headers.{name}"))
@@ -255,20 +264,96 @@ public sealed class MeshRouter(ClusterState state, JsonNode? meshDefaultRetryPol
         };
     }
 
-    private static IEnumerable<(string Host, string? Subset)> Destinations(JsonNode? routes, string where)
+    /// <summary>
+    /// route.go with gateway semantics (UseGatewaySemantics): a prefix other than "/" matches whole path segments
+    /// (Envoy's path_separated_prefix), as HTTPRoute's PathPrefix means.
+    /// </summary>
+    private static bool PathSeparatedMatch(JsonNode node, string path, string where)
     {
-        var list = List(routes).Select(route => Only(route, $"{where} route", "destination", "weight")).ToList();
+        var match = Only(node, where, "exact", "prefix");
+        if (match["prefix"]?.GetValue<string>() is not { } prefix) return StringMatch(node, path, where);
+        return prefix == "/" || path == prefix || path.StartsWith(prefix + "/", StringComparison.Ordinal);
+    }
+
+    /// <summary>HTTPRoute.headers.request (HeaderOperations): remove, then set, then add (appended with a comma).</summary>
+    private static IReadOnlyDictionary<string, string> HeadersAsSet(JsonNode? node, IReadOnlyDictionary<string, string> headers, string where)
+    {
+        if (node is null) return headers;
+        var request = Only(Only(node, $"{where} headers", "request")["request"], $"{where} headers.request", "set", "add", "remove");
+        var result = new Dictionary<string, string>(headers);
+        foreach (var name in request["remove"]?.AsArray().Select(n => n!.GetValue<string>().ToLowerInvariant()) ?? []) result.Remove(name);
+        foreach (var (name, value) in request["set"]?.AsObject() ?? []) result[name.ToLowerInvariant()] = value!.GetValue<string>();
+        foreach (var (name, value) in request["add"]?.AsObject() ?? [])
+        {
+            var key = name.ToLowerInvariant();
+            result[key] = result.TryGetValue(key, out var old) ? $"{old},{value!.GetValue<string>()}" : value!.GetValue<string>();
+        }
+
+        return result;
+    }
+
+    /// <summary>A VirtualService route's destinations: one without weight, or weights adding up to 100 (those at 0 dropped).</summary>
+    private List<Hop> Destinations(ProxyRoute route, IReadOnlyDictionary<string, string> headers)
+    {
+        var where = route.Where;
+        var list = List(route.Rule["route"]).Select(r => Only(r, $"{where} route", "destination", "weight")).ToList();
         if (list.Count == 0) throw new RoutingException($"{where}: no destination");
-        var weights = list.Select(route => route["weight"]?.GetValue<int>()).ToList();
+        var weights = list.Select(r => r["weight"]?.GetValue<int>()).ToList();
         if (list.Count > 1 && weights.Sum(w => w ?? 0) != 100) throw new RoutingException($"{where}: weights do not add up to 100");
         return list.Zip(weights)
             .Where(pair => list.Count == 1 || pair.Second > 0)
-            .Select(pair =>
+            .SelectMany(pair =>
             {
                 var destination = Only(pair.First["destination"], $"{where} destination", "host", "subset", "port");
                 if (destination["port"] is { } port) Only(port, $"{where} port", "number");
-                return (Text(destination["host"], $"{where} host"), destination["subset"]?.GetValue<string>());
-            });
+                var pods = SubsetPods(Text(destination["host"], $"{where} host"), destination["subset"]?.GetValue<string>(), where).ToList();
+                return Split(pods, list.Count == 1 ? 1.0 : pair.Second!.Value / 100.0, headers);
+            })
+            .ToList();
+    }
+
+    /// <summary>
+    /// A converted HTTPRoute rule's backends (Services), as the Gateway API asks: none, or every weight 0, is a
+    /// 500; a backend Service that does not exist (ResolvedRefs false) too; one that selects no pods, a 503.
+    /// </summary>
+    private List<Hop> Backends(ProxyRoute route, IReadOnlyDictionary<string, string> headers)
+    {
+        var where = route.Where;
+        var refs = List(route.Rule["route"]).ToList();
+        if (refs.Count == 0) throw new RoutingException($"{where}: no backendRefs (500)");
+        var total = refs.Sum(b => b["weight"]!.GetValue<int>());
+        if (total <= 0) throw new RoutingException($"{where}: every weight is 0 (500)");
+        var hops = new List<Hop>();
+        foreach (var backend in refs)
+        {
+            var weight = backend["weight"]!.GetValue<int>();
+            if (weight == 0) continue;
+            var name = Text(backend["destination"]!["host"], where);
+            var service = State.Find("Service", name) ?? throw new RoutingException($"{where}: backend Service {name} does not exist (ResolvedRefs false, 500)");
+            var port = backend["destination"]!["port"]?["number"]?.GetValue<int>() ?? throw new RoutingException($"{where}: backend {name} without port");
+            if (!ClusterState.Items(service.Json["spec"]!["ports"]).Any(p => p["port"]!.GetValue<int>() == port)) throw new RoutingException($"{where}: {name} has no port {port}");
+            hops.AddRange(Split(ServicePods(service, true, where), (double)weight / total, headers));
+        }
+
+        return hops;
+    }
+
+    /// <summary>The default route: every pod of the Service, by replicas (route.go BuildDefaultHTTPOutboundRoute; Kubernetes for TCP).</summary>
+    public IReadOnlyList<Hop> EveryPod(ManifestDocument service, IReadOnlyDictionary<string, string> headers, bool gatewaySemantics) =>
+        Split(ServicePods(service, gatewaySemantics, $"Service/{service.Name}"), 1.0, headers).ToList();
+
+    /// <summary>The Service's pods; with gateway semantics none is a 503 (an error to report), else simply no target.</summary>
+    private List<Workload> ServicePods(ManifestDocument service, bool gatewaySemantics, string where)
+    {
+        var pods = Pods(Workload.Labels(service.Json["spec"]!["selector"]));
+        return pods.Count > 0 || !gatewaySemantics ? pods : throw new RoutingException($"{where}: {service} selects no pods (503)");
+    }
+
+    /// <summary>The request's share spread over the pods by their replicas.</summary>
+    private static IEnumerable<Hop> Split(List<Workload> pods, double share, IReadOnlyDictionary<string, string> headers)
+    {
+        var replicas = pods.Sum(p => p.Replicas);
+        return pods.Select(p => new Hop(p, share * p.Replicas / replicas, headers));
     }
 
     private IEnumerable<Workload> SubsetPods(string host, string? subset, string where)
@@ -321,8 +406,11 @@ public sealed record ProxyRoute(string Where, JsonObject Rule, IReadOnlyList<Jso
     public const string DefaultName = "default";
 }
 
-/// <summary>The routes a proxy gets for a host, in the order Envoy tries them; VirtualService null for Istio's default route.</summary>
-public sealed record ProxyRoutes(string Host, string? VirtualService, IReadOnlyList<ProxyRoute> Routes)
+/// <summary>
+/// The routes a proxy gets for a host, in the order Envoy tries them; VirtualService null for Istio's default route.
+/// GatewaySemantics: converted from HTTPRoutes (route.go UseGatewaySemantics: whole-segment prefixes; backends as the Gateway API resolves them).
+/// </summary>
+public sealed record ProxyRoutes(string Host, string? VirtualService, IReadOnlyList<ProxyRoute> Routes, bool GatewaySemantics = false)
 {
     public bool IsDefault => VirtualService is null;
 
@@ -330,8 +418,16 @@ public sealed record ProxyRoutes(string Host, string? VirtualService, IReadOnlyL
     public static ProxyRoutes Default(string host, RetryPolicy retries) => new(host, null, [new ProxyRoute(ProxyRoute.DefaultName, new JsonObject(), [], retries)]);
 }
 
-/// <summary>The route a request takes and the pods it may land on (none for a directResponse).</summary>
-public sealed record RouteDecision(ProxyRoute Route, IReadOnlyList<Workload> Targets);
+/// <summary>The route a request takes and where it may land, with the share of requests and their headers (none for a directResponse).</summary>
+public sealed record RouteDecision(ProxyRoute Route, IReadOnlyList<Hop> Hops)
+{
+    /// <summary>The Deployments whose pods may receive the request.</summary>
+    public IReadOnlyList<Workload> Targets { get; } = Hops.Select(hop => hop.Target).Distinct().ToList();
+}
+
+/// <summary>One place a request may land: the pods of a Deployment, the share of requests sent there, and
+/// the request's headers as the route left them.</summary>
+public sealed record Hop(Workload Target, double Share, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>The configuration routes a request nowhere useful (Envoy would answer 404 or 503).</summary>
 public sealed class RoutingException(string message) : Exception(message);

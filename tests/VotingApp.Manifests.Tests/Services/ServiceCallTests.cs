@@ -22,7 +22,7 @@ public sealed partial class ServiceCallTests
         var folder = RepositoryPaths.NewTempFolder("calls");
         await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, storageVersion,
             VotingChain.SqliteEnvironment(folder));
-        await WaitUntilReadyAsync(storage);
+        await storage.WaitUntilReadyAsync(TimeSpan.FromSeconds(30)); // storage prepares its store in the background; the first vote waits for it, as a probe would
         await using var analyticsToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var appToStorage = await RecordingProxy.StartAsync(storage.BaseAddress);
         await using var analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, analyticsVersion, VotingChain.Upstream("STORAGE", analyticsToStorage.Port));
@@ -140,20 +140,7 @@ public sealed partial class ServiceCallTests
         if (cookie is not null) request.Headers.Add("Cookie", cookie);
         using var page = await browser.SendAsync(request);
         var form = FormPattern().Matches(await page.Content.ReadAsStringAsync()).ElementAt(ordinal);
-        return HiddenPattern().Matches(form.Groups["body"].Value)
-            .Select(h => new KeyValuePair<string, string>(h.Groups["name"].Value, WebUtility.HtmlDecode(h.Groups["value"].Value))).ToList();
-    }
-
-    /// <summary>Storage prepares its store in the background; the first vote waits for it, as a probe would.</summary>
-    private static async Task WaitUntilReadyAsync(ServiceProcess storage)
-    {
-        using var client = storage.CreateClient();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await client.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"storage not ready:\n{storage.Output}");
-            await Task.Delay(100);
-        }
+        return VotingPageReader.HiddenFields(form.Groups["body"].Value);
     }
 
     private static HashSet<(string, string)> Declared(CatalogEntry caller, CatalogEntry callee) =>
@@ -163,9 +150,6 @@ public sealed partial class ServiceCallTests
 
     [GeneratedRegex("""<form[^>]*method="(?<method>[a-z]+)"[^>]*action="(?<action>[^"]+)"[^>]*>(?<body>.*?)</form>""", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex FormPattern();
-
-    [GeneratedRegex("""<input[^>]*type="hidden"[^>]*name="(?<name>[^"]+)"[^>]*value="(?<value>[^"]*)"[^>]*>""", RegexOptions.IgnoreCase)]
-    private static partial Regex HiddenPattern();
 
     [GeneratedRegex("""<button[^>]*name="(?<name>[^"]+)"[^>]*value="(?<value>[^"]*)"[^>]*>""", RegexOptions.IgnoreCase)]
     private static partial Regex ButtonPattern();
