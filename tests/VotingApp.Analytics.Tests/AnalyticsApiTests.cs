@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.Analytics.Tests;

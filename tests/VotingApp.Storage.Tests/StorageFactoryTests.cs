@@ -1,6 +1,5 @@
 using System.Net;
 using VotingApp.Contracts;
-using VotingApp.ServiceDefaults;
 using VotingApp.Testing;
 
 namespace VotingApp.Storage.Tests;
