@@ -9,8 +9,8 @@ namespace VotingApp.Testing;
 
 /// <summary>
 /// The environment variables each service reads, taken from the services themselves: every
-/// [ConfigurationKeyName] property of the service's own assembly, plus those of the ServiceDefaults
-/// settings classes that the service's assembly refers to (its metadata lists every type it uses), plus
+/// [ConfigurationKeyName] property of the service's own assembly, plus those of the ServiceDefaults and
+/// Contracts settings classes that the service's assembly refers to (its metadata lists every type it uses), plus
 /// the variables every service reads through ServiceDefaults and the .NET host (the contract's list).
 /// </summary>
 public static class ServiceConfiguration
@@ -36,8 +36,9 @@ public static class ServiceConfiguration
     {
         // The service's assembly must be in the test's output (reference the service project).
         var assembly = Assembly.Load(ServiceProcess.ProjectOf(service));
-        var defaults = typeof(CatalogEntry).Assembly;
-        var types = assembly.GetTypes().Concat(ReferencedTypes(assembly).Select(name => defaults.GetType(name)).OfType<Type>());
+        Assembly[] shared = [typeof(ServiceIdentity).Assembly, typeof(CatalogEntry).Assembly];
+        var types = assembly.GetTypes().Concat(ReferencedTypes(assembly)
+            .SelectMany(name => shared.Select(library => library.GetType(name))).OfType<Type>());
         return new SortedSet<string>(types.SelectMany(KeysOf), StringComparer.Ordinal);
     }
 
