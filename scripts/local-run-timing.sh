@@ -19,7 +19,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 TMP=$(mktemp -d /tmp/local-run-timing.XXXXXX)
 PIDS=()
-source "$ROOT/bench/lib.sh" # say, fail, free_port, CLOCK_TICKS
+source "$ROOT/bench/lib.sh" # say, fail, free_port
+CLOCK_TICKS=$(getconf CLK_TCK)
 trap 'stop_marked all; rm -rf "$TMP"' EXIT
 
 RUNS=${1:-3}
