@@ -23,18 +23,21 @@ public static partial class VotingPageAnnouncer
     {
         try
         {
-            var ready = services.Select(name =>
+            // Aspire's own health checks back off to 1, 2, 3, 4, 5 s between tries while a resource is not
+            // healthy (src/Aspire.Hosting/Health/ResourceHealthCheckService.cs): they say which service is
+            // late, but the announcement asks the app itself, whose readiness includes analytics and storage.
+            var healthy = services.Select(name =>
                 notifications.WaitForResourceHealthyAsync(name, WaitBehavior.WaitOnResourceUnavailable, stopping)).ToList();
-            var all = Task.WhenAll(ready);
-            if (await Task.WhenAny(all, Task.Delay(Patience, stopping)) != all)
+            var appReady = WaitUntilReadyAsync(new Uri(plan.VotingPage, "/health/ready"), stopping);
+            if (await Task.WhenAny(appReady, Task.Delay(Patience, stopping)) != appReady)
             {
-                var waiting = services.Where((_, index) => !ready[index].IsCompleted);
+                var waiting = services.Where((_, index) => !healthy[index].IsCompleted);
                 logger.LogWarning(
                     "Voting page: {Url} but {Waiting} not ready after {Seconds:0} s: see its logs in the dashboard ({Chain}).",
                     plan.VotingPage, string.Join(" and ", waiting), Patience.TotalSeconds, plan.Describe());
             }
 
-            await all;
+            await appReady;
             var results = await ReadResultsAsync(plan.VotingPage, stopping);
             // Written as a block of its own rather than a log entry, so that it stands out as the last thing on screen.
             await Console.Out.WriteLineAsync(Announcement(plan, results));
@@ -61,6 +64,26 @@ public static partial class VotingPageAnnouncer
         lines.Add("  Press Ctrl+C to stop everything.");
         lines.Add("");
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>Asks <paramref name="readiness"/> every 100 ms until it answers 200.</summary>
+    private static async Task WaitUntilReadyAsync(Uri readiness, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        while (true)
+        {
+            try
+            {
+                using var answer = await client.GetAsync(readiness, cancellationToken);
+                if (answer.IsSuccessStatusCode) return;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
     }
 
     /// <summary>

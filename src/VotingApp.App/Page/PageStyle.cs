@@ -7,7 +7,8 @@ namespace VotingApp.App.Page;
 /// The one stylesheet of the voting page and of its problem pages, sent inline, and the Content-Security-Policy
 /// that allows exactly it (by its hash) and never any script. Its colours pass WCAG AA (4.5:1 for text, 3:1
 /// for the focus ring). On a phone the card keeps a margin, a long word (a trace id) breaks rather than run
-/// out of it, and the tally balances its line rather than break a figure. No selector names the tally's id:
+/// out of it, and the tally breaks between its figures, never inside one: the results line itself is read by
+/// screen readers and the curl loop, and drawn again in boxes (VotingPage). No selector names the tally's id:
 /// the page must have just one line with that word, for the curl loop.
 /// </summary>
 public static class PageStyle
@@ -25,7 +26,8 @@ public static class PageStyle
         .vote button, .again button { font-size: 1.2rem; padding: .8rem 1.6rem; margin: .3rem; border: 0; border-radius: .5rem; color: #fff; background: #1a63c9; }
         .vote .option2 { background: #c92a2a; } .vote .reset { background: #6b7280; }
         .notice { background: #e7f6ec; color: #14532d; border-radius: .5rem; padding: .6rem 1rem; margin: 0 0 1rem; }
-        .tally div { font-size: 1.3rem; margin: 1.5rem 0 .5rem; text-wrap: balance; }
+        .tally div { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+        .tally .figures { font-size: 1.3rem; margin: 1.5rem 0 .5rem; color: inherit; } .figures span { display: inline-block; }
         .tally p { color: #52606d; margin: 0; }
         footer { font-size: .85rem; color: #52606d; margin-top: 1.5rem; }
         footer form { display: inline; } footer p, footer div { margin: .4rem 0; }

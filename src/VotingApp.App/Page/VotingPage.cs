@@ -83,8 +83,8 @@ public sealed class VotingPage
             ? $"<p id=\"details\">Host: {_encoder.Encode(Environment.MachineName)} &middot; App version: {_encoder.Encode(identity.Version)} &middot; Store: "
             : "";
         var middle = "</section>\n" + (footer ? "<footer>\n" : "") + details;
-        _middle = " </div>\n" + middle;
-        _middleNoVotes = $" </div>\n<p>{NoVotesYetText}</p>\n" + middle;
+        _middle = "</p>\n" + middle;
+        _middleNoVotes = $"</p>\n<p>{NoVotesYetText}</p>\n" + middle;
         _endFlagOn = End(flagSet: true);
         _endFlagOff = End(flagSet: false);
 
@@ -121,7 +121,8 @@ public sealed class VotingPage
     {
         var head = model.CountedVote is { } counted && _headAfterVote.TryGetValue(counted, out var withNotice) ? withNotice : _head;
         // The token is base64url: nothing in it needs HTML encoding.
-        var page = string.Concat(head, VoteToken.New(), _buttons, _encoder.Encode(model.ResultsText ?? UnavailableText),
+        var results = _encoder.Encode(model.ResultsText ?? UnavailableText);
+        var page = string.Concat(head, VoteToken.New(), _buttons, results, ResultsEnd, Figures(results),
             model.NoVotesYet ? _middleNoVotes : _middle, _showDetails ? _encoder.Encode(model.Store ?? "unknown") : "",
             model.FeatureFlagSet ? _endFlagOn : _endFlagOff);
         response.ContentType = HtmlContentType;
@@ -131,6 +132,13 @@ public sealed class VotingPage
         response.ContentLength = Encoding.UTF8.GetByteCount(page);
         return response.WriteAsync(page);
     }
+
+    // The results line is what the curl loop prints; people see it drawn again with each figure in a box of its
+    // own, so that a narrow screen breaks the line between figures ("Cats: 9/23465 (0%) | Dogs: …"), never inside one.
+    private const string ResultsEnd = " </div>\n<p class=\"figures\" aria-hidden=\"true\">";
+
+    private static string Figures(string encodedResults) =>
+        "<span>" + encodedResults.Replace(" | ", "</span> | <span>", StringComparison.Ordinal) + "</span>";
 
     /// <summary>
     /// A short page, in the page's own style, for a vote that was refused (400, 403, 409, 429) or not
