@@ -3,10 +3,7 @@ using Serilog.Events;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// The minimum log levels: our defaults, then Logging__LogLevel__X and Serilog__MinimumLevel__(Default|Override__X)
-/// (Serilog's wins), read by hand because Serilog's ReadFrom.Configuration needs reflection that Native AOT lacks.
-/// </summary>
+/// <summary>Logging__LogLevel__X and Serilog__MinimumLevel__*, read here: Serilog's ReadFrom.Configuration needs reflection Native AOT lacks.</summary>
 public sealed class LogLevelSettings
 {
     /// <summary>Framework chatter that nobody reads at Information; the lifetime lines are kept.</summary>

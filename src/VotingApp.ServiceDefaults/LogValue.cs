@@ -4,10 +4,7 @@ using Serilog.Events;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Values from requests made safe to log: control characters and line separators escaped, so no value starts a
-/// forged line; cut to a bound, so no request fills the bounded log buffer.
-/// </summary>
+/// <summary>Request values escaped, so none forges a line, and cut, so none fills the bounded log buffer.</summary>
 public static class LogValue
 {
     /// <summary>The longest string any log property keeps (the enricher's bound for every event).</summary>

@@ -7,11 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Bodies of at most 1 KiB (the largest is a vote), with Kestrel's and the form limits as the backstop. The
-/// body is read here, before the endpoint, because Kestrel alone resets the connection on an oversized body
-/// it has not read, and the client would never see the 413 that says why.
-/// </summary>
+/// <summary>Bodies of at most 1 KiB, read before the endpoint: Kestrel alone resets an unread oversized body, hiding the 413.</summary>
 public static class RequestLimits
 {
     public const int MaxBodyBytes = 1024;
