@@ -34,28 +34,11 @@ public sealed class LogLevelSettings
     {
         var settings = new LogLevelSettings();
         foreach (var (name, level) in Defaults) settings._overrides[name] = level;
-
-        foreach (var child in configuration.GetSection("Logging:LogLevel").GetChildren())
-        {
-            settings.Apply(child, isDefault: child.Key == "Default");
-        }
-
         var serilog = configuration.GetSection("Serilog:MinimumLevel");
-        if (serilog.Value is not null)
-        {
-            settings.Apply(serilog, isDefault: true);
-        }
-
-        if (serilog.GetSection("Default") is { Value: not null } serilogDefault)
-        {
-            settings.Apply(serilogDefault, isDefault: true);
-        }
-
-        foreach (var child in serilog.GetSection("Override").GetChildren())
-        {
-            settings.Apply(child, isDefault: false);
-        }
-
+        foreach (var child in configuration.GetSection("Logging:LogLevel").GetChildren()) settings.Apply(child, isDefault: child.Key == "Default");
+        settings.Apply(serilog, isDefault: true);
+        settings.Apply(serilog.GetSection("Default"), isDefault: true);
+        foreach (var child in serilog.GetSection("Override").GetChildren()) settings.Apply(child, isDefault: false);
         settings._overrides[RequestLogging.MiddlewareCategory] = settings.LevelOf(RequestLogging.Category);
         return settings;
     }
@@ -75,14 +58,8 @@ public sealed class LogLevelSettings
             return;
         }
 
-        if (isDefault)
-        {
-            Default = level;
-        }
-        else
-        {
-            _overrides[setting.Key] = level;
-        }
+        if (isDefault) Default = level;
+        else _overrides[setting.Key] = level;
     }
 
     public static bool TryParse(string text, out LogEventLevel level)

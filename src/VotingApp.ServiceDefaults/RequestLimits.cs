@@ -103,9 +103,4 @@ public static class RequestLimits
 
     private static Task TooLargeAsync(HttpContext context, string detail) =>
         ErrorResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large", detail);
-
-    /// <summary>True for a body sent as application/x-www-form-urlencoded (the only form the page sends).</summary>
-    public static bool IsUrlEncodedForm(HttpRequest request) =>
-        request.ContentType is { } type
-        && type.AsSpan().TrimStart().StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 }
