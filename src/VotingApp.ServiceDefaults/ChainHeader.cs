@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using VotingApp.Contracts;
 
 namespace VotingApp.ServiceDefaults;

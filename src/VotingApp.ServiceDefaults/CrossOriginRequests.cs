@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>Another site's form is refused 403 as Go's net/http CrossOriginProtection decides: no cookie or token needed.</summary>

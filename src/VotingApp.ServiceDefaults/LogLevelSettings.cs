@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Serilog.Events;
 
 namespace VotingApp.ServiceDefaults;

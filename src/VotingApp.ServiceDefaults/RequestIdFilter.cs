@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>An x-request-id is kept only when it looks like one (Envoy's is a UUID), so a client cannot put markup or kilobytes in the log.</summary>

@@ -1,8 +1,5 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -23,7 +20,7 @@ internal static class RequestLogging
     internal static void UseVotingRequestLogging(this WebApplication app) =>
         app.UseSerilogRequestLogging(options =>
         {
-            options.Logger = app.Services.GetRequiredService<ILogger>();
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             // One template for the four shapes of line; the values stay properties of their own.
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} {Outcome:l}";
             options.GetLevel = (context, elapsed, error) => Level(context.Request.Method, context.Response.StatusCode, elapsed, error ?? HandledError(context));

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>How every voting service creates its host: the slim builder, without configuration reload.</summary>

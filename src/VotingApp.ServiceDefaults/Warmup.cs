@@ -1,17 +1,10 @@
 using Microsoft.AspNetCore.HeaderPropagation;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// The one readiness mechanism: start-up steps (a first call to each upstream, storage's store) retried in the
-/// background until each has succeeded once; /health/ready waits for them, then stays open, so that a later
-/// outage of an upstream shows on the page instead of taking this service out of rotation too.
-/// </summary>
+/// <summary>Readiness: start-up steps retried until each succeeds once, then open for good (a later upstream outage shows on the page, not in rotation).</summary>
 public static partial class Warmup
 {
     public const string HealthCheckName = "warm-up";
