@@ -53,14 +53,28 @@ public static partial class Warmup
         }
     }
 
+    /// <summary>Not a BackgroundService: each step's first try is under way when StartAsync returns, before any request is taken.</summary>
     internal sealed partial class WarmupRunner(IEnumerable<WarmupStep> steps, WarmupGate gate, IServiceProvider services,
-        ILogger<WarmupGate> logger) : BackgroundService
+        ILogger<WarmupGate> logger) : IHostedService
     {
         private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(20);
         private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
 
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-            Task.WhenAll(steps.Select(step => RunAsync(step, stoppingToken)));
+        // Not disposed: the host may stop a service after disposing it, and a CTS without a timer holds nothing.
+        private readonly CancellationTokenSource _stopping = new();
+        private Task _running = Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _running = Task.WhenAll(steps.Select(step => RunAsync(step, _stopping.Token)));
+            return Task.CompletedTask;
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await _stopping.CancelAsync();
+            await _running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
 
         private async Task RunAsync(WarmupStep step, CancellationToken stoppingToken)
         {
