@@ -1,13 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// A body the client broke on the wire (malformed, short, stalled) answered with Kestrel's 400, 408 or 413; an
-/// IExceptionHandler, so it is neither logged as an error nor a 5xx that would fail a canary's success rate.
-/// </summary>
+/// <summary>A body the client broke is Kestrel's 400, 408 or 413, not an error or a 5xx that would fail a canary.</summary>
 internal sealed partial class BrokenRequests(ILogger<BrokenRequests> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)

@@ -1,14 +1,8 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using VotingApp.Contracts;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Every answer names this service's version in x-voting-chain. An endpoint that called another service
-/// sets the whole chain itself, with the upstream's answer in hand (<see cref="VersionChain.Compose"/>);
-/// this leaves that one as it is. Set as the answer starts, so an error page carries it too.
-/// </summary>
+/// <summary>Every answer, error pages too, names this version in x-voting-chain unless its endpoint composed the chain.</summary>
 internal static class ChainHeader
 {
     private static readonly Func<object, Task> SetOwnToken = static state =>

@@ -1,11 +1,6 @@
-using Microsoft.AspNetCore.Http;
-
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// A form another site makes a browser send is refused with 403, decided as Go's net/http CrossOriginProtection
-/// does (Sec-Fetch-Site, else Origin); antiforgery would need a cookie and a token where these headers suffice.
-/// </summary>
+/// <summary>Another site's form is refused 403 as Go's net/http CrossOriginProtection decides: no cookie or token needed.</summary>
 internal static class CrossOriginRequests
 {
     public const string Detail = "This form was not from this site: another website made your browser send it. Nothing was changed; vote on the voting page itself.";

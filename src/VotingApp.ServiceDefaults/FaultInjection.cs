@@ -1,17 +1,9 @@
 using System.Diagnostics.Metrics;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Applies <see cref="FaultSettings"/> to every request but the infrastructure paths (x-voting-fault: abort or
-/// delay; counted in voting_faults_injected_total{kind}); an aborted vote never reaches the endpoint.
-/// </summary>
+/// <summary>Applies <see cref="FaultSettings"/> to every request but the infrastructure paths, before the endpoint.</summary>
 public static partial class FaultInjection
 {
     public const string Header = "x-voting-fault";

@@ -1,12 +1,8 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// A release that misbehaves on purpose, so a rollback can be shown with a real image (docs/flagger-walkthrough.md);
-/// off unless set, warned about at start and shown in GET /version.
-/// </summary>
+/// <summary>A release that misbehaves on purpose, so a rollback can be shown with a real image (docs/flagger-walkthrough.md).</summary>
 public sealed class FaultSettings
 {
     /// <summary>Percent (0-100, decimals allowed) of requests answered with <see cref="AbortStatus"/>.</summary>

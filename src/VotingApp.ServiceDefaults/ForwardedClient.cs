@@ -1,18 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// ASP.NET Core's forwarded headers, believed for one hop and only from the proxies declared in KNOWN_PROXIES.
-/// Behind a sidecar every request comes from 127.0.0.6 (Istio pilot/pkg/networking/core/listener_address.go,
-/// InboundPassthroughBindIpv4) and the gateway appends the right-most X-Forwarded-For entry
-/// (use_remote_address, pilot/pkg/networking/core/gateway.go).
-/// </summary>
+/// <summary>Forwarded headers believed for one hop from KNOWN_PROXIES only (sidecar traffic comes from 127.0.0.6: Istio pilot/pkg/networking/core/listener_address.go).</summary>
 public static class ForwardedClient
 {
     public const string KnownProxiesKey = "KNOWN_PROXIES";

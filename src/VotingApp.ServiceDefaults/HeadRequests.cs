@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>HEAD is routed as the GET it stands for, on every endpoint; Kestrel sends no body, and the log still says HEAD.</summary>

@@ -1,12 +1,8 @@
-using Microsoft.Extensions.Configuration;
 using Serilog.Events;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// The minimum log levels: our defaults, then Logging__LogLevel__X and Serilog__MinimumLevel__(Default|Override__X)
-/// (Serilog's wins), read by hand because Serilog's ReadFrom.Configuration needs reflection that Native AOT lacks.
-/// </summary>
+/// <summary>Logging__LogLevel__X and Serilog__MinimumLevel__*, read here: Serilog's ReadFrom.Configuration needs reflection Native AOT lacks.</summary>
 public sealed class LogLevelSettings
 {
     /// <summary>Framework chatter that nobody reads at Information; the lifetime lines are kept.</summary>
@@ -37,28 +33,11 @@ public sealed class LogLevelSettings
     {
         var settings = new LogLevelSettings();
         foreach (var (name, level) in Defaults) settings._overrides[name] = level;
-
-        foreach (var child in configuration.GetSection("Logging:LogLevel").GetChildren())
-        {
-            settings.Apply(child, isDefault: child.Key == "Default");
-        }
-
         var serilog = configuration.GetSection("Serilog:MinimumLevel");
-        if (serilog.Value is not null)
-        {
-            settings.Apply(serilog, isDefault: true);
-        }
-
-        if (serilog.GetSection("Default") is { Value: not null } serilogDefault)
-        {
-            settings.Apply(serilogDefault, isDefault: true);
-        }
-
-        foreach (var child in serilog.GetSection("Override").GetChildren())
-        {
-            settings.Apply(child, isDefault: false);
-        }
-
+        foreach (var child in configuration.GetSection("Logging:LogLevel").GetChildren()) settings.Apply(child, isDefault: child.Key == "Default");
+        settings.Apply(serilog, isDefault: true);
+        settings.Apply(serilog.GetSection("Default"), isDefault: true);
+        foreach (var child in serilog.GetSection("Override").GetChildren()) settings.Apply(child, isDefault: false);
         settings._overrides[RequestLogging.MiddlewareCategory] = settings.LevelOf(RequestLogging.Category);
         return settings;
     }
@@ -78,14 +57,8 @@ public sealed class LogLevelSettings
             return;
         }
 
-        if (isDefault)
-        {
-            Default = level;
-        }
-        else
-        {
-            _overrides[setting.Key] = level;
-        }
+        if (isDefault) Default = level;
+        else _overrides[setting.Key] = level;
     }
 
     public static bool TryParse(string text, out LogEventLevel level)

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Serilog;
 using Serilog.Formatting.Compact;
 

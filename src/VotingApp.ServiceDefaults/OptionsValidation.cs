@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace VotingApp.ServiceDefaults;
@@ -7,10 +6,7 @@ namespace VotingApp.ServiceDefaults;
 /// <summary>The one way a configuration error is reported: ValidateOnStart, messages that name the variable, exit code 2.</summary>
 public static class OptionsValidation
 {
-    /// <summary>
-    /// Typed settings checked at start by <paramref name="problems"/>; the caller binds them where the type is
-    /// known, so that the binding source generator can write the binder (Native AOT has no reflection).
-    /// </summary>
+    /// <summary>Typed settings checked at start; the caller binds them, where the binding generator sees the type.</summary>
     public static OptionsBuilder<TOptions> AddValidatedSettings<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IServiceCollection services,
         Func<TOptions, IEnumerable<string>> problems)
         where TOptions : class

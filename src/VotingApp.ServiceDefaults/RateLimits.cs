@@ -1,19 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// One client cannot take the service away from everyone: requests in progress (all clients) and per window
-/// (one client, <see cref="ForwardedClient"/>) are bounded, past either 429 with Retry-After (docs/http.md,
-/// "Rate limits"). The defaults are generous because the load generator sends thousands a second from one address.
-/// </summary>
+/// <summary>One client cannot take the service from everyone (docs/http.md, "Rate limits"); generous defaults for the load generator.</summary>
 public sealed class RateLimitSettings
 {
     public const string ConcurrentKey = "RATE_LIMIT_CONCURRENT_REQUESTS";
@@ -94,10 +85,7 @@ public static partial class RateLimits
     public static TBuilder Unlimited<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
         endpoint.DisableRateLimiting();
 
-    /// <summary>
-    /// A flood is one line per window and client: a fixed-window limiter of one permit per client decides
-    /// which refusal is logged, and counts those that were not.
-    /// </summary>
+    /// <summary>A flood is one line per window and client, chosen and counted by a limiter of one permit.</summary>
     internal sealed partial class ThrottleLog(ILogger logger, TimeSpan window) : IDisposable
     {
         private readonly PartitionedRateLimiter<string> _lines = PartitionedRateLimiter.Create<string, string>(client =>

@@ -1,17 +1,9 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Bodies of at most 1 KiB (the largest is a vote), with Kestrel's and the form limits as the backstop. The
-/// body is read here, before the endpoint, because Kestrel alone resets the connection on an oversized body
-/// it has not read, and the client would never see the 413 that says why.
-/// </summary>
+/// <summary>Bodies of at most 1 KiB, read before the endpoint: Kestrel alone resets an unread oversized body, hiding the 413.</summary>
 public static class RequestLimits
 {
     public const int MaxBodyBytes = 1024;
@@ -107,9 +99,4 @@ public static class RequestLimits
 
     private static Task TooLargeAsync(HttpContext context, string detail) =>
         ErrorResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large", detail);
-
-    /// <summary>True for a body sent as application/x-www-form-urlencoded (the only form the page sends).</summary>
-    public static bool IsUrlEncodedForm(HttpRequest request) =>
-        request.ContentType is { } type
-        && type.AsSpan().TrimStart().StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,23 +1,12 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// One event per request, Serilog's request logging: "HTTP POST / responded 303 in 1.2 ms". Writes at
-/// Information, failures (5xx, exceptions) at Error with the trace id the caller was shown, refusals (4xx)
-/// and slow requests (over a second) at Warning; reads (GET/HEAD: curl loops, probes, scrapes) and routine
-/// refusals (404, 405, 429, bodies the client broke on the wire) at Debug; a request the client abandoned
-/// (ASP.NET Core's 499) at Debug as such. The path is escaped and cut to <see cref="LogValue.MaxPathLength"/>
-/// characters; the x-request-id is one that <see cref="RequestIdFilter"/> let through. Operators see the
-/// reads too with Logging__LogLevel__VotingApp.RequestLog=Debug.
-/// </summary>
+/// <summary>Serilog's request logging, one line a request: 5xx Error; other 4xx and slow Warning; reads, 404/405/429, broken bodies, 499 Debug.</summary>
 internal static class RequestLogging
 {
     public const string Category = "VotingApp.RequestLog";
@@ -31,7 +20,7 @@ internal static class RequestLogging
     internal static void UseVotingRequestLogging(this WebApplication app) =>
         app.UseSerilogRequestLogging(options =>
         {
-            options.Logger = app.Services.GetRequiredService<ILogger>();
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             // One template for the four shapes of line; the values stay properties of their own.
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} {Outcome:l}";
             options.GetLevel = (context, elapsed, error) => Level(context.Request.Method, context.Response.StatusCode, elapsed, error ?? HandledError(context));

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using VotingApp.Contracts;
 
 namespace VotingApp.ServiceDefaults;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>Where the storage service is (STORAGE_HOST, STORAGE_PORT), for analytics and the app.</summary>

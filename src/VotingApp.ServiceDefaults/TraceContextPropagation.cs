@@ -1,12 +1,8 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Hosting;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// The W3C trace context without recording spans, for a service that exports none: .NET creates the request's
-/// and each call's activity only for a listener that asks, so this one asks with OpenTelemetry's default sampling.
-/// </summary>
+/// <summary>Without an exporter .NET makes no activities, so no trace context flows; this listener asks for them.</summary>
 internal sealed class TraceContextPropagation : IHostedService, IDisposable
 {
     private static readonly HashSet<string> Sources = ["Microsoft.AspNetCore", "System.Net.Http"];
@@ -19,10 +15,7 @@ internal sealed class TraceContextPropagation : IHostedService, IDisposable
 
     public TraceContextPropagation() => ActivitySource.AddActivityListener(_listener);
 
-    /// <summary>
-    /// ParentBased(AlwaysOn); AllDataAndRecorded because since .NET 10 a PropagationData activity is never recorded
-    /// (https://learn.microsoft.com/dotnet/core/compatibility/core-libraries/10.0/activity-sampling).
-    /// </summary>
+    /// <summary>ParentBased(AlwaysOn); AllDataAndRecorded since .NET 10 never records PropagationData (learn.microsoft.com/dotnet/core/compatibility/core-libraries/10.0/activity-sampling).</summary>
     private static ActivitySamplingResult Decide(ref ActivityCreationOptions<ActivityContext> options) =>
         options.Parent == default || options.Parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded)
             ? ActivitySamplingResult.AllDataAndRecorded

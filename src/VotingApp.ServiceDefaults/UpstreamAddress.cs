@@ -1,7 +1,7 @@
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>An upstream service's address from its HOST and PORT settings, and what is wrong with them.</summary>
-internal static class UpstreamAddress
+public static class UpstreamAddress
 {
     public static Uri Build(string host, int port) => new UriBuilder(Uri.UriSchemeHttp, host.Trim(), port).Uri;
 

@@ -33,12 +33,7 @@ public readonly record struct UpstreamAnswer(UpstreamFailure? Failure, string? C
 /// <summary>What a read came back with: its value or the failure, and the x-voting-chain the upstream reported.</summary>
 public readonly record struct UpstreamAnswer<T>(T? Value, UpstreamFailure? Failure, string? Chain) where T : class;
 
-/// <summary>
-/// The one way a voting service calls another: a failed call (refused, reset, timed out, circuit open) or an
-/// answer that is not a success comes back as an <see cref="UpstreamFailure"/> value, never an exception, so
-/// the endpoint that made the call decides what its caller is told. A call cancelled by its caller (the
-/// visitor left) is not a failure: its cancellation goes on up.
-/// </summary>
+/// <summary>Calls to another service: a failed call or answer comes back as an <see cref="UpstreamFailure"/> value for the endpoint to decide on; only the caller's cancellation is thrown.</summary>
 public static class UpstreamCall
 {
     public static async Task<UpstreamAnswer> SendAsync(this HttpClient http, HttpRequestMessage request, CatalogEntry upstream,

@@ -1,15 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Pooled HttpClients (IHttpClientFactory) for calls to another voting service, with the tracing headers
-/// forwarded and the time a call may take bounded, so that a page never hangs. Which of the two a typed
-/// client gets is the one decision about retrying its calls (docs/http.md, "Retries").
-/// </summary>
+/// <summary>Pooled, time-bounded clients to another service; read or write is the one decision about retries (docs/http.md, "Retries").</summary>
 public static class UpstreamHttpClients
 {
     /// <summary>No call to another service, retries included, may take longer than this.</summary>
@@ -23,10 +18,7 @@ public static class UpstreamHttpClients
         where TClient : class =>
         services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider)).AddHeaderPropagation();
 
-    /// <summary>
-    /// For reads, which are safe to repeat: one retry after a short pause, each try bounded, all bounded
-    /// together, and a circuit breaker so that a dead upstream is not hammered.
-    /// </summary>
+    /// <summary>Reads are safe to repeat: one retry, each try and all together bounded, a breaker so a dead upstream is not hammered.</summary>
     public static IHttpClientBuilder AddReadClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
         this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
@@ -53,11 +45,7 @@ public static class UpstreamHttpClients
         return client;
     }
 
-    /// <summary>
-    /// For a client that writes (votes, resets): every call one try, bounded in time, never retried here.
-    /// Retries are the mesh's (its sidecar's default policy) and the voter's ("send my vote again"); every
-    /// vote carries an Idempotency-Key so that those count once.
-    /// </summary>
+    /// <summary>Writes get one bounded try; the mesh's and the voter's retries count once by the vote's Idempotency-Key.</summary>
     public static IHttpClientBuilder AddWriteClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
         this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class

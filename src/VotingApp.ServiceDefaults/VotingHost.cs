@@ -1,15 +1,9 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>How every voting service creates its host: the slim builder, without configuration reload.</summary>
 public static class VotingHost
 {
-    /// <summary>
-    /// The builder meant for Native AOT; files read once, not watched (an inotify watch per folder; settings change
-    /// by a restart). ASPNETCORE_ variables are added again after appsettings.Local.json, so the environment wins.
-    /// </summary>
+    /// <summary>Files read once, not watched (settings change by a restart); ASPNETCORE_ variables win over appsettings.Local.json.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         string[] arguments = [.. args, "--hostBuilder:reloadConfigOnChange=false"];

@@ -1,27 +1,17 @@
 using Microsoft.AspNetCore.HeaderPropagation;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
 namespace VotingApp.ServiceDefaults;
 
-/// <summary>
-/// Readiness that means "the first real request will be answered fast": at start the service makes, in the
-/// background, the calls its requests make (analytics: storage's counts; the app: analytics' results and
-/// storage's store info), retrying until each has succeeded once. Until then /health/ready says which are
-/// still waiting, so a new pod gets no traffic while its pooled connections, resilience pipelines and
-/// upstreams are not there yet. After that the gate stays open: a later outage of an upstream is shown on
-/// the page ("Results are unavailable") and must not take this service out of rotation as well.
-/// </summary>
+/// <summary>Readiness: start-up steps retried until each succeeds once, then open for good (a later upstream outage shows on the page, not in rotation).</summary>
 public static partial class Warmup
 {
     public const string HealthCheckName = "warm-up";
 
-    /// <summary>Adds one warm-up call; <paramref name="call"/> returns the failure while the upstream cannot answer.</summary>
-    public static IServiceCollection AddWarmupCall(this IServiceCollection services, string upstream,
-        Func<IServiceProvider, CancellationToken, Task<UpstreamFailure?>> call)
+    /// <summary>Adds one step; <paramref name="attempt"/> returns why it is not ready yet, or null once it is.</summary>
+    public static IServiceCollection AddWarmupStep(this IServiceCollection services, string name,
+        Func<IServiceProvider, CancellationToken, Task<string?>> attempt)
     {
         if (!services.Any(d => d.ServiceType == typeof(WarmupGate)))
         {
@@ -31,20 +21,25 @@ public static partial class Warmup
                 provider => provider.GetRequiredService<WarmupGate>(), failureStatus: null, tags: null));
         }
 
-        services.AddSingleton(new WarmupCall(upstream, call));
+        services.AddSingleton(new WarmupStep(name, attempt));
         return services;
     }
 
-    internal sealed record WarmupCall(string Upstream, Func<IServiceProvider, CancellationToken, Task<UpstreamFailure?>> Call);
+    /// <summary>A first call to an upstream as a step: ready once it answered.</summary>
+    public static IServiceCollection AddWarmupCall(this IServiceCollection services, string upstream,
+        Func<IServiceProvider, CancellationToken, Task<UpstreamFailure?>> call) =>
+        services.AddWarmupStep(upstream, async (provider, cancellationToken) => (await call(provider, cancellationToken))?.Message);
 
-    /// <summary>The readiness check: healthy once every warm-up call has succeeded once.</summary>
-    internal sealed class WarmupGate(IEnumerable<WarmupCall> calls) : IHealthCheck
+    internal sealed record WarmupStep(string Name, Func<IServiceProvider, CancellationToken, Task<string?>> Attempt);
+
+    /// <summary>The readiness check: healthy once every step has succeeded once.</summary>
+    internal sealed class WarmupGate(IEnumerable<WarmupStep> steps) : IHealthCheck
     {
-        private readonly HashSet<string> _waiting = [.. calls.Select(call => call.Upstream)];
+        private readonly HashSet<string> _waiting = [.. steps.Select(step => step.Name)];
 
-        public void Done(string upstream)
+        public void Done(string name)
         {
-            lock (_waiting) _waiting.Remove(upstream);
+            lock (_waiting) _waiting.Remove(name);
         }
 
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -53,21 +48,35 @@ public static partial class Warmup
             {
                 return Task.FromResult(_waiting.Count == 0
                     ? HealthCheckResult.Healthy("warmed up")
-                    : HealthCheckResult.Unhealthy($"warming up: waiting for {string.Join(", ", _waiting.Order())} to answer"));
+                    : HealthCheckResult.Unhealthy($"warming up: waiting for {string.Join(", ", _waiting.Order())}"));
             }
         }
     }
 
-    internal sealed partial class WarmupRunner(IEnumerable<WarmupCall> calls, WarmupGate gate, IServiceProvider services,
-        ILogger<WarmupGate> logger) : BackgroundService
+    /// <summary>Not a BackgroundService: each step's first try is under way when StartAsync returns, before any request is taken.</summary>
+    internal sealed partial class WarmupRunner(IEnumerable<WarmupStep> steps, WarmupGate gate, IServiceProvider services,
+        ILogger<WarmupGate> logger) : IHostedService
     {
         private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(20);
         private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
 
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-            Task.WhenAll(calls.Select(call => WarmAsync(call, stoppingToken)));
+        // Not disposed: the host may stop a service after disposing it, and a CTS without a timer holds nothing.
+        private readonly CancellationTokenSource _stopping = new();
+        private Task _running = Task.CompletedTask;
 
-        private async Task WarmAsync(WarmupCall call, CancellationToken stoppingToken)
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _running = Task.WhenAll(steps.Select(step => RunAsync(step, _stopping.Token)));
+            return Task.CompletedTask;
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await _stopping.CancelAsync();
+            await _running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        private async Task RunAsync(WarmupStep step, CancellationToken stoppingToken)
         {
             // Outside any request there is nothing to propagate, but the propagation handler insists on a set.
             if (services.GetService<HeaderPropagationValues>() is { } propagated)
@@ -81,14 +90,14 @@ public static partial class Warmup
             {
                 try
                 {
-                    if (await call.Call(services, stoppingToken) is not { } failure)
+                    if (await step.Attempt(services, stoppingToken) is not { } reason)
                     {
-                        gate.Done(call.Upstream);
-                        LogWarmed(call.Upstream, attempt, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+                        gate.Done(step.Name);
+                        LogReady(step.Name, attempt, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
                         return;
                     }
 
-                    if (attempt == 1) LogWaiting(call.Upstream, failure.Message);
+                    LogNotYet(step.Name, attempt, reason);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -100,10 +109,10 @@ public static partial class Warmup
             }
         }
 
-        [LoggerMessage(LogLevel.Information, "Warmed up: {Upstream} answered (attempt {Attempt}, {Elapsed:0} ms); ready")]
-        private partial void LogWarmed(string upstream, int attempt, double elapsed);
+        [LoggerMessage(LogLevel.Information, "Warmed up: {Step} is ready (attempt {Attempt}, {Elapsed:0} ms)")]
+        private partial void LogReady(string step, int attempt, double elapsed);
 
-        [LoggerMessage(LogLevel.Information, "Warming up: {Upstream} does not answer yet ({Reason}); not ready until it does")]
-        private partial void LogWaiting(string upstream, string reason);
+        [LoggerMessage(LogLevel.Warning, "{Step} not ready yet (attempt {Attempt}), retrying: {Reason}")]
+        private partial void LogNotYet(string step, int attempt, string reason);
     }
 }

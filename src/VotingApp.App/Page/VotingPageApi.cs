@@ -46,7 +46,7 @@ public static partial class VotingPageApi
         Ballot ballot, AppSettings settings, ILogger logger)
     {
         var request = context.Request;
-        if (!RequestLimits.IsUrlEncodedForm(request))
+        if (!IsUrlEncodedForm(request))
         {
             LogRejected(logger, "not a urlencoded form");
             return (null, Problem(page, StatusCodes.Status415UnsupportedMediaType, "Vote not accepted",
@@ -166,6 +166,11 @@ public static partial class VotingPageApi
 
     private static IResult Problem(VotingPage page, int status, string heading, string message, VoteRetry? retry = null) =>
         new ProblemPageResult(status, page.RenderProblem(heading, message, retry), hasForm: retry is not null);
+
+    /// <summary>The only form the page sends (multipart is refused too).</summary>
+    private static bool IsUrlEncodedForm(HttpRequest request) =>
+        request.ContentType is { } type
+        && type.AsSpan().TrimStart().StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>What a voter can quote to an operator, who finds the details in the log under it.</summary>
     internal static string Reference(HttpContext context) => $"(Reference: trace id {ErrorResponses.TraceId(context)})";

@@ -3,8 +3,8 @@ using VotingApp.Contracts;
 namespace VotingApp.Storage.Stores;
 
 /// <summary>
-/// Keeps one counter per option. The store is prepared (schema made, server answered once) by
-/// <see cref="VoteStorePreparer"/> alone; until then every operation fails with the reason of its last try.
+/// Keeps one counter per option. The store is prepared (schema made, server answered once) by the warm-up
+/// alone (<see cref="VoteStoreRegistration"/>); until then every operation fails with the reason of its last try.
 /// A store that cannot be reached raises <see cref="StoreUnavailableException"/> instead of the driver's own
 /// exception, so that the API can answer 503 with a clear reason.
 /// </summary>
@@ -32,9 +32,19 @@ public abstract class VoteStore
     /// <summary>Notes that the store took a write; true the first time after it was full.</summary>
     public bool MarkRoom() => Volatile.Read(ref _full) == 1 && Interlocked.Exchange(ref _full, 0) == 1;
 
-    /// <summary>One try to prepare the store; for <see cref="VoteStorePreparer"/> only.</summary>
-    internal Task PrepareOnceAsync(CancellationToken cancellationToken) =>
-        IsPrepared ? Task.CompletedTask : _preparing = GuardAsync(() => PrepareAsync(cancellationToken));
+    /// <summary>One try to prepare the store, the warm-up's step: null once it is prepared, else why not.</summary>
+    internal async Task<string?> TryPrepareAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await (IsPrepared ? Task.CompletedTask : _preparing = GuardAsync(() => PrepareAsync(cancellationToken)));
+            return null;
+        }
+        catch (StoreUnavailableException e)
+        {
+            return e.Message;
+        }
+    }
 
     private Task EnsurePreparedAsync() => _preparing
         ?? Task.FromException(new StoreUnavailableException(Kind, Location, "it is not prepared yet", new InvalidOperationException("The preparer has not tried yet.")));

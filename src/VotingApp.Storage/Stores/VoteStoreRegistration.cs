@@ -4,7 +4,7 @@ using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Storage.Stores;
 
-public static class VoteStoreRegistration
+public static partial class VoteStoreRegistration
 {
     /// <summary>
     /// The validated settings, the one store this version uses, a background task that prepares it as
@@ -15,7 +15,14 @@ public static class VoteStoreRegistration
         builder.Services.AddValidatedSettings<Ballot>(ballot => ballot.Problems()).Bind(builder.Configuration);
         builder.Services.AddValidatedSettings<StorageSettings>(settings => settings.Problems(identity)).Bind(builder.Configuration);
         builder.Services.AddSingleton(provider => CreateStore(provider.GetRequiredService<IOptions<StorageSettings>>().Value, identity));
-        builder.Services.AddHostedService<VoteStorePreparer>();
+        // Prepared in the background, retried until its server answers: storage runs "not ready" while its database starts.
+        builder.Services.AddWarmupStep("Vote store", async (provider, cancellationToken) =>
+        {
+            var store = provider.GetRequiredService<VoteStore>();
+            var notReady = await store.TryPrepareAsync(cancellationToken);
+            if (notReady is null) LogReady(provider.GetRequiredService<ILogger<VoteStore>>(), store.Kind, store.Location);
+            return notReady;
+        });
         builder.Services.AddHostedService<VoteTokenPurger>();
         builder.Services.AddSingleton<StorageMetrics>();
         builder.Services.AddHealthChecks().AddCheck<VoteStoreHealthCheck>("store", tags: ["store"]);
@@ -34,4 +41,7 @@ public static class VoteStoreRegistration
                 TokenLifetime = settings.VoteTokenLifetime,
             },
         };
+
+    [LoggerMessage(LogLevel.Information, "Vote store {Kind} at {Location} is ready")]
+    private static partial void LogReady(ILogger logger, string kind, string location);
 }

@@ -28,6 +28,18 @@ public static class NetworkPolicies
     /// <summary>Whether a connection from an address outside the mesh's pods (kubelet's probes) reaches the target's port.</summary>
     public static bool Admits(ClusterState state, System.Net.IPAddress address, Workload target, int port) => Admits(state, new Source(null, address), target, port);
 
+    /// <summary>Each probed port of a workload that a selecting policy keeps kubelet's probes (<see cref="AmbientProbeSource"/>) from, as "workload probe :port".</summary>
+    public static IEnumerable<string> ProbesRefused(ClusterState state) =>
+        (from target in state.Workloads
+         from container in target.Containers
+         from probe in new[] { "readinessProbe", "livenessProbe", "startupProbe" }
+         let port = container[probe]?["httpGet"]?["port"] ?? container[probe]?["tcpSocket"]?["port"] ?? container[probe]?["grpc"]?["port"]
+         where port is not null
+         let number = port.GetValueKind() == System.Text.Json.JsonValueKind.Number ? port.GetValue<int>()
+             : ClusterState.Items(container["ports"]).Single(p => p["name"]!.GetValue<string>() == port.GetValue<string>())["containerPort"]!.GetValue<int>()
+         where !Admits(state, AmbientProbeSource, target, number)
+         select $"{target} {probe} :{number}").Distinct();
+
     private sealed record Source(Caller? Caller, System.Net.IPAddress? Address);
 
     private static bool Admits(ClusterState state, Source caller, Workload target, int port)

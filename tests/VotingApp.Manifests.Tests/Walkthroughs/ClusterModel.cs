@@ -62,14 +62,14 @@ public sealed class ClusterModel
         _objects.Select(o => (o.Key.Namespace, o.Value));
 
     /// <summary>Namespace voting as the routing and policy evaluators take it.</summary>
-    public ClusterState Voting
+    public ClusterState Voting => State("voting");
+
+    /// <summary>A namespace as the routing and policy evaluators take it.</summary>
+    public ClusterState State(string ns)
     {
-        get
-        {
-            var state = new ClusterState(Platform);
-            foreach (var (ns, document) in Objects.Where(o => o.Namespace == "voting")) state.Apply(new RolloutStep(document.File), document);
-            return state;
-        }
+        var state = new ClusterState(Platform);
+        foreach (var (_, document) in Objects.Where(o => o.Namespace == ns)) state.Apply(new RolloutStep(document.File), document);
+        return state;
     }
 
     public IEnumerable<ManifestDocument> InNamespace(string ns, string? kind = null) =>

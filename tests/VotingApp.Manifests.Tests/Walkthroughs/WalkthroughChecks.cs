@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using VotingApp.Manifests.Tests.Cluster;
@@ -299,55 +298,22 @@ public static partial class WalkthroughChecks
     /// In ambient mode kubelet's probes arrive from 169.254.7.127, so every NetworkPolicy that selects a pod
     /// must admit that address on each port the pod is probed on (istio.io/latest/docs/ambient/usage/networkpolicy).
     /// </summary>
-    public static IEnumerable<string> AmbientProbes(ClusterModel cluster)
+    public static IEnumerable<string> AmbientProbes(ClusterModel cluster) =>
+        cluster.Namespaces.Where(ns => cluster.Labels(ns).GetValueOrDefault("istio.io/dataplane-mode") == "ambient")
+            .SelectMany(ns => ProbesRefused(cluster.State(ns)).Select(refused => $"{ns}: {refused}"));
+
+    private static List<string> ProbesRefused(ClusterState state)
     {
-        foreach (var ns in cluster.Namespaces.Where(n => cluster.Labels(n).GetValueOrDefault("istio.io/dataplane-mode") == "ambient"))
+        try
         {
-            var policies = cluster.InNamespace(ns, "NetworkPolicy").ToList();
-            foreach (var (_, workload, spec) in PodSpecs(cluster).Where(p => p.Namespace == ns))
-            {
-                var labels = Workload.Labels(workload.Kind == "Pod"
-                    ? ClusterModel.Path(workload.Json, "metadata", "labels")
-                    : ClusterModel.Path(workload.Json, "spec", "template", "metadata", "labels"));
-                foreach (var (container, port) in ProbedPorts(spec))
-                {
-                    var selecting = policies.Where(p => Workload.Labels(ClusterModel.Path(p.Json, "spec", "podSelector", "matchLabels")).All(s => labels.TryGetValue(s.Key, out var v) && v == s.Value)).ToList();
-                    if (selecting.Count > 0 && !selecting.Any(p => Items(ClusterModel.Path(p.Json, "spec", "ingress")).Any(rule => AdmitsProbe(rule, port, container))))
-                    {
-                        yield return $"{ns}/{workload.Key}: probed on port {port}, but NetworkPolicy {string.Join(", ", selecting.Select(p => p.Name))} does not admit {Routing.NetworkPolicies.AmbientProbeSource} there";
-                    }
-                }
-            }
+            return [.. Routing.NetworkPolicies.ProbesRefused(state)
+                .Select(refused => $"{refused} is probed, but no NetworkPolicy selecting it admits {Routing.NetworkPolicies.AmbientProbeSource} there")];
+        }
+        catch (NotSupportedException e)
+        {
+            return [$"a NetworkPolicy the model does not read: {e.Message}"];
         }
     }
-
-    private static IEnumerable<(JsonObject Container, int Port)> ProbedPorts(JsonObject spec)
-    {
-        foreach (var container in Items(spec["containers"]))
-        {
-            foreach (var probe in new[] { "readinessProbe", "livenessProbe", "startupProbe" }.Select(p => container[p]).OfType<JsonObject>())
-            {
-                var port = probe["httpGet"]?["port"] ?? probe["tcpSocket"]?["port"] ?? probe["grpc"]?["port"];
-                if (port is null) continue; // exec probes run inside the pod
-                yield return (container, PortNumber(container, port));
-            }
-        }
-    }
-
-    private static int PortNumber(JsonObject container, JsonNode port) =>
-        port.GetValueKind() == System.Text.Json.JsonValueKind.Number ? port.GetValue<int>()
-            : Items(container["ports"]).Single(p => p["name"]?.GetValue<string>() == port.GetValue<string>())["containerPort"]!.GetValue<int>();
-
-    private static bool AdmitsProbe(JsonObject rule, int port, JsonObject container)
-    {
-        var ports = Items(rule["ports"]).ToList();
-        if (ports.Count > 0 && !ports.Any(p => p["port"] is { } number && PortNumber(container, number) == port)) return false;
-        return rule["from"] is null || Items(rule["from"]).Any(peer => peer["ipBlock"] is JsonObject block
-            && Contains(block["cidr"]!.GetValue<string>(), Routing.NetworkPolicies.AmbientProbeSource)
-            && !(block["except"]?.AsArray() ?? []).Any(e => Contains(e!.GetValue<string>(), Routing.NetworkPolicies.AmbientProbeSource)));
-    }
-
-    private static bool Contains(string cidr, IPAddress address) => IPNetwork.Parse(cidr).Contains(address);
 
     [GeneratedRegex(@"^cluster\.local/ns/([^/]+)/sa/([^/]+)$")]
     private static partial Regex Principal();

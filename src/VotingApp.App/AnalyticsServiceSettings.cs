@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Configuration;
+using VotingApp.ServiceDefaults;
 
-namespace VotingApp.ServiceDefaults;
+namespace VotingApp.App;
 
 /// <summary>Where the analytics service is (ANALYTICS_HOST, ANALYTICS_PORT), for the app.</summary>
 public sealed class AnalyticsServiceSettings
