@@ -11,6 +11,7 @@ public static class UpstreamClients
     {
         builder.Services.AddValidatedSettings<AnalyticsServiceSettings>(settings => settings.Problems()).Bind(builder.Configuration);
         builder.Services.AddValidatedSettings<StorageServiceSettings>(settings => settings.Problems()).Bind(builder.Configuration);
+        builder.Services.AddSingleton<SharedReads<string, UpstreamAnswer<AnalyticsResult>>>();
         builder.Services.AddReadClient<AnalyticsClient>(provider =>
             provider.GetRequiredService<IOptions<AnalyticsServiceSettings>>().Value.BaseAddress);
         builder.Services.AddWriteClient<StorageClient>(provider =>
