@@ -15,7 +15,7 @@ public sealed class SharedReads<TKey, TValue> where TKey : notnull
     /// <summary>A key is here while its read is in flight; the value is the read queued behind it (null: none yet).</summary>
     private readonly Dictionary<TKey, Round?> _inFlight = new();
 
-    /// <summary>One read and everyone who waits for it.</summary>
+    /// <summary>A read queued behind the one in flight, and everyone who waits for it.</summary>
     private sealed class Round(Func<Task<TValue>> read, ExecutionContext? context)
     {
         public readonly TaskCompletionSource<TValue> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,43 +24,53 @@ public sealed class SharedReads<TKey, TValue> where TKey : notnull
     }
 
     /// <summary>The outcome of a read of <paramref name="key"/> that starts after this call: <paramref name="read"/>'s own, or a shared one.</summary>
-    public Task<TValue> ReadAsync(TKey key, Func<Task<TValue>> read)
+    public Task<TValue> ReadAsync(TKey key, Func<Task<TValue>> read) => ReadAsync(key, read, out _);
+
+    /// <summary>As <see cref="ReadAsync(TKey, Func{Task{TValue}})"/>; <paramref name="queued"/>: this caller waits for a read queued behind one in flight.</summary>
+    public Task<TValue> ReadAsync(TKey key, Func<Task<TValue>> read, out bool queued)
     {
-        Round round;
         lock (_inFlight)
         {
-            if (_inFlight.TryGetValue(key, out var queued))
+            queued = _inFlight.TryGetValue(key, out var next);
+            if (queued)
             {
-                if (queued is not null) return queued.Done.Task;
+                if (next is not null) return next.Done.Task;
                 // Captured now, run later: the read belongs to this request (its trace, its forwarded headers).
-                _inFlight[key] = round = new Round(read, ExecutionContext.Capture());
-                return round.Done.Task;
+                _inFlight[key] = next = new Round(read, ExecutionContext.Capture());
+                return next.Done.Task;
             }
 
             _inFlight[key] = null;
-            round = new Round(read, null);
         }
 
-        _ = RunAsync(key, round);
-        return round.Done.Task;
+        // Nobody else waits for it yet: the caller awaits its own read, with no hand-over on the way back.
+        return Start(key, read);
     }
 
-    /// <summary>Runs one round, hands its outcome to its waiters, then starts the round queued behind it (outside the lock).</summary>
-    private async Task RunAsync(TKey key, Round round)
+    /// <summary>Starts a read (outside the lock); when it ends, the read queued behind it starts.</summary>
+    private Task<TValue> Start(TKey key, Func<Task<TValue>> read)
     {
+        Task<TValue> task;
         try
         {
-            round.Done.TrySetResult(await round.Read());
-        }
-        catch (OperationCanceledException e)
-        {
-            round.Done.TrySetCanceled(e.CancellationToken);
+            task = read();
         }
         catch (Exception e)
         {
-            round.Done.TrySetException(e);
+            task = Task.FromException<TValue>(e);
         }
 
+        task.ContinueWith(static (_, state) =>
+        {
+            var (reads, key) = ((SharedReads<TKey, TValue>, TKey))state!;
+            reads.StartNext(key);
+        }, (this, key), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
+    }
+
+    /// <summary>Starts the read queued behind the one that ended, as its first waiter, and hands its outcome to every waiter.</summary>
+    private void StartNext(TKey key)
+    {
         Round? next;
         lock (_inFlight)
         {
@@ -70,8 +80,16 @@ public sealed class SharedReads<TKey, TValue> where TKey : notnull
         }
 
         if (next is null) return;
-        if (next.Context is null) _ = RunAsync(key, next);
-        else ExecutionContext.Run(next.Context, _ => _ = RunAsync(key, next), null);
+        Task<TValue> task;
+        if (next.Context is null) task = Start(key, next.Read);
+        else
+        {
+            task = null!;
+            ExecutionContext.Run(next.Context, _ => task = Start(key, next.Read), null);
+        }
+
+        task.ContinueWith(static (read, done) => ((TaskCompletionSource<TValue>)done!).TrySetFromTask(read), next.Done,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }
 
@@ -89,7 +107,10 @@ public static class SharedUpstreamReads
     {
         try
         {
-            return await reads.ReadAsync(key, read).WaitAsync(UpstreamHttpClients.TotalTimeout, cancellationToken);
+            // A caller whose own read this is waits as long as the read is bounded; one queued behind a read in
+            // flight may wait for two: it gives up at the bound an unshared read has.
+            var answer = reads.ReadAsync(key, read, out var queued);
+            return await (queued ? answer.WaitAsync(UpstreamHttpClients.TotalTimeout, cancellationToken) : answer.WaitAsync(cancellationToken));
         }
         catch (TimeoutException)
         {
