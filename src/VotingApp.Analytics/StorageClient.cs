@@ -15,19 +15,21 @@ public sealed class StorageClient(HttpClient http, ServiceIdentity identity, Sha
     {
         // Keyed by the track sent on, which decides the storage the mesh routes to: two tracks never share a read.
         var sent = VotingTrack.ToSend(identity.Service, identity.Version, track);
-        return shared.ReadAsync(sent ?? "", ServiceCatalog.Storage, () => ReadAsync(sent), cancellationToken);
+        return shared.ReadAsync(sent ?? "", ServiceCatalog.Storage, () => ReadAsync(sent, CancellationToken.None), cancellationToken);
     }
 
-    /// <summary>One call, bounded by the client itself (not by the request that started it: others may wait for it).</summary>
-    private async Task<UpstreamAnswer<StoredCounts>> ReadAsync(string? track)
+    /// <summary>The warm-up's read (no track), not shared: a request arriving meanwhile must not wait behind it (Warmup).</summary>
+    public Task<UpstreamAnswer<StoredCounts>> WarmUpAsync(CancellationToken cancellationToken) => ReadAsync(null, cancellationToken);
+
+    /// <summary>One call, bounded by the client itself; a shared one is not cancelled by the request that started it: others may wait for it.</summary>
+    private async Task<UpstreamAnswer<StoredCounts>> ReadAsync(string? track, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/votes").WithTrack(identity, [track]);
-        var answer = await http.SendAsync(request, ServiceCatalog.Storage, VotingJsonContext.Default.StoredCounts, CancellationToken.None);
+        var answer = await http.SendAsync(request, ServiceCatalog.Storage, VotingJsonContext.Default.StoredCounts, cancellationToken);
         return answer.Value is { Options.Count: < 2 }
             ? answer with { Value = null, Failure = new(ServiceCatalog.Storage.Name, "it answered without two options' counts") }
             : answer;
     }
-
 }
 
 public static class StorageClientRegistration
@@ -39,6 +41,6 @@ public static class StorageClientRegistration
         builder.Services.AddReadClient<StorageClient>(provider => provider.GetRequiredService<IOptions<StorageServiceSettings>>().Value.BaseAddress);
         // Ready once storage has answered a real read through this very client (Warmup).
         builder.Services.AddWarmupCall(ServiceCatalog.Storage.Name, async (provider, cancellationToken) =>
-            (await provider.GetRequiredService<StorageClient>().GetCountsAsync(StringValues.Empty, cancellationToken)).Failure);
+            (await provider.GetRequiredService<StorageClient>().WarmUpAsync(cancellationToken)).Failure);
     }
 }

@@ -13,13 +13,16 @@ public sealed class AnalyticsClient(HttpClient http, ServiceIdentity identity, S
     {
         // The track decides which analytics (and storage) the mesh routes to: two tracks never share a read.
         var track = VotingTrack.ToSend(identity.Service, identity.Version, []) ?? "";
-        return shared.ReadAsync(track, ServiceCatalog.Analytics, ReadAsync, cancellationToken);
+        return shared.ReadAsync(track, ServiceCatalog.Analytics, () => ReadAsync(CancellationToken.None), cancellationToken);
     }
 
-    /// <summary>One call, bounded by the client itself (not by the page that started it: others may wait for it).</summary>
-    private async Task<UpstreamAnswer<AnalyticsResult>> ReadAsync()
+    /// <summary>The warm-up's read, not shared: a page arriving meanwhile must not wait behind it (Warmup).</summary>
+    public Task<UpstreamAnswer<AnalyticsResult>> WarmUpAsync(CancellationToken cancellationToken) => ReadAsync(cancellationToken);
+
+    /// <summary>One call, bounded by the client itself; a shared one is not cancelled by the page that started it: others may wait for it.</summary>
+    private async Task<UpstreamAnswer<AnalyticsResult>> ReadAsync(CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/analytics").WithTrack(identity, []);
-        return await http.SendAsync(request, ServiceCatalog.Analytics, VotingJsonContext.Default.AnalyticsResult, CancellationToken.None);
+        return await http.SendAsync(request, ServiceCatalog.Analytics, VotingJsonContext.Default.AnalyticsResult, cancellationToken);
     }
 }

@@ -80,8 +80,8 @@ public class UpstreamResilienceTests
         using var client = app.CreateClient(TimeSpan.FromSeconds(30));
 
         // Waves of 24 pages at once. The pages of a wave share reads (one in flight, the next queued), so the
-        // breaker, which counts the calls analytics gets, sees two hung tries per shared read: it opens after
-        // four of them (at least 8 tries in 10 s), within a few waves; without a breaker it never does.
+        // breaker, which counts the calls analytics gets (the warm-up's too), sees two hung tries per shared
+        // read: it opens after at least 8 tries in 10 s, within a few waves; without a breaker it never does.
         var waves = 0;
         while (!app.Output.Contains("OnCircuitOpened", StringComparison.Ordinal))
         {
@@ -99,9 +99,10 @@ public class UpstreamResilienceTests
             });
         }
 
-        // Shared: far fewer calls than pages, each page a real request (the reads carry their request ids).
-        Assert.InRange(hole.Requests.Count, 8, waves * 24 / 2);
-        Assert.All(hole.Requests, request => Assert.StartsWith("burst-", request.RequestId));
+        // Shared: far fewer calls than pages (besides the app's warm-up calls, which carry no request id), each
+        // made as one of the pages (it carries that page's request id).
+        var reads = hole.Requests.Count(request => request.RequestId.StartsWith("burst-", StringComparison.Ordinal));
+        Assert.InRange(reads, 1, waves * 24 / 2);
 
         // Open (for 1 s): analytics is not even called, so the page does not wait the two tries a hung call costs.
         var stopwatch = Stopwatch.StartNew();
