@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using VotingApp.Contracts;
 using VotingApp.Testing;
@@ -119,9 +120,30 @@ public partial class SharedReadsTests(DatabaseServers servers)
                 return lines;
             })))).SelectMany(lines => lines).ToList();
 
-        var (seen1, seen2) = (CrowdAsync(track1), CrowdAsync(track2));
+        // Beside them, crowds of both tracks straight at analytics, as many app pods of each track make: with two
+        // apps alone each app shares its own calls and analytics sees them one by one, alternating tracks.
+        using var direct = analytics.CreateClient(TimeSpan.FromSeconds(30));
+        async Task<List<string>> DirectCrowdAsync(string track) =>
+            (await Task.WhenAll(Enumerable.Range(0, Voters / 2).Select(_ => Task.Run(async () =>
+            {
+                var texts = new List<string>();
+                for (var i = 0; i < 20; i++)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, "/analytics");
+                    request.Headers.Add(VotingTrack.HeaderName, track);
+                    using var answer = await direct.SendAsync(request);
+                    var result = await answer.Content.ReadFromJsonAsync(VotingJsonContext.Default.AnalyticsResult);
+                    texts.Add($"{result!.Store}: {result.Text}");
+                }
+
+                return texts;
+            })))).SelectMany(texts => texts).ToList();
+
+        var (seen1, seen2, direct1, direct2) = (CrowdAsync(track1), CrowdAsync(track2), DirectCrowdAsync("1.0"), DirectCrowdAsync("2.0"));
         Assert.All(await seen1, line => Assert.Equal("<div id=\"results\"> Cats: 1/1 (100%) | Dogs: 0/1 (0%) </div>", line));
         Assert.All(await seen2, line => Assert.Equal("<div id=\"results\"> Cats: 0/2 (0%) | Dogs: 2/2 (100%) </div>", line));
+        Assert.All(await direct1, text => Assert.Equal("redis: Cats: 1/1 (100%) | Dogs: 0/1 (0%)", text));
+        Assert.All(await direct2, text => Assert.Equal("mysql: Cats: 0/2 (0%) | Dogs: 2/2 (100%)", text));
     }
 
     private static async Task WaitForResultsAsync(HttpClient app) =>
