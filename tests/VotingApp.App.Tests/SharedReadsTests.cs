@@ -38,86 +38,84 @@ public class SharedReadsTests
             Eventually.UntilAsync($"{count} reads started", () => Count >= count, LoadedMachine.Slack);
     }
 
+    private readonly SharedReads<string, int> _shared = new();
+    private readonly GatedReads _reads = new();
+
+    /// <summary>A caller's read of <paramref name="key"/>, gated.</summary>
+    private Task<int> Read(string key) => _shared.ReadAsync(key, _reads.Read);
+
     [Fact]
     public async Task A_read_in_flight_when_a_caller_arrives_is_never_its_answer()
     {
-        var shared = new SharedReads<string, int>();
-        var reads = new GatedReads();
-        var first = shared.ReadAsync("1.0", reads.Read);
-        var second = shared.ReadAsync("1.0", reads.Read); // e.g. sent right after its vote was acknowledged
+        var first = Read("1.0");
+        var second = Read("1.0"); // e.g. sent right after its vote was acknowledged
 
-        reads[0].SetResult(1);
+        _reads[0].SetResult(1);
         Assert.Equal(1, await first);
-        await reads.StartedAsync(2);
+        await _reads.StartedAsync(2);
         Assert.False(second.IsCompleted, "the second caller got the read that was in flight when it arrived");
-        reads[1].SetResult(2);
+        _reads[1].SetResult(2);
         Assert.Equal(2, await second);
-        Assert.Equal(2, reads.Count);
+        Assert.Equal(2, _reads.Count);
     }
 
     [Fact]
     public async Task Callers_that_arrive_during_a_read_share_one_next_read()
     {
-        var shared = new SharedReads<string, int>();
-        var reads = new GatedReads();
-        var first = shared.ReadAsync("1.0", reads.Read);
+        var first = Read("1.0");
         var crowd = new Task<int>[50];
-        Parallel.For(0, crowd.Length, i => crowd[i] = shared.ReadAsync("1.0", reads.Read));
+        Parallel.For(0, crowd.Length, i => crowd[i] = Read("1.0"));
 
-        Assert.Equal(1, reads.Count);
-        reads[0].SetResult(1);
-        await reads.StartedAsync(2);
-        reads[1].SetResult(2);
+        Assert.Equal(1, _reads.Count);
+        _reads[0].SetResult(1);
+        await _reads.StartedAsync(2);
+        _reads[1].SetResult(2);
         Assert.Equal(1, await first);
         Assert.All(await Task.WhenAll(crowd), value => Assert.Equal(2, value));
-        Assert.Equal(2, reads.Count);
+        Assert.Equal(2, _reads.Count);
 
         // Nothing in flight any more: the next caller starts a read of its own at once.
-        var later = shared.ReadAsync("1.0", reads.Read);
-        Assert.Equal(3, reads.Count);
-        reads[2].SetResult(3);
+        var later = Read("1.0");
+        Assert.Equal(3, _reads.Count);
+        _reads[2].SetResult(3);
         Assert.Equal(3, await later);
     }
 
     [Fact]
     public async Task Different_keys_never_share_a_read()
     {
-        var shared = new SharedReads<string, int>();
-        var reads = new GatedReads();
-        var track1 = shared.ReadAsync("1.0", reads.Read);
-        var track2 = shared.ReadAsync("2.0", reads.Read);
-        var track1Again = shared.ReadAsync("1.0", reads.Read);
+        var track1 = Read("1.0");
+        var track2 = Read("2.0");
+        var track1Again = Read("1.0");
 
-        Assert.Equal(2, reads.Count); // both tracks read at once; the repeat of 1.0 waits for 1.0's next read
-        reads[1].SetResult(20);
+        Assert.Equal(2, _reads.Count); // both tracks read at once; the repeat of 1.0 waits for 1.0's next read
+        _reads[1].SetResult(20);
         Assert.Equal(20, await track2);
         Assert.False(track1.IsCompleted);
-        reads[0].SetResult(10);
+        _reads[0].SetResult(10);
         Assert.Equal(10, await track1);
-        await reads.StartedAsync(3);
-        reads[2].SetResult(11);
+        await _reads.StartedAsync(3);
+        _reads[2].SetResult(11);
         Assert.Equal(11, await track1Again);
     }
 
     [Fact]
     public async Task A_failed_read_fails_every_waiter_and_the_next_caller_reads_again()
     {
-        var shared = new SharedReads<string, int>();
-        var reads = new GatedReads();
-        var first = shared.ReadAsync("1.0", reads.Read);
-        var waiters = Enumerable.Range(0, 10).Select(_ => shared.ReadAsync("1.0", reads.Read)).ToList();
+        var first = Read("1.0");
+        var waiters = Enumerable.Range(0, 10).Select(_ => Read("1.0")).ToList();
 
-        reads[0].SetResult(1);
-        await reads.StartedAsync(2);
-        reads[1].SetException(new InvalidOperationException("analytics is down"));
+        _reads[0].SetResult(1);
+        await _reads.StartedAsync(2);
+        _reads[1].SetException(new InvalidOperationException("analytics is down"));
         foreach (var waiter in waiters)
         {
             Assert.Equal("analytics is down", (await Assert.ThrowsAsync<InvalidOperationException>(() => waiter)).Message);
         }
 
-        var after = shared.ReadAsync("1.0", reads.Read);
-        Assert.Equal(3, reads.Count);
-        reads[2].SetResult(3);
+        var after = Read("1.0");
+        Assert.Equal(3, _reads.Count);
+        _reads[2].SetResult(3);
         Assert.Equal(3, await after);
         Assert.Equal(1, await first);
     }
@@ -125,17 +123,15 @@ public class SharedReadsTests
     [Fact]
     public async Task A_read_that_throws_at_once_or_is_cancelled_leaves_no_caller_waiting()
     {
-        var shared = new SharedReads<string, int>();
-        var throwing = shared.ReadAsync("1.0", () => throw new InvalidOperationException("no client"));
+        var throwing = _shared.ReadAsync("1.0", () => throw new InvalidOperationException("no client"));
         await Assert.ThrowsAsync<InvalidOperationException>(() => throwing);
 
-        var reads = new GatedReads();
-        var first = shared.ReadAsync("1.0", reads.Read);
-        var waiter = shared.ReadAsync("1.0", reads.Read);
-        reads[0].SetCanceled();
+        var first = Read("1.0");
+        var waiter = Read("1.0");
+        _reads[0].SetCanceled();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
-        await reads.StartedAsync(2);
-        reads[1].SetResult(2);
+        await _reads.StartedAsync(2);
+        _reads[1].SetResult(2);
         Assert.Equal(2, await waiter);
     }
 
