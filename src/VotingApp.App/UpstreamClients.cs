@@ -11,6 +11,7 @@ public static class UpstreamClients
     {
         builder.Services.AddValidatedSettings<AnalyticsServiceSettings>(settings => settings.Problems()).Bind(builder.Configuration);
         builder.Services.AddValidatedSettings<StorageServiceSettings>(settings => settings.Problems()).Bind(builder.Configuration);
+        builder.Services.AddSingleton<SharedReads<string, UpstreamAnswer<AnalyticsResult>>>();
         builder.Services.AddReadClient<AnalyticsClient>(provider =>
             provider.GetRequiredService<IOptions<AnalyticsServiceSettings>>().Value.BaseAddress);
         builder.Services.AddWriteClient<StorageClient>(provider =>
@@ -18,7 +19,7 @@ public static class UpstreamClients
         // Ready once both upstreams have answered through these very clients (Warmup): the first visitor
         // after a rollout gets results, not "Results are unavailable".
         builder.Services.AddWarmupCall(ServiceCatalog.Analytics.Name, async (provider, cancellationToken) =>
-            (await provider.GetRequiredService<AnalyticsClient>().GetResultsAsync(cancellationToken)).Failure);
+            (await provider.GetRequiredService<AnalyticsClient>().WarmUpAsync(cancellationToken)).Failure);
         builder.Services.AddWarmupCall(ServiceCatalog.Storage.Name, (provider, cancellationToken) =>
             provider.GetRequiredService<StorageClient>().WarmUpAsync(cancellationToken));
     }

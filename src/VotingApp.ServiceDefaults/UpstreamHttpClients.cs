@@ -36,7 +36,8 @@ public static class UpstreamHttpClients
                 pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                 {
                     SamplingDuration = TimeSpan.FromSeconds(10),
-                    MinimumThroughput = 20,
+                    // Reached by shared reads too (SharedReads: one try in flight per key, ≤ 12 hung ones in 10 s).
+                    MinimumThroughput = 8,
                     FailureRatio = 0.9,
                     BreakDuration = TimeSpan.FromSeconds(1),
                 });

@@ -122,6 +122,8 @@ public sealed class SecureStoreTests(SecureStoreTests.Servers servers) : IClassF
 
     private static async Task AssertCountsAsync(ServiceProcess storage, string store)
     {
+        // Live is not ready: on a loaded machine the TLS store may not be prepared yet, and a vote then gets 503.
+        await storage.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
         using var client = storage.CreateClient();
         await client.ResetAsync();
         (await client.VoteAsync("Cats")).EnsureSuccessStatusCode().Dispose();

@@ -1,4 +1,5 @@
 using VotingApp.Contracts;
+using VotingApp.ServiceDefaults;
 
 namespace VotingApp.Storage.Stores;
 
@@ -49,12 +50,30 @@ public abstract class VoteStore
     private Task EnsurePreparedAsync() => _preparing
         ?? Task.FromException(new StoreUnavailableException(Kind, Location, "it is not prepared yet", new InvalidOperationException("The preparer has not tried yet.")));
 
+    /// <summary>Concurrent reads of the same options share one read of this store that starts after each of them arrived (docs/http.md, "Shared reads").</summary>
+    private readonly SharedReads<string, (IReadOnlyDictionary<string, long>? Counts, StoreUnavailableException? Failure)> _reads = new();
+
     /// <summary>The counts of <paramref name="options"/>, in that order; 0 for an option never voted for.</summary>
     public async Task<IReadOnlyList<VoteCount>> GetCountsAsync(IReadOnlyList<string> options, CancellationToken cancellationToken)
     {
         await EnsurePreparedAsync();
-        var counts = await GuardAsync(() => ReadCountsAsync(options, cancellationToken));
-        return options.Select(option => new VoteCount(option, counts.GetValueOrDefault(option))).ToList();
+        var (counts, failure) = await _reads.ReadAsync(string.Join('\n', options), () => ReadSharedAsync(options)).WaitAsync(cancellationToken);
+        // Each waiter throws its own exception: one exception object thrown by many requests at once would share its stack trace.
+        if (failure is not null) throw new StoreUnavailableException(failure.Kind, Location, failure.Reason, failure.InnerException ?? failure, failure.Full);
+        return options.Select(option => new VoteCount(option, counts!.GetValueOrDefault(option))).ToList();
+    }
+
+    /// <summary>One read, bounded by the driver's own timeouts, not by the request that started it: others may wait for it.</summary>
+    private async Task<(IReadOnlyDictionary<string, long>?, StoreUnavailableException?)> ReadSharedAsync(IReadOnlyList<string> options)
+    {
+        try
+        {
+            return (await GuardAsync(() => ReadCountsAsync(options, CancellationToken.None)), null);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return (null, e);
+        }
     }
 
     /// <summary>

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using VotingApp.Contracts;
+using VotingApp.Testing;
+
+namespace VotingApp.EndToEnd.Tests;
+
+/// <summary>
+/// Shared reads (docs/http.md, "Shared reads") in the chain as it ships, over real Redis and MariaDB: a
+/// crowd's pages share upstream reads, yet no page misses a vote acknowledged before it was requested, and
+/// the two tracks of the canary never get each other's counts.
+/// </summary>
+[Collection(DatabaseCollection.Name)]
+public partial class SharedReadsTests(DatabaseServers servers)
+{
+    private const int Voters = 16;
+
+    [Fact]
+    public async Task Every_vote_acknowledged_before_a_page_was_requested_is_in_that_page()
+    {
+        await using var chain = await VotingChain.StartAsync("1.0", "1.0", "1.0", servers.StoreEnvironment("1.0"));
+        using var client = chain.App.CreateClient(TimeSpan.FromSeconds(30));
+        Assert.Equal(303, await VotingPageReader.ResetAsync(client));
+        using var analytics = chain.Analytics.CreateClient();
+        var analyticsBefore = await ServedAsync(analytics, "/analytics");
+
+        // Acknowledged votes per option, counted when the 303 is in; a page compares with what was counted before it was sent.
+        var acknowledged = new long[2];
+        var options = new[] { "Cats", "Dogs" };
+        var pages = 0;
+        var voting = true;
+
+        async Task LoadAndCheckPageAsync()
+        {
+            var before = (Cats: Interlocked.Read(ref acknowledged[0]), Dogs: Interlocked.Read(ref acknowledged[1]));
+            var shown = Counts(VotingPageReader.ResultsLine(await client.GetStringAsync("/")));
+            Interlocked.Increment(ref pages);
+            Assert.True(shown.Cats >= before.Cats && shown.Dogs >= before.Dogs,
+                $"a page showed Cats {shown.Cats}, Dogs {shown.Dogs} after Cats {before.Cats}, Dogs {before.Dogs} were acknowledged");
+        }
+
+        var voters = Enumerable.Range(0, Voters).Select(voter => Task.Run(async () =>
+        {
+            for (var vote = 0; vote < 8; vote++)
+            {
+                var option = (voter + vote) % 2;
+                Assert.Equal(303, await VotingPageReader.VoteAsync(client, options[option]));
+                Interlocked.Increment(ref acknowledged[option]);
+                await LoadAndCheckPageAsync();
+            }
+        })).ToList();
+        // Visitors who only look, all the time the votes come in: the crowd whose pages share reads.
+        var lookers = Enumerable.Range(0, Voters / 2).Select(_ => Task.Run(async () =>
+        {
+            while (Volatile.Read(ref voting)) await LoadAndCheckPageAsync();
+        })).ToList();
+        await Task.WhenAll(voters);
+        Volatile.Write(ref voting, false);
+        await Task.WhenAll(lookers);
+
+        Assert.Equal((acknowledged[0], acknowledged[1]), Counts(VotingPageReader.ResultsLine(await client.GetStringAsync("/"))));
+        Assert.Equal(Voters * 8, acknowledged[0] + acknowledged[1]);
+        // The pages did share reads (else this proves nothing about sharing): fewer reached analytics than were shown.
+        Assert.InRange(await ServedSinceAsync(analytics, "/analytics", analyticsBefore), 1, pages - 1);
+    }
+
+    [Fact]
+    public async Task Under_a_crowd_analytics_and_storage_get_fewer_reads_than_there_are_pages()
+    {
+        await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", servers.StoreEnvironment("1.0"));
+        using var client = chain.App.CreateClient(TimeSpan.FromSeconds(30));
+        using var analytics = chain.Analytics.CreateClient();
+        using var storage = chain.Storage.CreateClient();
+        var analyticsBefore = await ServedAsync(analytics, "/analytics");
+        var storageBefore = await ServedAsync(storage, "/api/votes");
+
+        const int pagesEach = 25;
+        await Task.WhenAll(Enumerable.Range(0, Voters).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < pagesEach; i++)
+            {
+                Assert.DoesNotContain("unavailable", VotingPageReader.ResultsLine(await client.GetStringAsync("/")), StringComparison.Ordinal);
+            }
+        })));
+
+        // Counted where the reads arrive: the services' own request metrics, not the app's view of its calls.
+        const int pages = Voters * pagesEach;
+        var analyticsReads = await ServedSinceAsync(analytics, "/analytics", analyticsBefore);
+        var storageReads = await ServedSinceAsync(storage, "/api/votes", storageBefore);
+        Assert.InRange(analyticsReads, 1, pages - 1);
+        Assert.InRange(storageReads, 1, analyticsReads);
+    }
+
+    [Fact]
+    public async Task The_featureflag_track_never_gets_the_other_tracks_shared_read()
+    {
+        // One analytics serving both tracks; the track router sends each track's reads to its own storage and store.
+        await using var storage1 = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", servers.StoreEnvironment("1.0"));
+        await using var storage2 = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "2.0", servers.StoreEnvironment("2.0", "shared_reads"));
+        await using var router = await TrackRouter.StartAsync(storage1.BaseAddress, storage2.BaseAddress);
+        await using var analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, "2.0", VotingChain.Upstream("STORAGE", router.Port));
+        await using var app1 = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", VotingChain.AppUpstreams(analytics.Port, storage1.Port));
+        await using var app2 = await ServiceProcess.StartAsync(ServiceCatalog.App, "2.0", VotingChain.AppUpstreams(analytics.Port, storage2.Port));
+        using var track1 = app1.CreateClient(TimeSpan.FromSeconds(30));
+        using var track2 = app2.CreateClient(TimeSpan.FromSeconds(30));
+        await WaitForResultsAsync(track1);
+        await WaitForResultsAsync(track2);
+
+        // Different counts on each track: 1 Cats on 1.0 (Redis), 2 Dogs on 2.0 (MariaDB).
+        Assert.Equal(303, await VotingPageReader.ResetAsync(track1));
+        Assert.Equal(303, await VotingPageReader.ResetAsync(track2));
+        Assert.Equal(303, await VotingPageReader.VoteAsync(track1, "Cats"));
+        Assert.Equal(303, await VotingPageReader.VoteAsync(track2, "Dogs"));
+        Assert.Equal(303, await VotingPageReader.VoteAsync(track2, "Dogs"));
+
+        // Both crowds at once, so analytics always has reads of both tracks in flight and queued together.
+        async Task<List<string>> CrowdAsync(HttpClient track) =>
+            (await Task.WhenAll(Enumerable.Range(0, Voters / 2).Select(_ => Task.Run(async () =>
+            {
+                var lines = new List<string>();
+                for (var i = 0; i < 20; i++) lines.Add(VotingPageReader.ResultsLine(await track.GetStringAsync("/")));
+                return lines;
+            })))).SelectMany(lines => lines).ToList();
+
+        // Beside them, crowds of both tracks straight at analytics, as many app pods of each track make: with two
+        // apps alone each app shares its own calls and analytics sees them one by one, alternating tracks.
+        using var direct = analytics.CreateClient(TimeSpan.FromSeconds(30));
+        async Task<List<string>> DirectCrowdAsync(string track) =>
+            (await Task.WhenAll(Enumerable.Range(0, Voters / 2).Select(_ => Task.Run(async () =>
+            {
+                var texts = new List<string>();
+                for (var i = 0; i < 20; i++)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, "/analytics");
+                    request.Headers.Add(VotingTrack.HeaderName, track);
+                    using var answer = await direct.SendAsync(request);
+                    var result = await answer.Content.ReadFromJsonAsync(VotingJsonContext.Default.AnalyticsResult);
+                    texts.Add($"{result!.Store}: {result.Text}");
+                }
+
+                return texts;
+            })))).SelectMany(texts => texts).ToList();
+
+        var (seen1, seen2, direct1, direct2) = (CrowdAsync(track1), CrowdAsync(track2), DirectCrowdAsync("1.0"), DirectCrowdAsync("2.0"));
+        Assert.All(await seen1, line => Assert.Equal("<div id=\"results\"> Cats: 1/1 (100%) | Dogs: 0/1 (0%) </div>", line));
+        Assert.All(await seen2, line => Assert.Equal("<div id=\"results\"> Cats: 0/2 (0%) | Dogs: 2/2 (100%) </div>", line));
+        Assert.All(await direct1, text => Assert.Equal("redis: Cats: 1/1 (100%) | Dogs: 0/1 (0%)", text));
+        Assert.All(await direct2, text => Assert.Equal("mysql: Cats: 0/2 (0%) | Dogs: 2/2 (100%)", text));
+    }
+
+    private static async Task WaitForResultsAsync(HttpClient app) =>
+        await Eventually.UntilAsync("the track to show results", async () => VotingPageReader.ResultsLine(await app.GetStringAsync("/")),
+            line => !line.Contains("unavailable", StringComparison.Ordinal), TimeSpan.FromSeconds(30), retryOn: Eventually.WhileConnecting);
+
+    /// <summary>The two counts of a results line, in either analytics format ("Cats: 2 | Dogs: 4" or "Cats: 2/6 (33%) | …").</summary>
+    private static (long Cats, long Dogs) Counts(string line)
+    {
+        var match = CountsPattern().Match(line);
+        Assert.True(match.Success, $"no counts in {line}");
+        return (long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>How many GET <paramref name="route"/> requests the service has answered, from its Prometheus metrics.</summary>
+    private static async Task<long> ServedAsync(HttpClient service, string route)
+    {
+        var metrics = await service.GetStringAsync("/metrics");
+        var served = metrics.Split('\n')
+            .Where(line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+                           && line.Contains($"http_route=\"{route}\"", StringComparison.Ordinal)
+                           && line.Contains("http_request_method=\"GET\"", StringComparison.Ordinal))
+            .Sum(line => long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        return served;
+    }
+
+    /// <summary>
+    /// How many more GET <paramref name="route"/> requests than <paramref name="before"/> the service has answered.
+    /// The exporter serves a scrape again for 300 ms: an answer still equal to <paramref name="before"/> is that
+    /// copy, and the first that differs was taken after the requests the caller made since.
+    /// </summary>
+    private static async Task<long> ServedSinceAsync(HttpClient service, string route, long before) =>
+        await Eventually.UntilAsync($"a fresh scrape of {route}", () => ServedAsync(service, route), served => served > before, LoadedMachine.Slack) - before;
+
+    [GeneratedRegex(@"Cats: (\d+)\D.*Dogs: (\d+)")]
+    private static partial Regex CountsPattern();
+}
