@@ -27,6 +27,11 @@ public sealed class BenchChartTests : IDisposable
             "vote-warm\t18000\t6.3\tvote POST app 1.0 → storage 1.0, warm",
             "floor-get\t20000\t2.0\tthree-process floor GET",
             ""));
+        // As bench/floor-goals.sh writes it before the page (figure, measured, to bare, to floor, goal, result).
+        await File.WriteAllTextAsync(Path.Combine(results, "floor-goals.tsv"), string.Join('\n',
+            "vote POST chain, warm (req/s)\t2959\t0.080 (0.067–0.086)\t0.441 (0.357–0.464)\t≥ 0.8 of floor\tmissed",
+            "the floor: GET / (req/s)\t5973\t0.193\t1\t\t",
+            ""));
         var svgPath = Path.Combine(_folder, "chart.svg");
 
         // As scripts/bench.sh runs it.
@@ -78,7 +83,12 @@ public sealed class BenchChartTests : IDisposable
 
         // One scale for every bar and goal line (to the rounding of the SVG's coordinates).
         Assert.All(scales, scale => Assert.InRange(scale, scales[0] * 0.99, scales[0] * 1.01));
-        Assert.Contains("benchmarks", await File.ReadAllTextAsync(Path.Combine(_folder, "bench.md")), StringComparison.OrdinalIgnoreCase);
+        var page = await File.ReadAllTextAsync(Path.Combine(_folder, "bench.md"));
+        Assert.Contains("benchmarks", page, StringComparison.OrdinalIgnoreCase);
+        // Issue 24's goals are on the page, each figure beside its ratios and its goal.
+        Assert.Contains("## Goals of issue 24", page, StringComparison.Ordinal);
+        Assert.Contains("| vote POST chain, warm (req/s) | 2959 | 0.080 (0.067–0.086) | 0.441 (0.357–0.464) | ≥ 0.8 of floor | **missed** |", page, StringComparison.Ordinal);
+        Assert.Contains("| the floor: GET / (req/s) | 5973 | 0.193 | 1 |  |  |", page, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
