@@ -1,11 +1,12 @@
 using Serilog;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace VotingApp.ServiceDefaults;
 
 public static class LoggingExtensions
 {
-    /// <summary>Serilog: JSON lines in a container (or LOG_FORMAT=json), text otherwise, written off the request thread.</summary>
+    /// <summary>Serilog: JSON lines in a container (or LOG_FORMAT=json), text otherwise, written off the request thread in batches.</summary>
     internal static void AddVotingLogging(this WebApplicationBuilder builder, ServiceIdentity identity)
     {
         var json = string.Equals(builder.Configuration["LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase)
@@ -27,18 +28,10 @@ public static class LoggingExtensions
                 .Enrich.With(new LogValue.Enricher())
                 .Enrich.WithProperty("service", identity.Name)
                 .Enrich.WithProperty("version", identity.Version)
-                .WriteTo.Async(sink =>
-                {
-                    if (json)
-                    {
-                        sink.Console(new RenderedCompactJsonFormatter());
-                    }
-                    else
-                    {
-                        sink.Console(outputTemplate:
-                            "[{Timestamp:HH:mm:ss} {Level:u3}] {service}/{version} {SourceContext}: {Message:lj}{NewLine}{Exception}");
-                    }
-                }, blockWhenFull: false);
+                .WriteTo.Sink(new BatchedConsoleSink(json
+                    ? new RenderedCompactJsonFormatter()
+                    : new MessageTemplateTextFormatter(
+                        "[{Timestamp:HH:mm:ss} {Level:u3}] {service}/{version} {SourceContext}: {Message:lj}{NewLine}{Exception}")));
         });
     }
 }
