@@ -103,7 +103,7 @@ public static class UpstreamCall
         e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or TaskCanceledException;
 
     /// <summary>The connection was refused: the request never reached the upstream.</summary>
-    private static bool IsRefused(Exception e) =>
+    public static bool IsRefused(Exception? e) =>
         e is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } };
 
     /// <summary>The status and detail of a problem-details answer (or the status line when there is none), and its title.</summary>

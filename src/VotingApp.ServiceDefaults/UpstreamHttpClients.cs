@@ -40,6 +40,9 @@ public static class UpstreamHttpClients
                     MinimumThroughput = 8,
                     FailureRatio = 0.9,
                     BreakDuration = TimeSpan.FromSeconds(1),
+                    // A refused connection never reached the upstream (not listening yet, as while the chain starts): nothing to protect.
+                    ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                        && !UpstreamCall.IsRefused(args.Outcome.Exception)),
                 });
                 pipeline.AddTimeout(AttemptTimeout);
             });

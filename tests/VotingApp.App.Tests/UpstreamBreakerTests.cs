@@ -1,0 +1,47 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HeaderPropagation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
+using VotingApp.ServiceDefaults;
+using VotingApp.Testing;
+
+namespace VotingApp.App.Tests;
+
+/// <summary>The read clients' breaker counts the calls an upstream gets: connections refused while it starts are not among them.</summary>
+public class UpstreamBreakerTests
+{
+    public sealed class ReadProbe(HttpClient http)
+    {
+        public HttpClient Http => http;
+    }
+
+    [Fact]
+    public async Task Refused_connections_do_not_open_the_breaker_so_the_upstream_is_used_as_soon_as_it_listens()
+    {
+        var port = FreePort.Next();
+        var services = new ServiceCollection().AddLogging().AddHeaderPropagation();
+        services.AddReadClient<ReadProbe>(_ => new Uri($"http://127.0.0.1:{port}"));
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<HeaderPropagationValues>().Headers = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
+        var http = provider.GetRequiredService<ReadProbe>().Http;
+
+        // 12 reads, 24 refused tries: three times the breaker's minimum of 8, all failed.
+        for (var i = 0; i < 12; i++)
+        {
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("/"));
+            Assert.True(UpstreamCall.IsRefused(refused), refused.ToString());
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var upstream = builder.Build();
+        upstream.Run(context => context.Response.WriteAsync("counts"));
+        await upstream.StartAsync();
+        // An open breaker would refuse this read for a second (BrokenCircuitException) without trying.
+        using var response = await http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
