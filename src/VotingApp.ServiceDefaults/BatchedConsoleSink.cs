@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text;
+using System.Threading.Channels;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
@@ -19,13 +19,14 @@ public sealed class BatchedConsoleSink : ILogEventSink, IDisposable
     /// <summary>Lines beyond this many waiting are dropped (as Serilog.Sinks.Async's buffer): a stalled stdout never holds a request.</summary>
     public const int MaxQueued = 10_000;
 
-    private readonly ConcurrentQueue<LogEvent> _queue = new();
+    // A bounded channel's buffer grows only to what it holds; a ConcurrentQueue's segments keep doubling, to 16 MB each.
+    private readonly Channel<LogEvent> _queue = Channel.CreateBounded<LogEvent>(
+        new BoundedChannelOptions(MaxQueued) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ITextFormatter _formatter;
     private readonly TextWriter _output;
     private readonly Lock _writing = new();
     private readonly PeriodicTimer _timer = new(Interval);
     private readonly Task _loop;
-    private int _queued;
 
     /// <param name="output">Standard output unless given; Console.Out would write (and flush) every 256 characters.</param>
     public BatchedConsoleSink(ITextFormatter formatter, Stream? output = null)
@@ -35,22 +36,13 @@ public sealed class BatchedConsoleSink : ILogEventSink, IDisposable
         _loop = Task.Run(LoopAsync);
     }
 
-    public void Emit(LogEvent logEvent)
-    {
-        if (Interlocked.Increment(ref _queued) > MaxQueued)
-        {
-            Interlocked.Decrement(ref _queued);
-            return;
-        }
-
-        _queue.Enqueue(logEvent);
-    }
+    public void Emit(LogEvent logEvent) => _queue.Writer.TryWrite(logEvent);
 
     private async Task LoopAsync()
     {
         while (await _timer.WaitForNextTickAsync())
         {
-            if (!_queue.IsEmpty) Write();
+            if (_queue.Reader.Count > 0) Write();
         }
     }
 
@@ -61,9 +53,8 @@ public sealed class BatchedConsoleSink : ILogEventSink, IDisposable
         {
             try
             {
-                while (_queue.TryDequeue(out var logEvent))
+                while (_queue.Reader.TryRead(out var logEvent))
                 {
-                    Interlocked.Decrement(ref _queued);
                     _formatter.Format(logEvent, _output);
                 }
 
