@@ -14,7 +14,7 @@ namespace VotingApp.ServiceDefaults;
 /// </summary>
 public sealed class BatchedConsoleSink : ILogEventSink, IDisposable
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Lines beyond this many waiting are dropped (as Serilog.Sinks.Async's buffer): a stalled stdout never holds a request.</summary>
     public const int MaxQueued = 10_000;
