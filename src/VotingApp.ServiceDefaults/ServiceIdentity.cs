@@ -29,11 +29,9 @@ public sealed class ServiceIdentity
     /// <summary>This service's part of the x-voting-chain response header, e.g. "analytics/1.1".</summary>
     public string ChainToken { get; }
 
-    /// <summary>The identity VOTING_VERSION gives; <see cref="Problems"/> says whether the service may start with it.</summary>
     public static ServiceIdentity FromConfiguration(CatalogEntry service, IConfiguration configuration) =>
         new(service, configuration[VersionKey]?.Trim() ?? "");
 
-    /// <summary>Unset, or a version the service does not have.</summary>
     public IEnumerable<string> Problems()
     {
         if (_release is not null) yield break;

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.HeaderPropagation;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Primitives;
@@ -29,6 +30,19 @@ public static partial class Warmup
     public static IServiceCollection AddWarmupCall(this IServiceCollection services, string upstream,
         Func<IServiceProvider, CancellationToken, Task<UpstreamFailure?>> call) =>
         services.AddWarmupStep(upstream, async (provider, cancellationToken) => (await call(provider, cancellationToken))?.Message);
+
+    /// <summary>/health/ready's body: the status and a line per failing check, so that a failed probe's event says why.</summary>
+    public static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        var text = new StringBuilder(report.Status.ToString());
+        foreach (var (name, entry) in report.Entries.Where(entry => entry.Value.Status != HealthStatus.Healthy).OrderBy(entry => entry.Key, StringComparer.Ordinal))
+        {
+            text.Append('\n').Append(name).Append(": ").Append(entry.Description ?? entry.Exception?.Message ?? entry.Status.ToString());
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text.ToString());
+    }
 
     internal sealed record WarmupStep(string Name, Func<IServiceProvider, CancellationToken, Task<string?>> Attempt);
 
