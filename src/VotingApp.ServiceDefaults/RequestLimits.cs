@@ -55,21 +55,11 @@ public static class RequestLimits
         var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
         try
         {
-            var length = 0;
+            int length;
             try
             {
-                int read;
-                while (length <= MaxBodyBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes + 1 - length), context.RequestAborted)) > 0)
-                {
-                    length += read;
-                }
-
-                if (length > MaxBodyBytes)
-                {
-                    while (await request.Body.ReadAsync(buffer, context.RequestAborted) > 0)
-                    {
-                    }
-                }
+                length = await request.Body.ReadAtLeastAsync(buffer.AsMemory(0, MaxBodyBytes + 1), MaxBodyBytes + 1, throwOnEndOfStream: false, context.RequestAborted);
+                if (length > MaxBodyBytes) await request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
