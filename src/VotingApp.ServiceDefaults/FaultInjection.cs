@@ -8,40 +8,45 @@ public static partial class FaultInjection
 {
     public const string Header = "x-voting-fault";
 
-    internal static void AddFaultInjection(this WebApplicationBuilder builder)
-    {
+    internal static void AddFaultInjection(this WebApplicationBuilder builder) =>
         // Bound here, where the type is known, so the configuration binding source generator writes the binder.
         builder.Services.AddValidatedSettings<FaultSettings>(settings => settings.Problems()).Bind(builder.Configuration);
-        builder.Services.AddSingleton<FaultMetrics>();
-        builder.Services.AddHostedService<FaultAnnouncement>();
-    }
 
     internal static void UseFaultInjection(this WebApplication app)
     {
         // Read per request: a malformed value must stop the service with its configuration error, not fail building the pipeline.
         var options = app.Services.GetRequiredService<IOptions<FaultSettings>>();
-        var metrics = app.Services.GetRequiredService<FaultMetrics>();
+        var injected = app.Services.GetRequiredService<IMeterFactory>().Create(TelemetryExtensions.MeterName)
+            .CreateCounter<long>("voting_faults_injected", description: "Requests delayed or aborted by the FAULT_* settings");
+        // Once the settings are validated: a warning, so that `kubectl logs` says why this release fails.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (!options.Value.Enabled) return;
+            var identity = app.Services.GetRequiredService<ServiceIdentity>();
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FaultInjection).FullName!);
+            LogFaultsOn(logger, identity.Name, identity.Version, options.Value.Describe());
+        });
         app.Use((context, next) =>
         {
             var settings = options.Value;
             return settings.Enabled && !TelemetryExtensions.IsInfrastructurePath(context.Request.Path)
-                ? InjectAsync(context, next, settings, metrics)
+                ? InjectAsync(context, next, settings, injected)
                 : next(context);
         });
     }
 
-    private static async Task InjectAsync(HttpContext context, RequestDelegate next, FaultSettings settings, FaultMetrics metrics)
+    private static async Task InjectAsync(HttpContext context, RequestDelegate next, FaultSettings settings, Counter<long> injected)
     {
         if (settings.Delays && Random.Shared.NextDouble() * 100 < settings.DelayPercent)
         {
-            metrics.Injected("delay");
+            injected.Add(1, new KeyValuePair<string, object?>("kind", "delay"));
             context.Response.Headers.Append(Header, "delay");
             await Task.Delay(settings.DelayMilliseconds, context.RequestAborted);
         }
 
         if (settings.Aborts && Random.Shared.NextDouble() * 100 < settings.AbortPercent)
         {
-            metrics.Injected("abort");
+            injected.Add(1, new KeyValuePair<string, object?>("kind", "abort"));
             context.Response.StatusCode = settings.AbortStatus;
             context.Response.Headers.Append(Header, "abort");
             context.Response.ContentType = "text/plain; charset=utf-8";
@@ -52,29 +57,6 @@ public static partial class FaultInjection
         await next(context);
     }
 
-    internal sealed class FaultMetrics
-    {
-        private readonly Counter<long> _injected;
-
-        public FaultMetrics(IMeterFactory meterFactory) =>
-            _injected = meterFactory.Create(TelemetryExtensions.MeterName)
-                .CreateCounter<long>("voting_faults_injected", description: "Requests delayed or aborted by the FAULT_* settings");
-
-        public void Injected(string kind) => _injected.Add(1, new KeyValuePair<string, object?>("kind", kind));
-    }
-
-    /// <summary>A warning at start when faults are on, so `kubectl logs` says why this release fails.</summary>
-    private sealed partial class FaultAnnouncement(IOptions<FaultSettings> options, ServiceIdentity identity, ILogger<FaultAnnouncement> logger) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            if (options.Value.Enabled) LogFaultsOn(logger, identity.Name, identity.Version, options.Value.Describe());
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        [LoggerMessage(LogLevel.Warning, "{Service} {Version}: fault injection is ON (FAULT_* settings): {Faults}")]
-        private static partial void LogFaultsOn(ILogger logger, string service, string version, string faults);
-    }
+    [LoggerMessage(LogLevel.Warning, "{Service} {Version}: fault injection is ON (FAULT_* settings): {Faults}")]
+    private static partial void LogFaultsOn(ILogger logger, string service, string version, string faults);
 }

@@ -5,19 +5,15 @@ namespace VotingApp.ServiceDefaults;
 /// <summary>A release that misbehaves on purpose, so a rollback can be shown with a real image (docs/flagger-walkthrough.md).</summary>
 public sealed class FaultSettings
 {
-    /// <summary>Percent (0-100, decimals allowed) of requests answered with <see cref="AbortStatus"/>.</summary>
     [ConfigurationKeyName("FAULT_ABORT_PERCENT")]
     public double AbortPercent { get; set; }
 
-    /// <summary>The status of an aborted request (500-599).</summary>
     [ConfigurationKeyName("FAULT_ABORT_STATUS")]
     public int AbortStatus { get; set; } = 500;
 
-    /// <summary>Delay added before a request is handled, in milliseconds (0-60000).</summary>
     [ConfigurationKeyName("FAULT_DELAY_MS")]
     public int DelayMilliseconds { get; set; }
 
-    /// <summary>Percent (0-100) of requests that get the delay when FAULT_DELAY_MS is set.</summary>
     [ConfigurationKeyName("FAULT_DELAY_PERCENT")]
     public double DelayPercent { get; set; } = 100;
 

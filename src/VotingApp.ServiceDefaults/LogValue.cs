@@ -29,7 +29,7 @@ public static class LogValue
                 case '\r': text.Append("\\r"); break;
                 case '\t': text.Append("\\t"); break;
                 default:
-                    if (IsUnsafe(c)) text.Append("\\u").Append(((int)c).ToString("x4"));
+                    if (Unsafe.Contains(c)) text.Append("\\u").Append(((int)c).ToString("x4"));
                     else text.Append(c);
                     break;
             }
@@ -42,8 +42,6 @@ public static class LogValue
     /// <summary>char.IsControl's characters and the Unicode line and paragraph separators.</summary>
     private static readonly SearchValues<char> Unsafe = SearchValues.Create(
         [.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7f, 0x21)).Select(c => (char)c), '\u2028', '\u2029']);
-
-    private static bool IsUnsafe(char c) => Unsafe.Contains(c);
 
     /// <summary>Every string property of every event, whoever logged it: the last line of defence.</summary>
     internal sealed class Enricher : ILogEventEnricher

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
@@ -102,5 +104,38 @@ public static partial class RateLimits
         [LoggerMessage(LogLevel.Warning,
             "Throttling {Client}: {Reason}; answering 429 with Retry-After. Logged once per {Window} s; {Earlier} further requests were refused without a line of their own so far")]
         private static partial void LogThrottled(ILogger logger, string client, string reason, double window, long earlier);
+    }
+}
+
+/// <summary>At most <see cref="MaxClients"/> budgets a window, so ever new addresses cannot grow the limiter's partitions without bound.</summary>
+internal sealed class ClientPartitions(TimeSpan window)
+{
+    public const int MaxClients = 10_000;
+
+    /// <summary>The one key that clients past the bound share.</summary>
+    private static readonly IPAddress Overflow = IPAddress.IPv6None;
+
+    private sealed class Window
+    {
+        public readonly long Started = Stopwatch.GetTimestamp();
+        public readonly ConcurrentDictionary<IPAddress, byte> Seen = new();
+        public int Count;
+    }
+
+    private Window _current = new();
+
+    public IPAddress KeyOf(IPAddress client)
+    {
+        var current = Volatile.Read(ref _current);
+        if (Stopwatch.GetElapsedTime(current.Started) > window)
+        {
+            var next = new Window();
+            current = Interlocked.CompareExchange(ref _current, next, current) == current ? next : Volatile.Read(ref _current);
+        }
+
+        if (current.Seen.ContainsKey(client)) return client;
+        if (Interlocked.Increment(ref current.Count) > MaxClients) return Overflow;
+        current.Seen.TryAdd(client, 0);
+        return client;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace VotingApp.ServiceDefaults;
@@ -54,21 +55,11 @@ public static class RequestLimits
         var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
         try
         {
-            var length = 0;
+            int length;
             try
             {
-                int read;
-                while (length <= MaxBodyBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes + 1 - length), context.RequestAborted)) > 0)
-                {
-                    length += read;
-                }
-
-                if (length > MaxBodyBytes)
-                {
-                    while (await request.Body.ReadAsync(buffer, context.RequestAborted) > 0)
-                    {
-                    }
-                }
+                length = await request.Body.ReadAtLeastAsync(buffer.AsMemory(0, MaxBodyBytes + 1), MaxBodyBytes + 1, throwOnEndOfStream: false, context.RequestAborted);
+                if (length > MaxBodyBytes) await request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
@@ -99,4 +90,25 @@ public static class RequestLimits
 
     private static Task TooLargeAsync(HttpContext context, string detail) =>
         ErrorResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large", detail);
+}
+
+/// <summary>A body the client broke is Kestrel's 400, 408 or 413, not an error or a 5xx that would fail a canary.</summary>
+internal sealed partial class BrokenRequests(ILogger<BrokenRequests> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException broken) return false;
+        LogBroken(logger, broken.StatusCode, broken.Message);
+        var (title, detail) = broken.StatusCode switch
+        {
+            StatusCodes.Status408RequestTimeout => ("Request body too slow", "The request body arrived too slowly, or stopped arriving; send it whole and promptly."),
+            StatusCodes.Status413PayloadTooLarge => ("Request body too large", RequestLimits.TooLargeDetail),
+            _ => ("Malformed request body", "The request body could not be read: it is malformed (e.g. a chunk size that is not a number) or ended before its declared length."),
+        };
+        await ErrorResponses.WriteAsync(context, broken.StatusCode, title, detail);
+        return true;
+    }
+
+    [LoggerMessage(LogLevel.Debug, "Request body refused with {StatusCode}: {Reason}")]
+    private static partial void LogBroken(ILogger logger, int statusCode, string reason);
 }

@@ -11,7 +11,7 @@ internal static class RequestLogging
 {
     public const string Category = "VotingApp.RequestLog";
 
-    /// <summary>Serilog's middleware logs under its own name; <see cref="LogLevelSettings"/> gives it <see cref="Category"/>'s level.</summary>
+    /// <summary>Serilog's middleware logs under its own name; LoggingExtensions gives it <see cref="Category"/>'s level.</summary>
     public const string MiddlewareCategory = "Serilog.AspNetCore.RequestLoggingMiddleware";
 
     private const double SlowRequestMilliseconds = 1000;

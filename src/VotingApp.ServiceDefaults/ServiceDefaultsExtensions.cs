@@ -15,7 +15,6 @@ public static class ServiceDefaultsExtensions
     private static readonly string[] TracingHeaders =
         ["x-request-id", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "x-ot-span-context"];
 
-    /// <summary>Identity, port 8080 unless configured, logging, telemetry, problem details, limits and header propagation.</summary>
     public static ServiceIdentity AddServiceDefaults(this WebApplicationBuilder builder, CatalogEntry service)
     {
         var identity = ServiceIdentity.FromConfiguration(service, builder.Configuration);
@@ -51,15 +50,13 @@ public static class ServiceDefaultsExtensions
         return identity;
     }
 
-    /// <summary>The middleware every service runs, in order.</summary>
     public static void UseServiceDefaults(this WebApplication app)
     {
         app.UseVotingRequestLogging();
         app.UseForwardedClient();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(SecurityHeaders.InvokeAsync);
-        app.Use(ChainHeader.InvokeAsync);
+        app.Use(ResponseHeaders.InvokeAsync);
         app.Use(RequestIdFilter.InvokeAsync);
         app.UseCookiePolicy();
         app.Use(HeadRequests.InvokeAsync);
@@ -75,7 +72,7 @@ public static class ServiceDefaultsExtensions
     public static void MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new() { Predicate = check => check.Tags.Contains(LiveTag) }).Unlimited();
-        app.MapHealthChecks("/health/ready", new() { ResponseWriter = ReadinessResponse.WriteAsync }).Unlimited();
+        app.MapHealthChecks("/health/ready", new() { ResponseWriter = Warmup.WriteReadinessAsync }).Unlimited();
         app.MapGet("/version", (ServiceIdentity identity, IOptions<FaultSettings> faults) =>
             TypedResults.Ok(new ServiceVersionInfo(identity.Name, identity.Version, Environment.MachineName, faults.Value.Summary())))
             .WithName("GetVersion");
@@ -110,7 +107,6 @@ public static class ServiceDefaultsExtensions
         }
     }
 
-    /// <summary>What the failed settings say (one, or several in an AggregateException); null for any other failure.</summary>
     private static string? ConfigurationProblems(Exception e) => e switch
     {
         OptionsValidationException one => one.Message,

@@ -3,37 +3,27 @@ using VotingApp.Contracts;
 namespace VotingApp.ServiceDefaults;
 
 /// <summary>Which service this process is and its VOTING_VERSION (baked into the image); one not in the table stops it at start.</summary>
-public sealed class ServiceIdentity
+public sealed class ServiceIdentity(CatalogEntry service, string version)
 {
     public const string VersionKey = "VOTING_VERSION";
 
-    private readonly ServiceVersion? _release;
+    private readonly ServiceVersion? _release = service.Release(version);
 
-    public ServiceIdentity(CatalogEntry service, string version)
-    {
-        Service = service;
-        Version = version;
-        ChainToken = VersionChain.Token(service, version);
-        _release = service.Release(version);
-    }
-
-    public CatalogEntry Service { get; }
+    public CatalogEntry Service { get; } = service;
     public string Name => Service.Name;
 
     /// <summary>What VOTING_VERSION says (trimmed; empty when unset).</summary>
-    public string Version { get; }
+    public string Version { get; } = version;
 
     /// <summary>What this version does; a service whose version is not in the table never starts to ask.</summary>
     public ServiceVersion Release => _release ?? throw new InvalidOperationException($"{Name} has no version '{Version}'.");
 
     /// <summary>This service's part of the x-voting-chain response header, e.g. "analytics/1.1".</summary>
-    public string ChainToken { get; }
+    public string ChainToken { get; } = VersionChain.Token(service, version);
 
-    /// <summary>The identity VOTING_VERSION gives; <see cref="Problems"/> says whether the service may start with it.</summary>
     public static ServiceIdentity FromConfiguration(CatalogEntry service, IConfiguration configuration) =>
         new(service, configuration[VersionKey]?.Trim() ?? "");
 
-    /// <summary>Unset, or a version the service does not have.</summary>
     public IEnumerable<string> Problems()
     {
         if (_release is not null) yield break;

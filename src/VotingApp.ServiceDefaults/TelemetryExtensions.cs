@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -43,11 +45,52 @@ public static class TelemetryExtensions
     }
 
     /// <summary>An OTLP endpoint is configured, for all signals or for traces (the exporter's own variables).</summary>
-    public static bool ExportsTraces(IConfiguration configuration) =>
+    private static bool ExportsTraces(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
         || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
 
     /// <summary>Health probes and metric scrapes are not part of any user's request.</summary>
-    public static bool IsInfrastructurePath(PathString path) =>
+    internal static bool IsInfrastructurePath(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/version");
+
+    /// <summary>voting_service_info{service,version} = 1, so that a dashboard can tell versions apart.</summary>
+    private sealed class ServiceInfoGauge(IMeterFactory meters, ServiceIdentity identity) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            meters.Create(MeterName).CreateObservableGauge("voting_service_info", () => new Measurement<int>(1,
+                new KeyValuePair<string, object?>("service", identity.Name),
+                new KeyValuePair<string, object?>("version", identity.Version)),
+                description: "Always 1; its labels say which service and version this process is.");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Without an exporter .NET makes no activities, so no trace context flows; this listener asks for them.</summary>
+    private sealed class TraceContextPropagation : IHostedService, IDisposable
+    {
+        private static readonly HashSet<string> Sources = ["Microsoft.AspNetCore", "System.Net.Http"];
+
+        private readonly ActivityListener _listener = new()
+        {
+            ShouldListenTo = source => Sources.Contains(source.Name),
+            Sample = Decide,
+        };
+
+        public TraceContextPropagation() => ActivitySource.AddActivityListener(_listener);
+
+        /// <summary>ParentBased(AlwaysOn); AllDataAndRecorded since .NET 10 never records PropagationData (learn.microsoft.com/dotnet/core/compatibility/core-libraries/10.0/activity-sampling).</summary>
+        private static ActivitySamplingResult Decide(ref ActivityCreationOptions<ActivityContext> options) =>
+            options.Parent == default || options.Parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded)
+                ? ActivitySamplingResult.AllDataAndRecorded
+                : ActivitySamplingResult.PropagationData;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose() => _listener.Dispose();
+    }
 }

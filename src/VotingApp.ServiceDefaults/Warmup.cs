@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.HeaderPropagation;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Primitives;
@@ -16,7 +17,7 @@ public static partial class Warmup
         if (!services.Any(d => d.ServiceType == typeof(WarmupGate)))
         {
             services.AddSingleton<WarmupGate>();
-            services.AddHostedService<WarmupRunner>();
+            services.AddHostedService(provider => provider.GetRequiredService<WarmupGate>());
             services.AddHealthChecks().Add(new HealthCheckRegistration(HealthCheckName,
                 provider => provider.GetRequiredService<WarmupGate>(), failureStatus: null, tags: null));
         }
@@ -30,17 +31,32 @@ public static partial class Warmup
         Func<IServiceProvider, CancellationToken, Task<UpstreamFailure?>> call) =>
         services.AddWarmupStep(upstream, async (provider, cancellationToken) => (await call(provider, cancellationToken))?.Message);
 
+    /// <summary>/health/ready's body: the status and a line per failing check, so that a failed probe's event says why.</summary>
+    public static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        var text = new StringBuilder(report.Status.ToString());
+        foreach (var (name, entry) in report.Entries.Where(entry => entry.Value.Status != HealthStatus.Healthy).OrderBy(entry => entry.Key, StringComparer.Ordinal))
+        {
+            text.Append('\n').Append(name).Append(": ").Append(entry.Description ?? entry.Exception?.Message ?? entry.Status.ToString());
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text.ToString());
+    }
+
     internal sealed record WarmupStep(string Name, Func<IServiceProvider, CancellationToken, Task<string?>> Attempt);
 
-    /// <summary>The readiness check: healthy once every step has succeeded once.</summary>
-    internal sealed class WarmupGate(IEnumerable<WarmupStep> steps) : IHealthCheck
+    /// <summary>Runs the steps, and is healthy once each has succeeded once; not a BackgroundService, so each first try is under way before any request.</summary>
+    internal sealed partial class WarmupGate(IEnumerable<WarmupStep> steps, IServiceProvider services, ILogger<WarmupGate> logger)
+        : IHostedService, IHealthCheck
     {
-        private readonly HashSet<string> _waiting = [.. steps.Select(step => step.Name)];
+        private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(20);
+        private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
 
-        public void Done(string name)
-        {
-            lock (_waiting) _waiting.Remove(name);
-        }
+        // Not disposed: the host may stop a service after disposing it, and a CTS without a timer holds nothing.
+        private readonly CancellationTokenSource _stopping = new();
+        private readonly HashSet<string> _waiting = [.. steps.Select(step => step.Name)];
+        private Task _running = Task.CompletedTask;
 
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -51,18 +67,6 @@ public static partial class Warmup
                     : HealthCheckResult.Unhealthy($"warming up: waiting for {string.Join(", ", _waiting.Order())}"));
             }
         }
-    }
-
-    /// <summary>Not a BackgroundService: each step's first try is under way when StartAsync returns, before any request is taken.</summary>
-    internal sealed partial class WarmupRunner(IEnumerable<WarmupStep> steps, WarmupGate gate, IServiceProvider services,
-        ILogger<WarmupGate> logger) : IHostedService
-    {
-        private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(20);
-        private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
-
-        // Not disposed: the host may stop a service after disposing it, and a CTS without a timer holds nothing.
-        private readonly CancellationTokenSource _stopping = new();
-        private Task _running = Task.CompletedTask;
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -92,7 +96,7 @@ public static partial class Warmup
                 {
                     if (await step.Attempt(services, stoppingToken) is not { } reason)
                     {
-                        gate.Done(step.Name);
+                        lock (_waiting) _waiting.Remove(step.Name);
                         LogReady(step.Name, attempt, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
                         return;
                     }

@@ -25,42 +25,29 @@ public partial class SharedReadsTests(DatabaseServers servers)
         using var analytics = chain.Analytics.CreateClient();
         var analyticsBefore = await ServedAsync(analytics, "/analytics");
 
-        // Acknowledged votes per option, counted when the 303 is in; a page compares with what was counted before it was sent.
-        var acknowledged = new long[2];
-        var options = new[] { "Cats", "Dogs" };
+        var acknowledged = new AcknowledgedVotes();
         var pages = 0;
-        var voting = true;
 
         async Task LoadAndCheckPageAsync()
         {
-            var before = (Cats: Interlocked.Read(ref acknowledged[0]), Dogs: Interlocked.Read(ref acknowledged[1]));
-            var shown = Counts(VotingPageReader.ResultsLine(await client.GetStringAsync("/")));
+            var before = acknowledged.Counts;
+            AcknowledgedVotes.AssertShownAfter(before, Counts(VotingPageReader.ResultsLine(await client.GetStringAsync("/"))));
             Interlocked.Increment(ref pages);
-            Assert.True(shown.Cats >= before.Cats && shown.Dogs >= before.Dogs,
-                $"a page showed Cats {shown.Cats}, Dogs {shown.Dogs} after Cats {before.Cats}, Dogs {before.Dogs} were acknowledged");
         }
 
-        var voters = Enumerable.Range(0, Voters).Select(voter => Task.Run(async () =>
+        await CrowdAsync(Voters, Voters / 2, async voter =>
         {
             for (var vote = 0; vote < 8; vote++)
             {
-                var option = (voter + vote) % 2;
-                Assert.Equal(303, await VotingPageReader.VoteAsync(client, options[option]));
-                Interlocked.Increment(ref acknowledged[option]);
+                var option = AcknowledgedVotes.Options[(voter + vote) % 2];
+                Assert.Equal(303, await VotingPageReader.VoteAsync(client, option));
+                acknowledged.Add(option);
                 await LoadAndCheckPageAsync();
             }
-        })).ToList();
-        // Visitors who only look, all the time the votes come in: the crowd whose pages share reads.
-        var lookers = Enumerable.Range(0, Voters / 2).Select(_ => Task.Run(async () =>
-        {
-            while (Volatile.Read(ref voting)) await LoadAndCheckPageAsync();
-        })).ToList();
-        await Task.WhenAll(voters);
-        Volatile.Write(ref voting, false);
-        await Task.WhenAll(lookers);
+        }, LoadAndCheckPageAsync);
 
-        Assert.Equal((acknowledged[0], acknowledged[1]), Counts(VotingPageReader.ResultsLine(await client.GetStringAsync("/"))));
-        Assert.Equal(Voters * 8, acknowledged[0] + acknowledged[1]);
+        Assert.Equal(acknowledged.Counts, Counts(VotingPageReader.ResultsLine(await client.GetStringAsync("/"))));
+        Assert.Equal(Voters * 8, acknowledged.Counts.Cats + acknowledged.Counts.Dogs);
         // The pages did share reads (else this proves nothing about sharing): fewer reached analytics than were shown.
         Assert.InRange(await ServedSinceAsync(analytics, "/analytics", analyticsBefore), 1, pages - 1);
     }
@@ -149,7 +136,104 @@ public partial class SharedReadsTests(DatabaseServers servers)
         Assert.All(await direct2, text => Assert.Equal("mysql: Cats: 0/2 (0%) | Dogs: 2/2 (100%)", text));
     }
 
-    private static async Task WaitForResultsAsync(HttpClient app) =>
+    [Fact]
+    public async Task Through_hops_that_retry_as_Istio_does_every_page_still_has_every_vote_acknowledged_before_it()
+    {
+        // Every hop behind a proxy that retries as Istio's default policy (RetryingProxy cites it), and analytics and
+        // storage refusing some requests with 503 (FAULT_*), so that retried reads arrive late and join shared reads.
+        var faults = new Dictionary<string, string?> { ["FAULT_ABORT_PERCENT"] = "15", ["FAULT_ABORT_STATUS"] = "503" };
+        // Storage also slow at times, so that reads are long in flight and many pages come while one is.
+        var slowStorage = With(faults, new Dictionary<string, string?> { ["FAULT_DELAY_MS"] = "10", ["FAULT_DELAY_PERCENT"] = "50" });
+        await using var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", With(servers.StoreEnvironment("1.0"), slowStorage));
+        await using var storageSidecar = await RetryingProxy.StartAsync(storage.BaseAddress);
+        await using var analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, "1.1", With(VotingChain.Upstream("STORAGE", storageSidecar.Port), faults));
+        await using var analyticsSidecar = await RetryingProxy.StartAsync(analytics.BaseAddress);
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", VotingChain.AppUpstreams(analyticsSidecar.Port, storageSidecar.Port));
+        await using var gateway = await RetryingProxy.StartAsync(app.BaseAddress);
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = gateway.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        await WaitForResultsAsync(client);
+        await Eventually.UntilAsync("a reset through the faults", async () => await VotingPageReader.ResetAsync(client), status => status == 303,
+            LoadedMachine.Slack, retryOn: e => e is InvalidOperationException or HttpRequestException);
+
+        var acknowledged = new AcknowledgedVotes();
+        var (unconfirmed, shownPages, unavailablePages) = (0, 0, 0);
+
+        // A page as the browser loads it; its counts checked against the votes acknowledged before it was requested.
+        async Task<string> LoadAndCheckPageAsync()
+        {
+            var before = acknowledged.Counts;
+            var page = await client.GetStringAsync("/");
+            var line = VotingPageReader.ResultsLine(page);
+            if (line.Contains("unavailable", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref unavailablePages);
+                return page;
+            }
+
+            Interlocked.Increment(ref shownPages);
+            AcknowledgedVotes.AssertShownAfter(before, Counts(line));
+            return page;
+        }
+
+        // Voters press a button of the page they loaded (its token); a vote the chain could not confirm is not acknowledged.
+        await CrowdAsync(Voters / 2, Voters / 2, async voter =>
+        {
+            for (var vote = 0; vote < 12; vote++)
+            {
+                var tokens = VotingPageReader.VoteTokens(await LoadAndCheckPageAsync());
+                var option = AcknowledgedVotes.Options[(voter + vote) % 2];
+                if (await VotingPageReader.VoteAsync(client, option, tokens.Count > 0 ? tokens[0] : null) == 303) acknowledged.Add(option);
+                else Interlocked.Increment(ref unconfirmed);
+            }
+        }, LoadAndCheckPageAsync);
+
+        var report = $"{shownPages} pages with results, {unavailablePages} without; {unconfirmed} votes not confirmed; " +
+                     $"503s retried: analytics {analyticsSidecar.Tries.Count(t => t.Status == 503)}, storage {storageSidecar.Tries.Count(t => t.Status == 503)}";
+        // The hops did retry, on both sides of the shared reads; and most pages still showed results.
+        Assert.True(analyticsSidecar.Tries.Any(t => t.Status == 503) && storageSidecar.Tries.Any(t => t.Status == 503), report);
+        Assert.True(shownPages > unavailablePages, report);
+        // Each acknowledged vote counted once however often a hop re-sent it; a vote not confirmed may or may not count.
+        var (final, counted) = (Counts(await WaitForResultsAsync(client)), acknowledged.Counts);
+        Assert.True(final.Cats >= counted.Cats && final.Dogs >= counted.Dogs, $"counted {final}, acknowledged {counted}: {report}");
+        Assert.True(final.Cats + final.Dogs <= counted.Cats + counted.Dogs + unconfirmed, $"counted {final}, acknowledged {counted}: {report}");
+    }
+
+    /// <summary>Votes acknowledged (303) so far, per option: a page requested after them must include them.</summary>
+    private sealed class AcknowledgedVotes
+    {
+        public static readonly string[] Options = ["Cats", "Dogs"];
+        private long _cats, _dogs;
+
+        public (long Cats, long Dogs) Counts => (Interlocked.Read(ref _cats), Interlocked.Read(ref _dogs));
+
+        public void Add(string option) => Interlocked.Increment(ref option == "Cats" ? ref _cats : ref _dogs);
+
+        public static void AssertShownAfter((long Cats, long Dogs) before, (long Cats, long Dogs) shown) =>
+            Assert.True(shown.Cats >= before.Cats && shown.Dogs >= before.Dogs,
+                $"a page showed Cats {shown.Cats}, Dogs {shown.Dogs} after Cats {before.Cats}, Dogs {before.Dogs} were acknowledged");
+    }
+
+    /// <summary>Voters, and visitors who only look all the time the votes come in: the crowd whose pages share reads.</summary>
+    private static async Task CrowdAsync(int voters, int lookers, Func<int, Task> vote, Func<Task> look)
+    {
+        var voting = true;
+        var looking = Enumerable.Range(0, lookers).Select(_ => Task.Run(async () =>
+        {
+            while (Volatile.Read(ref voting)) await look();
+        })).ToList();
+        await Task.WhenAll(Enumerable.Range(0, voters).Select(voter => Task.Run(() => vote(voter))));
+        Volatile.Write(ref voting, false);
+        await Task.WhenAll(looking);
+    }
+
+    private static Dictionary<string, string?> With(IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string?> more) =>
+        settings.Concat(more).ToDictionary(setting => setting.Key, setting => setting.Value);
+
+    private static async Task<string> WaitForResultsAsync(HttpClient app) =>
         await Eventually.UntilAsync("the track to show results", async () => VotingPageReader.ResultsLine(await app.GetStringAsync("/")),
             line => !line.Contains("unavailable", StringComparison.Ordinal), TimeSpan.FromSeconds(30), retryOn: Eventually.WhileConnecting);
 
