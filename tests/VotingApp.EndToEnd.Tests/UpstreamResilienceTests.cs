@@ -128,9 +128,11 @@ public class UpstreamResilienceTests
             });
             await using var analyticsProxy = await RecordingProxy.StartAsync(analytics.BaseAddress);
             await using var storageProxy = await RecordingProxy.StartAsync(storage.BaseAddress);
-            analyticsProxy.AnswerWith = storageProxy.AnswerWith = (int)HttpStatusCode.ServiceUnavailable;
             await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Upstreams(analyticsProxy.Port, storageProxy.Port));
             using var client = app.CreateClient();
+            // Upstreams fail once the app is ready: failing from its start, its warm-up's reads would open the read breaker first.
+            await app.WaitUntilReadyAsync(LoadedMachine.Slack);
+            analyticsProxy.AnswerWith = storageProxy.AnswerWith = (int)HttpStatusCode.ServiceUnavailable;
 
             using (var page = await client.SendAsync(Tagged(HttpMethod.Get, "/", "failing-read")))
             {
