@@ -31,9 +31,6 @@ public class NativeServicesTests(DatabaseServers servers)
             // Settings are read once (VotingHost): no inotify watch on the content root, the test's output
             // folder here, and on every folder below it, which the default host adds and pays for at start.
             Assert.Equal(0, InotifyWatches(service.ProcessId!.Value));
-            // The thread-pool setting of src/Directory.Build.props is compiled in (Native AOT reads no runtimeconfig.json).
-            Assert.True(File.ReadAllBytes(executable!).AsSpan().IndexOf("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"u8) >= 0,
-                $"{executable} does not carry UnfairSemaphoreSpinLimit");
         }
     }
 
