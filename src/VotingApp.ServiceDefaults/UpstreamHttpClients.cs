@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.Telemetry;
 
 namespace VotingApp.ServiceDefaults;
 
@@ -15,8 +16,15 @@ public static class UpstreamHttpClients
 
     private static IHttpClientBuilder AddUpstreamClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
         this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
-        where TClient : class =>
-        services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider)).AddHeaderPropagation();
+        where TClient : class
+    {
+        services.Configure<TelemetryOptions>(QuietTries);
+        return services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider)).AddHeaderPropagation();
+    }
+
+    /// <summary>A try and its retry are Debug: Polly logs each refused call while pods start in any order with a stack trace, and the caller logs what failed.</summary>
+    private static void QuietTries(TelemetryOptions options) =>
+        options.SeverityProvider = args => args.Event.EventName is "ExecutionAttempt" or "OnRetry" ? ResilienceEventSeverity.Debug : args.Event.Severity;
 
     /// <summary>Reads are safe to repeat: one retry, each try and all together bounded, a breaker so a dead upstream is not hammered.</summary>
     public static IHttpClientBuilder AddReadClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(

@@ -50,6 +50,13 @@ public class ColdStartTests(DatabaseServers servers, ITestOutputHelper output)
         var results = VotingPageReader.ResultsLine(page);
         Assert.DoesNotContain("unavailable", results);
         Assert.Matches(@"Cats: \d+", results);
+        // Calls refused while the others start are expected: each service says it waits, without a stack trace.
+        foreach (var process in new[] { appProcess, analyticsProcess, storageProcess })
+        {
+            Assert.DoesNotContain("--- End of stack trace", process.Output);
+            Assert.DoesNotContain("   at System.", process.Output);
+        }
+
         output.WriteLine($"{appVersion}/{analyticsVersion}/{storageVersion} ({(RepositoryPaths.NativeServicesFolder is null ? "dotnet dll" : "Native AOT")}): " +
                          $"ready after {string.Join(", ", ready.Select(r => $"{r.Name} {r.Elapsed.TotalMilliseconds:0} ms"))}; " +
                          $"first page with results {firstPage.TotalMilliseconds:0} ms after start: {results.Trim()}");
