@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Telemetry;
 
@@ -18,13 +20,16 @@ public static class UpstreamHttpClients
         this IServiceCollection services, Func<IServiceProvider, Uri> baseAddress)
         where TClient : class
     {
-        services.Configure<TelemetryOptions>(QuietTries);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TelemetryOptions>, QuietTries>());
         return services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider)).AddHeaderPropagation();
     }
 
     /// <summary>A try and its retry are Debug: Polly logs each refused call while pods start in any order with a stack trace, and the caller logs what failed.</summary>
-    private static void QuietTries(TelemetryOptions options) =>
-        options.SeverityProvider = args => args.Event.EventName is "ExecutionAttempt" or "OnRetry" ? ResilienceEventSeverity.Debug : args.Event.Severity;
+    private sealed class QuietTries : IConfigureOptions<TelemetryOptions>
+    {
+        public void Configure(TelemetryOptions options) =>
+            options.SeverityProvider = args => args.Event.EventName is "ExecutionAttempt" or "OnRetry" ? ResilienceEventSeverity.Debug : args.Event.Severity;
+    }
 
     /// <summary>Reads are safe to repeat: one retry, each try and all together bounded, a breaker so a dead upstream is not hammered.</summary>
     public static IHttpClientBuilder AddReadClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
