@@ -21,7 +21,12 @@ public static class UpstreamHttpClients
         where TClient : class
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TelemetryOptions>, QuietTries>());
-        return services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider)).AddHeaderPropagation();
+        return services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider))
+            // No redirects to follow and no cookie jar, which would be one for every visitor: fewer handlers per call.
+            .UseSocketsHttpHandler((handler, _) => (handler.AllowAutoRedirect, handler.UseCookies) = (false, false))
+            // UpstreamCall logs what failed; the factory's per-call lines are below System.Net.Http's level, yet their scopes cost every call.
+            .RemoveAllLoggers()
+            .AddHeaderPropagation();
     }
 
     /// <summary>A try and its retry are Debug: Polly logs each refused call while pods start in any order with a stack trace, and the caller logs what failed.</summary>

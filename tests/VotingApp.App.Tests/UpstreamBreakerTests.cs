@@ -11,7 +11,7 @@ using VotingApp.Testing;
 
 namespace VotingApp.App.Tests;
 
-/// <summary>The read clients' breaker counts the calls an upstream gets: connections refused while it starts are not among them.</summary>
+/// <summary>How the clients to another service call it: the read breaker counts only calls the upstream got; no cookie jar, no redirects.</summary>
 public class UpstreamBreakerTests
 {
     public sealed class ReadProbe(HttpClient http)
@@ -49,5 +49,46 @@ public class UpstreamBreakerTests
         // An open breaker would refuse this read for a second (BrokenCircuitException) without trying.
         using var response = await http.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Upstream_clients_keep_no_cookie_and_follow_no_redirect()
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var upstream = builder.Build();
+        var cookiesSeen = new List<string>();
+        var redirectsFollowed = 0;
+        upstream.MapGet("/counts", context =>
+        {
+            lock (cookiesSeen) cookiesSeen.Add(context.Request.Headers.Cookie.ToString());
+            context.Response.Headers.SetCookie = "session=first-visitor; Path=/";
+            return context.Response.WriteAsync("counts");
+        });
+        upstream.MapGet("/moved", context =>
+        {
+            context.Response.Redirect("/elsewhere");
+            return Task.CompletedTask;
+        });
+        upstream.MapGet("/elsewhere", () => Interlocked.Increment(ref redirectsFollowed));
+        await upstream.StartAsync();
+
+        var services = new ServiceCollection().AddLogging().AddHeaderPropagation();
+        services.AddReadClient<ReadProbe>(_ => new Uri($"http://127.0.0.1:{port}"));
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<HeaderPropagationValues>().Headers = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
+
+        // Two visitors' reads through the pooled handler: the second must not carry the first one's cookie.
+        for (var i = 0; i < 2; i++)
+        {
+            using var read = await provider.GetRequiredService<ReadProbe>().Http.GetAsync("/counts");
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        Assert.Equal(["", ""], cookiesSeen);
+        using var moved = await provider.GetRequiredService<ReadProbe>().Http.GetAsync("/moved");
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        Assert.Equal(0, redirectsFollowed);
     }
 }
