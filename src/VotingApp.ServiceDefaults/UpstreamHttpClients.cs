@@ -23,7 +23,11 @@ public static class UpstreamHttpClients
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TelemetryOptions>, QuietTries>());
         return services.AddHttpClient<TClient>((provider, http) => http.BaseAddress = baseAddress(provider))
             // No redirects to follow and no cookie jar, which would be one for every visitor: fewer handlers per call.
-            .UseSocketsHttpHandler((handler, _) => (handler.AllowAutoRedirect, handler.UseCookies) = (false, false))
+            .UseSocketsHttpHandler((handler, _) =>
+            {
+                handler.AllowAutoRedirect = false;
+                handler.UseCookies = false;
+            })
             // UpstreamCall logs what failed; the factory's per-call lines are below System.Net.Http's level, yet their scopes cost every call.
             .RemoveAllLoggers()
             .AddHeaderPropagation();

@@ -12,7 +12,7 @@ using VotingApp.Testing;
 namespace VotingApp.App.Tests;
 
 /// <summary>How the clients to another service call it: the read breaker counts only calls the upstream got; no cookie jar, no redirects.</summary>
-public class UpstreamBreakerTests
+public class UpstreamClientTests
 {
     public sealed class ReadProbe(HttpClient http)
     {
