@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HeaderPropagation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,11 +39,7 @@ public class UpstreamClientTests
 
         Assert.True(refused >= 10, $"only {refused} of 12 reads were refused");
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        await using var upstream = builder.Build();
-        upstream.Run(context => context.Response.WriteAsync("counts"));
-        await upstream.StartAsync();
+        await using var upstream = await LoopbackWebHost.StartAsync(port, context => context.Response.WriteAsync("counts"));
         // An open breaker would refuse this read for a second (BrokenCircuitException) without trying.
         using var response = await http.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -55,24 +49,24 @@ public class UpstreamClientTests
     public async Task Upstream_clients_keep_no_cookie_and_follow_no_redirect()
     {
         var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        await using var upstream = builder.Build();
         var cookiesSeen = new List<string>();
         var redirectsFollowed = 0;
-        upstream.MapGet("/counts", context =>
+        await using var upstream = await LoopbackWebHost.StartAsync(port, context =>
         {
-            lock (cookiesSeen) cookiesSeen.Add(context.Request.Headers.Cookie.ToString());
-            context.Response.Headers.SetCookie = "session=first-visitor; Path=/";
-            return context.Response.WriteAsync("counts");
+            switch (context.Request.Path.Value)
+            {
+                case "/moved":
+                    context.Response.Redirect("/elsewhere");
+                    return Task.CompletedTask;
+                case "/elsewhere":
+                    Interlocked.Increment(ref redirectsFollowed);
+                    return Task.CompletedTask;
+                default:
+                    lock (cookiesSeen) cookiesSeen.Add(context.Request.Headers.Cookie.ToString());
+                    context.Response.Headers.SetCookie = "session=first-visitor; Path=/";
+                    return context.Response.WriteAsync("counts");
+            }
         });
-        upstream.MapGet("/moved", context =>
-        {
-            context.Response.Redirect("/elsewhere");
-            return Task.CompletedTask;
-        });
-        upstream.MapGet("/elsewhere", () => Interlocked.Increment(ref redirectsFollowed));
-        await upstream.StartAsync();
 
         var services = new ServiceCollection().AddLogging().AddHeaderPropagation();
         services.AddReadClient<ReadProbe>(_ => new Uri($"http://127.0.0.1:{port}"));

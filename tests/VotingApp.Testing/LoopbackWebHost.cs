@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace VotingApp.Testing;
 
 /// <summary>The tests' own small servers on 127.0.0.1: a bare Kestrel for one request delegate, and a raw TCP accept loop.</summary>
-internal static class LoopbackWebHost
+public static class LoopbackWebHost
 {
     /// <summary>Kestrel on <paramref name="port"/>, without logs, answering every request with <paramref name="handler"/>.</summary>
     public static async Task<WebApplication> StartAsync(int port, RequestDelegate handler)
