@@ -91,7 +91,8 @@ profile() { # id side (chain|floor) [wrk script]
   local perf_pid=$!
   sleep 0.5
   line=$(WRK_SCRIPT=${3:-} wrk_line 2 16 "${SECONDS_EACH}s" "http://127.0.0.1:${PORT[${prefix}app]}/") || fail "wrk: $id"
-  kill -INT "$perf_pid"
+  # perf ended on its own (it failed, or the processes it samples ended): its profile would be short, so say so.
+  kill -INT "$perf_pid" 2>/dev/null || fail "perf stopped before wrk ended ($id): $(tail -n 3 "$TMP/$id.perf.log")"
   wait "$perf_pid" || true
   read -r requests rps p99 <<<"$line"
   echo "$requests" >"$TMP/$id.requests"
