@@ -29,31 +29,70 @@ public sealed record VoteAnswer(VoteResult Result, string? Reason, string? Chain
 /// Idempotency-Key: the page's token, or for a vote without one (a script's plain POST) a key made here
 /// before it is sent, so that storage counts it once however often a hop sends it again.
 /// </summary>
-public sealed class StorageClient(HttpClient http, ServiceIdentity identity)
+public sealed class StorageClient(HttpClient http, ServiceIdentity identity, VoteQueue queue)
 {
-    public async Task<VoteAnswer> AddVoteAsync(string option, string? token)
+    /// <summary>Sends the vote alone, or with the others that wait meanwhile (<see cref="VoteQueue"/>).</summary>
+    public Task<VoteAnswer> AddVoteAsync(string option, string? token) =>
+        queue.AddAsync(this, new BatchedVote(option, token ?? VoteToken.New()));
+
+    /// <summary>One vote as POST /api/votes.</summary>
+    internal async Task<VoteAnswer> SendAsync(BatchedVote vote)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/votes")
         {
             // With a Content-Length: JsonContent goes chunked, its last chunk in a second packet that storage waits for.
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new VoteRequest(option), VotingJsonContext.Default.VoteRequest))
-            {
-                Headers = { ContentType = new("application/json") { CharSet = "utf-8" } },
-            },
+            Content = Json(JsonSerializer.SerializeToUtf8Bytes(new VoteRequest(vote.Option), VotingJsonContext.Default.VoteRequest)),
         }.WithTrack(identity, []);
-        request.Headers.Add(VoteToken.Header, token ?? VoteToken.New());
+        request.Headers.Add(VoteToken.Header, vote.Token);
         // Not cancelled with the voter's request: a vote already sent is seen through to its answer.
         var answer = await http.SendAsync(request, ServiceCatalog.Storage, VotingJsonContext.Default.VoteRecorded, CancellationToken.None);
-        return answer.Failure switch
-        {
-            null => new(VoteResult.Counted, null, answer.Chain),
-            { Status: HttpStatusCode.Conflict } used => new(VoteResult.TokenUsed, used.Reason, answer.Chain),
-            // Any other failure (a 503 from a proxy between, a reset, no answer in time) may have come after the store counted it.
-            { } failure => new(IsCertainlyNotCounted(failure) ? VoteResult.NotCounted : VoteResult.NotConfirmed,
-                $"{failure.Service} is unavailable: {(failure.TimedOut ? $"no answer within {UpstreamHttpClients.TotalTimeout.TotalSeconds:0} s" : failure.Reason)}",
-                answer.Chain),
-        };
+        return answer.Failure is { } failure ? Failed(failure, answer.Chain) : new(VoteResult.Counted, null, answer.Chain);
     }
+
+    /// <summary>Several votes as POST /api/votes/batch: each gets its own outcome, or all the batch's failure.</summary>
+    internal async Task<IReadOnlyList<VoteAnswer>> SendBatchAsync(IReadOnlyList<VoteQueue.Waiting> batch)
+    {
+        var body = new byte[batch.Sum(vote => vote.Json.Length + 1) + 1];
+        body[0] = (byte)'[';
+        var at = 1;
+        foreach (var vote in batch)
+        {
+            vote.Json.CopyTo(body, at);
+            at += vote.Json.Length;
+            body[at++] = (byte)',';
+        }
+
+        body[^1] = (byte)']';
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/votes/batch") { Content = Json(body) }.WithTrack(identity, []);
+        var answer = await http.SendAsync(request, ServiceCatalog.Storage, VotingJsonContext.Default.BatchedVoteResultArray, CancellationToken.None);
+        if (answer.Failure is { } failure) return [.. batch.Select(_ => Failed(failure, answer.Chain))];
+        if (answer.Value is not { } results || results.Length != batch.Count)
+        {
+            return [.. batch.Select(_ => new VoteAnswer(VoteResult.NotConfirmed, $"{ServiceCatalog.Storage.Name} answered {answer.Value?.Length ?? 0} outcomes for {batch.Count} votes", answer.Chain))];
+        }
+
+        return [.. results.Select(result => result.Status switch
+        {
+            StatusCodes.Status200OK => new VoteAnswer(VoteResult.Counted, null, answer.Chain),
+            StatusCodes.Status409Conflict => new VoteAnswer(VoteResult.TokenUsed, result.Detail, answer.Chain),
+            // Storage said so for this vote: the store refused it (down or full), or the vote itself was refused.
+            StatusCodes.Status503ServiceUnavailable or StatusCodes.Status400BadRequest =>
+                new VoteAnswer(VoteResult.NotCounted, $"{ServiceCatalog.Storage.Name}: {result.Detail}", answer.Chain),
+            _ => new VoteAnswer(VoteResult.NotConfirmed, $"{ServiceCatalog.Storage.Name}: {result.Detail}", answer.Chain),
+        })];
+    }
+
+    private static ByteArrayContent Json(byte[] body) =>
+        new(body) { Headers = { ContentType = new("application/json") { CharSet = "utf-8" } } };
+
+    private static VoteAnswer Failed(UpstreamFailure failure, string? chain) => failure switch
+    {
+        { Status: HttpStatusCode.Conflict } used => new(VoteResult.TokenUsed, used.Reason, chain),
+        // Any other failure (a 503 from a proxy between, a reset, no answer in time) may have come after the store counted it.
+        _ => new(IsCertainlyNotCounted(failure) ? VoteResult.NotCounted : VoteResult.NotConfirmed,
+            $"{failure.Service} is unavailable: {(failure.TimedOut ? $"no answer within {UpstreamHttpClients.TotalTimeout.TotalSeconds:0} s" : failure.Reason)}",
+            chain),
+    };
 
     private static bool IsCertainlyNotCounted(UpstreamFailure failure) =>
         failure.NeverSent || (failure.Status == HttpStatusCode.ServiceUnavailable && failure.ProblemTitle == VoteOutcome.NotCounted);

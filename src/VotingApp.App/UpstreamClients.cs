@@ -14,6 +14,7 @@ public static class UpstreamClients
         builder.Services.AddSingleton<SharedReads<string, UpstreamAnswer<AnalyticsResult>>>();
         builder.Services.AddReadClient<AnalyticsClient>(provider =>
             provider.GetRequiredService<IOptions<AnalyticsServiceSettings>>().Value.BaseAddress);
+        builder.Services.AddSingleton<VoteQueue>();
         builder.Services.AddWriteClient<StorageClient>(provider =>
             provider.GetRequiredService<IOptions<StorageServiceSettings>>().Value.BaseAddress);
         // Ready once both upstreams have answered through these very clients (Warmup): the first visitor

@@ -15,6 +15,12 @@ public sealed record StoredCounts(string Store, IReadOnlyList<VoteCount> Options
 /// <summary>POST /api/votes on storage.</summary>
 public sealed record VoteRequest(string? Option);
 
+/// <summary>One vote of POST /api/votes/batch: the votes an app had waiting while its last one was on its way.</summary>
+public sealed record BatchedVote(string? Option, string? Token);
+
+/// <summary>What became of one vote of a batch: the status POST /api/votes would have answered, and why when not 200.</summary>
+public sealed record BatchedVoteResult(int Status, long Count = 0, bool Repeated = false, string? Detail = null);
+
 /// <summary>
 /// The answer to a counted vote: the option's new count. <paramref name="Repeated"/>: the vote's token had
 /// been counted before, and this is that first answer again (nothing was counted now).
@@ -33,6 +39,9 @@ public sealed record ProblemAnswer(string? Title, string? Detail);
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(StoredCounts))]
 [JsonSerializable(typeof(VoteRequest))]
+[JsonSerializable(typeof(BatchedVote))]
+[JsonSerializable(typeof(BatchedVote[]))]
+[JsonSerializable(typeof(BatchedVoteResult[]))]
 [JsonSerializable(typeof(VoteRecorded))]
 [JsonSerializable(typeof(StoreInfo))]
 [JsonSerializable(typeof(AnalyticsResult))]

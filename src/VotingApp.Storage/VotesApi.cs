@@ -20,6 +20,10 @@ public static partial class VotesApi
                          "header, the key is counted once: a repeat answers the first result (repeated: true) and counts " +
                          "nothing, the same key for another option is refused (409). 503: nothing was counted (the store is down or " +
                          "full); 504: the store did not confirm it in time and may have counted it, so send it again only with the same key.");
+        api.MapPost("/votes/batch", AddVotes).WithName("AddVotes")
+            .WithSummary("Counts several votes, each with its token as POST /api/votes with an Idempotency-Key, and answers " +
+                         "each vote's outcome: status (200, 400, 409, 503 or 504 as POST /api/votes would), count, repeated, detail. " +
+                         "When the store failed every vote, the answer is that 503 or 504 itself.");
         api.MapDelete("/votes", Reset).WithName("ResetVotes")
             .WithSummary("Sets every count back to zero.");
         api.MapGet("/store", GetStore).WithName("GetStore")
@@ -42,26 +46,61 @@ public static partial class VotesApi
 
     private static async Task<Results<Ok<VoteRecorded>, ProblemHttpResult>> AddVote(
         VoteRequest? request, [FromHeader(Name = VoteToken.Header)] string? token, VoteStore store, IOptions<Ballot> ballot,
-        StorageMetrics metrics, ILogger<VoteStore> logger, CancellationToken cancellationToken)
+        StorageMetrics metrics, ILogger<VoteStore> logger)
+    {
+        var counted = await CountAsync(request?.Option, token, store, ballot.Value, metrics, logger);
+        return counted.Recorded is { } recorded
+            ? TypedResults.Ok(recorded)
+            : TypedResults.Problem(statusCode: counted.Status, title: counted.Title, detail: counted.Detail);
+    }
+
+    /// <summary>
+    /// Each vote as POST /api/votes counts it (its token required), with an outcome per vote. When the store
+    /// failed every one of them, the whole answer is that failure, as for one vote: the mesh's retries and the
+    /// success rate of a storage canary see it (docs/http.md, "Votes sent together").
+    /// </summary>
+    private static async Task<Results<Ok<BatchedVoteResult[]>, ProblemHttpResult>> AddVotes(
+        BatchedVote[]? votes, VoteStore store, IOptions<Ballot> ballot, StorageMetrics metrics, ILogger<VoteStore> logger)
+    {
+        if (votes is not { Length: > 0 })
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No votes",
+                detail: "Send a JSON array of votes, each with an option and a token.");
+        }
+
+        var counted = await Task.WhenAll(votes.Select(vote => CountAsync(vote?.Option, vote?.Token ?? "", store, ballot.Value, metrics, logger)));
+        if (counted.All(vote => vote.Status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout))
+        {
+            var first = counted.FirstOrDefault(vote => vote.Status == StatusCodes.Status504GatewayTimeout);
+            if (first == default) first = counted[0];
+            return TypedResults.Problem(statusCode: first.Status, title: first.Title, detail: first.Detail);
+        }
+
+        LogBatch(logger, counted.Count(vote => vote.Recorded is { Repeated: false }), votes.Length);
+        return TypedResults.Ok(counted.Select(vote => vote.Recorded is { } recorded
+            ? new BatchedVoteResult(StatusCodes.Status200OK, recorded.Count, recorded.Repeated)
+            : new BatchedVoteResult(vote.Status, Detail: vote.Detail)).ToArray());
+    }
+
+    /// <summary>What became of one vote: 200 and its record, or the status, title and detail of the problem.</summary>
+    private readonly record struct Counted(int Status, VoteRecorded? Recorded, string? Title = null, string? Detail = null);
+
+    private static async Task<Counted> CountAsync(string? requested, string? token, VoteStore store, Ballot ballot,
+        StorageMetrics metrics, ILogger logger)
     {
         if (token is not null && !VoteToken.IsWellFormed(token))
         {
             LogRejected(logger, $"malformed {VoteToken.Header}");
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Malformed vote token",
-                detail: $"The {VoteToken.Header} header must be {VoteToken.Rule}.");
+            return new(StatusCodes.Status400BadRequest, null, "Malformed vote token", $"The {VoteToken.Header} header must be {VoteToken.Rule}.");
         }
 
-        var option = ballot.Value.Find(request?.Option);
+        var option = ballot.Find(requested);
         if (option is null)
         {
-            var shown = Shorten(request?.Option);
+            var shown = Shorten(requested);
             LogRejected(logger, shown);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Unknown option",
-                detail: $"'{shown}' is not an option. Vote for one of: {string.Join(", ", ballot.Value.All)}.");
+            return new(StatusCodes.Status400BadRequest, null, "Unknown option",
+                $"'{shown}' is not an option. Vote for one of: {string.Join(", ", ballot.All)}.");
         }
 
         try
@@ -73,30 +112,26 @@ public static partial class VotesApi
             {
                 // The token was spent on the other option: nothing changes, and the caller learns which it was.
                 LogTokenConflict(logger, option, vote.Option);
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status409Conflict,
-                    title: "Vote token already used",
-                    detail: $"This vote token was already used for a vote for {vote.Option}; nothing was counted for {option}.");
+                return new(StatusCodes.Status409Conflict, null, "Vote token already used",
+                    $"This vote token was already used for a vote for {vote.Option}; nothing was counted for {option}.");
             }
 
             if (!vote.Repeated) metrics.Recorded(store.Kind, option);
             StoreRoomLog.Room(logger, store);
-            return TypedResults.Ok(new VoteRecorded(option, vote.Count, store.Kind, vote.Repeated));
+            return new(StatusCodes.Status200OK, new VoteRecorded(option, vote.Count, store.Kind, vote.Repeated));
         }
         catch (StoreUnavailableException e) when (e.MayHaveApplied)
         {
             // 504, not 503: the mesh sends 503s again, and this vote may have been counted (docs/http.md, "Retries").
             metrics.Failed(store.Kind);
             LogUnavailable(logger, "count the vote", e.Message);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status504GatewayTimeout,
-                title: VoteOutcome.NotConfirmed,
-                detail: $"The vote may have been counted: the store did not confirm it. Send it again only with the same {VoteToken.Header}, which is counted once.");
+            return new(StatusCodes.Status504GatewayTimeout, null, VoteOutcome.NotConfirmed,
+                $"The vote may have been counted: the store did not confirm it. Send it again only with the same {VoteToken.Header}, which is counted once.");
         }
         catch (StoreUnavailableException e)
         {
             metrics.Failed(store.Kind);
-            return Unavailable(logger, store, e, "count the vote", VoteOutcome.NotCounted);
+            return new(StatusCodes.Status503ServiceUnavailable, null, VoteOutcome.NotCounted, UnavailableDetail(logger, store, e, "count the vote"));
         }
     }
 
@@ -118,16 +153,16 @@ public static partial class VotesApi
         TypedResults.Ok(new StoreInfo(store.Kind, identity.Name, identity.Version));
 
     /// <summary>503: nothing was changed. A full store is logged once (<see cref="StoreRoomLog"/>), not per request.</summary>
-    private static ProblemHttpResult Unavailable(ILogger logger, VoteStore store, StoreUnavailableException e, string action,
-        string title = "Store unavailable")
+    private static ProblemHttpResult Unavailable(ILogger logger, VoteStore store, StoreUnavailableException e, string action) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable",
+            detail: UnavailableDetail(logger, store, e, action));
+
+    /// <summary>Logs why the store failed; what the caller is told. The database's own message (host, port, user, pool state) goes to the log only.</summary>
+    private static string UnavailableDetail(ILogger logger, VoteStore store, StoreUnavailableException e, string action)
     {
         if (e.Full) StoreRoomLog.Full(logger, store, e);
         else LogUnavailable(logger, action, e.Message);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: title,
-            // The database's own message (host, port, user, pool state) goes to the log only.
-            detail: e.Full ? $"Could not {action}: the store is full; nothing changed." : $"Could not {action}: the store is unavailable. Please try again.");
+        return e.Full ? $"Could not {action}: the store is full; nothing changed." : $"Could not {action}: the store is unavailable. Please try again.";
     }
 
     /// <summary>Echoes at most a short, printable prefix of what the caller sent.</summary>
@@ -139,6 +174,9 @@ public static partial class VotesApi
 
     [LoggerMessage(LogLevel.Warning, "Refused a vote for {Option}: its token was already used for {First}")]
     private static partial void LogTokenConflict(ILogger logger, string option, string first);
+
+    [LoggerMessage(LogLevel.Information, "Counted {Counted} of {Votes} votes sent together")]
+    private static partial void LogBatch(ILogger logger, int counted, int votes);
 
     [LoggerMessage(LogLevel.Information, "Votes reset in {Store}")]
     private static partial void LogReset(ILogger logger, string store);
