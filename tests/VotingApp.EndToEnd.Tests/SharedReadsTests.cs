@@ -23,7 +23,7 @@ public partial class SharedReadsTests(DatabaseServers servers)
         using var client = chain.App.CreateClient(TimeSpan.FromSeconds(30));
         Assert.Equal(303, await VotingPageReader.ResetAsync(client));
         using var analytics = chain.Analytics.CreateClient();
-        var analyticsBefore = await ServedAsync(analytics, "/analytics");
+        var analyticsBefore = await ServedRequests.CountAsync(analytics, "/analytics");
 
         var acknowledged = new AcknowledgedVotes();
         var pages = 0;
@@ -49,7 +49,7 @@ public partial class SharedReadsTests(DatabaseServers servers)
         Assert.Equal(acknowledged.Counts, Counts(VotingPageReader.ResultsLine(await client.GetStringAsync("/"))));
         Assert.Equal(Voters * 8, acknowledged.Counts.Cats + acknowledged.Counts.Dogs);
         // The pages did share reads (else this proves nothing about sharing): fewer reached analytics than were shown.
-        Assert.InRange(await ServedSinceAsync(analytics, "/analytics", analyticsBefore), 1, pages - 1);
+        Assert.InRange(await ServedRequests.SinceAsync(analytics, "/analytics", analyticsBefore), 1, pages - 1);
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public partial class SharedReadsTests(DatabaseServers servers)
         using var client = chain.App.CreateClient(TimeSpan.FromSeconds(30));
         using var analytics = chain.Analytics.CreateClient();
         using var storage = chain.Storage.CreateClient();
-        var analyticsBefore = await ServedAsync(analytics, "/analytics");
-        var storageBefore = await ServedAsync(storage, "/api/votes");
+        var analyticsBefore = await ServedRequests.CountAsync(analytics, "/analytics");
+        var storageBefore = await ServedRequests.CountAsync(storage, "/api/votes");
 
         const int pagesEach = 25;
         await Task.WhenAll(Enumerable.Range(0, Voters).Select(_ => Task.Run(async () =>
@@ -73,8 +73,8 @@ public partial class SharedReadsTests(DatabaseServers servers)
 
         // Counted where the reads arrive: the services' own request metrics, not the app's view of its calls.
         const int pages = Voters * pagesEach;
-        var analyticsReads = await ServedSinceAsync(analytics, "/analytics", analyticsBefore);
-        var storageReads = await ServedSinceAsync(storage, "/api/votes", storageBefore);
+        var analyticsReads = await ServedRequests.SinceAsync(analytics, "/analytics", analyticsBefore);
+        var storageReads = await ServedRequests.SinceAsync(storage, "/api/votes", storageBefore);
         Assert.InRange(analyticsReads, 1, pages - 1);
         Assert.InRange(storageReads, 1, analyticsReads);
     }
@@ -244,26 +244,6 @@ public partial class SharedReadsTests(DatabaseServers servers)
         Assert.True(match.Success, $"no counts in {line}");
         return (long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
     }
-
-    /// <summary>How many GET <paramref name="route"/> requests the service has answered, from its Prometheus metrics.</summary>
-    private static async Task<long> ServedAsync(HttpClient service, string route)
-    {
-        var metrics = await service.GetStringAsync("/metrics");
-        var served = metrics.Split('\n')
-            .Where(line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
-                           && line.Contains($"http_route=\"{route}\"", StringComparison.Ordinal)
-                           && line.Contains("http_request_method=\"GET\"", StringComparison.Ordinal))
-            .Sum(line => long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-        return served;
-    }
-
-    /// <summary>
-    /// How many more GET <paramref name="route"/> requests than <paramref name="before"/> the service has answered.
-    /// The exporter serves a scrape again for 300 ms: an answer still equal to <paramref name="before"/> is that
-    /// copy, and the first that differs was taken after the requests the caller made since.
-    /// </summary>
-    private static async Task<long> ServedSinceAsync(HttpClient service, string route, long before) =>
-        await Eventually.UntilAsync($"a fresh scrape of {route}", () => ServedAsync(service, route), served => served > before, LoadedMachine.Slack) - before;
 
     [GeneratedRegex(@"Cats: (\d+)\D.*Dogs: (\d+)")]
     private static partial Regex CountsPattern();

@@ -73,6 +73,37 @@ public class UpstreamResilienceTests
     }
 
     [Fact]
+    public async Task Votes_that_waited_behind_a_hung_one_go_to_storage_together_and_each_voter_is_told_504()
+    {
+        await using var hole = new BlackHoleServer();
+        await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, "1.0", Upstreams(hole.Port, hole.Port));
+        using var client = app.CreateClient(TimeSpan.FromSeconds(30));
+        (await client.GetAsync("/")).Dispose();
+
+        // The first vote hangs in storage; the ten sent meanwhile wait for it (docs/http.md, "Votes sent together").
+        var first = client.SendAsync(Tagged(HttpMethod.Post, "/", "first-vote", Vote("Cats")));
+        await Eventually.UntilAsync("the first vote to reach storage", () => Task.FromResult(hole.With("first-vote").Count), sent => sent == 1, LoadedMachine.Slack);
+        var waiting = Enumerable.Range(0, 10).Select(i => client.SendAsync(Tagged(HttpMethod.Post, "/", $"waiting-{i}", Vote(i % 2 == 0 ? "Cats" : "Dogs"))));
+        var answers = await Task.WhenAll([first, .. waiting]);
+
+        // Each voter, the first and those who waited, is told the vote may not have been counted, not a 500.
+        foreach (var answer in answers)
+        {
+            using (answer)
+            {
+                Assert.Equal(HttpStatusCode.GatewayTimeout, answer.StatusCode);
+                Assert.Contains("Your vote was not confirmed", await answer.Content.ReadAsStringAsync());
+            }
+        }
+
+        // The ten went in fewer requests than votes, as POST /api/votes/batch, each batch sent as one of them.
+        var sentTogether = hole.Requests.Where(request => request.RequestId.StartsWith("waiting-", StringComparison.Ordinal)).ToList();
+        Assert.InRange(sentTogether.Count, 1, 5);
+        Assert.Contains(sentTogether, request => request.RequestLine == "POST /api/votes/batch HTTP/1.1");
+        Assert.Equal(["POST /api/votes HTTP/1.1"], hole.With("first-vote").Select(request => request.RequestLine));
+    }
+
+    [Fact]
     public async Task After_a_burst_of_hung_reads_the_circuit_opens_and_pages_stop_waiting_for_analytics()
     {
         await using var hole = new BlackHoleServer();

@@ -13,6 +13,9 @@ public sealed record OptionCountJson(string Name, long Count);
 /// <summary>A vote's answer as clients read it: {"option":…,"count":…,"store":…,"repeated":…}.</summary>
 public sealed record VoteRecordedJson(string Option, long Count, string Store, bool Repeated = false);
 
+/// <summary>One vote's outcome in a batch as clients read it.</summary>
+public sealed record BatchedVoteJson(int Status, long Count, bool Repeated, string? Detail);
+
 /// <summary>
 /// Calls storage's HTTP API as analytics and the app do, writing and reading the JSON by hand with the
 /// property names clients rely on (exact case), not through the implementation's own DTOs and their
@@ -48,6 +51,23 @@ public static class StorageApiClient
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/votes") { Content = VoteBody(option) };
         request.Headers.TryAddWithoutValidation(VoteToken.Header, token);
         return storage.SendAsync(request);
+    }
+
+    /// <summary>Votes sent together as the app sends the ones that waited: [{"option":…,"token":…},…] to POST /api/votes/batch.</summary>
+    public static Task<HttpResponseMessage> VoteTogetherAsync(this HttpClient storage, params (string? Option, string? Token)[] votes) =>
+        storage.PostAsync("/api/votes/batch", new StringContent(
+            new JsonArray([.. votes.Select(vote => (JsonNode)new JsonObject { ["option"] = vote.Option, ["token"] = vote.Token })]).ToJsonString(),
+            Encoding.UTF8, "application/json"));
+
+    /// <summary>Each vote's outcome of a batch, in order: {"status":…,"count":…,"repeated":…,"detail":…}.</summary>
+    public static async Task<IReadOnlyList<BatchedVoteJson>> OutcomesAsync(this HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
+        return [.. json.RootElement.EnumerateArray().Select(vote => new BatchedVoteJson(
+            vote.GetProperty("status").GetInt32(),
+            vote.GetProperty("count").GetInt64(),
+            vote.GetProperty("repeated").GetBoolean(),
+            vote.TryGetProperty("detail", out var detail) ? detail.GetString() : null))];
     }
 
     public static async Task<VoteRecordedJson> RecordedAsync(this HttpResponseMessage response)

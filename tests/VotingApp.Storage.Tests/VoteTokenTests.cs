@@ -77,6 +77,61 @@ public sealed class VoteTokenTests(DatabaseServers servers)
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Votes_sent_together_count_once_each_and_the_batch_sent_again_counts_nothing(string store)
+    {
+        await using var storage = await StartStorageAsync(store);
+        using var client = storage.CreateClient();
+        (string?, string?)[] votes = [("Cats", VoteToken.New()), ("Dogs", VoteToken.New()), ("Cats", VoteToken.New())];
+
+        using (var first = await client.VoteTogetherAsync(votes))
+        {
+            Assert.Equal([new(200, 1, false, null), new(200, 1, false, null), new(200, 2, false, null)], await first.OutcomesAsync());
+        }
+
+        // As the mesh sends a batch again after a lost answer: every vote answers its first result, nothing is counted.
+        using (var again = await client.VoteTogetherAsync(votes))
+        {
+            Assert.Equal([new(200, 1, true, null), new(200, 1, true, null), new(200, 2, true, null)], await again.OutcomesAsync());
+        }
+
+        Assert.Equal((2, 1), await client.CatsAndDogsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Each_vote_sent_together_gets_its_own_outcome(string store)
+    {
+        await using var storage = await StartStorageAsync(store);
+        using var client = storage.CreateClient();
+        var used = VoteToken.New();
+        (await client.VoteAsync("Cats", used)).Dispose();
+
+        using var response = await client.VoteTogetherAsync(("Dogs", used), ("Birds", VoteToken.New()), ("Dogs", null), ("Dogs", "not a token!"), ("Dogs", VoteToken.New()));
+        var outcomes = await response.OutcomesAsync();
+
+        Assert.Equal([409, 400, 400, 400, 200], outcomes.Select(outcome => outcome.Status));
+        Assert.Contains("already used for a vote for Cats", outcomes[0].Detail);
+        Assert.Contains("'Birds' is not an option", outcomes[1].Detail);
+        Assert.Contains(VoteToken.Header, outcomes[2].Detail);
+        Assert.Equal((1, 1), await client.CatsAndDogsAsync());
+    }
+
+    [Fact]
+    public async Task An_empty_batch_or_one_that_is_not_a_list_of_votes_is_refused_with_a_400_that_says_why()
+    {
+        await using var storage = await StartStorageAsync("redis");
+        using var client = storage.CreateClient();
+
+        using var empty = await client.VoteTogetherAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("Send a JSON array of votes", await empty.Content.ReadAsStringAsync());
+        using var notAList = await client.PostAsync("/api/votes/batch", new StringContent("{\"option\":\"Cats\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, notAList.StatusCode);
+        Assert.Equal((0, 0), await client.CatsAndDogsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task The_same_token_for_the_other_option_is_refused_and_changes_nothing(string store)
     {
         await using var storage = await StartStorageAsync(store);
