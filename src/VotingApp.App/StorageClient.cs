@@ -71,15 +71,14 @@ public sealed class StorageClient(HttpClient http, ServiceIdentity identity, Vot
             return [.. batch.Select(_ => new VoteAnswer(VoteResult.NotConfirmed, $"{ServiceCatalog.Storage.Name} answered {answer.Value?.Length ?? 0} outcomes for {batch.Count} votes", answer.Chain))];
         }
 
-        return [.. results.Select(result => result.Status switch
-        {
-            StatusCodes.Status200OK => new VoteAnswer(VoteResult.Counted, null, answer.Chain),
-            StatusCodes.Status409Conflict => new VoteAnswer(VoteResult.TokenUsed, result.Detail, answer.Chain),
-            // Storage said so for this vote: the store refused it (down or full), or the vote itself was refused.
-            StatusCodes.Status503ServiceUnavailable or StatusCodes.Status400BadRequest =>
-                new VoteAnswer(VoteResult.NotCounted, $"{ServiceCatalog.Storage.Name}: {result.Detail}", answer.Chain),
-            _ => new VoteAnswer(VoteResult.NotConfirmed, $"{ServiceCatalog.Storage.Name}: {result.Detail}", answer.Chain),
-        })];
+        // Each vote's outcome read as one vote's answer would be.
+        return [.. results.Select(result => result.Status == StatusCodes.Status200OK
+            ? new VoteAnswer(VoteResult.Counted, null, answer.Chain)
+            : Failed(new(ServiceCatalog.Storage.Name, $"{result.Status} {result.Detail}")
+            {
+                Status = (HttpStatusCode)result.Status,
+                ProblemTitle = result.Title,
+            }, answer.Chain))];
     }
 
     private static ByteArrayContent Json(byte[] body) =>

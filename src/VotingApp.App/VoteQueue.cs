@@ -5,11 +5,11 @@ using VotingApp.ServiceDefaults;
 namespace VotingApp.App;
 
 /// <summary>
-/// Sends the votes of a crowd together (docs/http.md, "Votes sent together"): one request to storage is in
-/// flight per app process; a vote that comes meanwhile waits, and when that request ends the waiting votes go
-/// in one POST /api/votes/batch, as many as fit in a body storage accepts, each with its own token, so that
-/// storage counts each once however often the batch is sent. A vote that finds nothing in flight goes alone
-/// as POST /api/votes, as it always did. An app process has one track, so a batch never mixes tracks.
+/// Sends the votes of a crowd together (docs/http.md, "Votes sent together"): one round of requests to storage
+/// is in flight per app process; a vote that comes meanwhile waits, and when that round ends the waiting votes
+/// go as POST /api/votes/batch, as many to a body as storage accepts, each with its own token, so that storage
+/// counts each once however often a batch is sent. A vote that finds nothing in flight goes alone as
+/// POST /api/votes, as it always did. An app process has one track, so a batch never mixes tracks.
 /// </summary>
 public sealed class VoteQueue
 {
@@ -59,42 +59,55 @@ public sealed class VoteQueue
         }
     }
 
-    /// <summary>Sends the votes that waited, as many as fit in one body, as the first of them; when that ends, the next ones.</summary>
+    /// <summary>
+    /// Sends every vote that waited, in as many bodies as they need, all at once (so none waits for more than the
+    /// round before it), each as its first vote's request; when all have answered, the votes that came meanwhile.
+    /// </summary>
     private void SendNext()
     {
-        var batch = new List<Waiting>();
+        var batches = new List<List<Waiting>>();
         lock (_gate)
         {
-            // The body is "[", each vote followed by "," or "]".
-            var size = 1;
-            while (_waiting.TryPeek(out var next) && (batch.Count == 0 || size + next.Json.Length + 1 <= RequestLimits.MaxBodyBytes))
-            {
-                size += next.Json.Length + 1;
-                batch.Add(_waiting.Dequeue());
-            }
-
-            if (batch.Count == 0)
+            if (_waiting.Count == 0)
             {
                 _sending = false;
                 return;
             }
+
+            // A body is "[", then each vote followed by "," or "]".
+            var size = 0;
+            while (_waiting.TryDequeue(out var next))
+            {
+                if (batches.Count == 0 || size + next.Json.Length + 1 > RequestLimits.MaxBodyBytes)
+                {
+                    batches.Add([]);
+                    size = 1;
+                }
+
+                batches[^1].Add(next);
+                size += next.Json.Length + 1;
+            }
         }
 
+        Task.WhenAll(batches.Select(SendAsItsFirstVote)).ContinueWith(static (_, queue) => ((VoteQueue)queue!).SendNext(), this,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Sends a batch in its first vote's execution context and hands each vote its outcome.</summary>
+    private static Task SendAsItsFirstVote(List<Waiting> batch)
+    {
         Task<IReadOnlyList<VoteAnswer>> sent = null!;
-        var first = batch[0];
-        if (first.Context is null) sent = Send(batch);
-        else ExecutionContext.Run(first.Context, _ => sent = Send(batch), null);
-        sent.ContinueWith(static (sent, state) =>
+        if (batch[0].Context is not { } context) sent = Send(batch);
+        else ExecutionContext.Run(context, _ => sent = Send(batch), null);
+        return sent.ContinueWith(static (sent, state) =>
         {
-            var (queue, batch) = ((VoteQueue, List<Waiting>))state!;
+            var batch = (List<Waiting>)state!;
             for (var i = 0; i < batch.Count; i++)
             {
                 if (sent.IsCompletedSuccessfully) batch[i].Done.TrySetResult(sent.Result[i]);
                 else batch[i].Done.TrySetException(sent.Exception!.InnerExceptions);
             }
-
-            queue.SendNext();
-        }, (this, batch), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }, batch, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private static async Task<IReadOnlyList<VoteAnswer>> Send(List<Waiting> batch) =>

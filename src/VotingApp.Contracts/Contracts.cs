@@ -18,8 +18,8 @@ public sealed record VoteRequest(string? Option);
 /// <summary>One vote of POST /api/votes/batch: the votes an app had waiting while its last one was on its way.</summary>
 public sealed record BatchedVote(string? Option, string? Token);
 
-/// <summary>What became of one vote of a batch: the status POST /api/votes would have answered, and why when not 200.</summary>
-public sealed record BatchedVoteResult(int Status, long Count = 0, bool Repeated = false, string? Detail = null);
+/// <summary>What became of one vote of a batch: what POST /api/votes would have answered, its problem's title and detail when not 200.</summary>
+public sealed record BatchedVoteResult(int Status, long Count = 0, bool Repeated = false, string? Title = null, string? Detail = null);
 
 /// <summary>
 /// The answer to a counted vote: the option's new count. <paramref name="Repeated"/>: the vote's token had

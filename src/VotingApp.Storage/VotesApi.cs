@@ -79,7 +79,7 @@ public static partial class VotesApi
         LogBatch(logger, counted.Count(vote => vote.Recorded is { Repeated: false }), votes.Length);
         return TypedResults.Ok(counted.Select(vote => vote.Recorded is { } recorded
             ? new BatchedVoteResult(StatusCodes.Status200OK, recorded.Count, recorded.Repeated)
-            : new BatchedVoteResult(vote.Status, Detail: vote.Detail)).ToArray());
+            : new BatchedVoteResult(vote.Status, Title: vote.Title, Detail: vote.Detail)).ToArray());
     }
 
     /// <summary>What became of one vote: 200 and its record, or the status, title and detail of the problem.</summary>
