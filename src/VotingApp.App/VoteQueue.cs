@@ -29,21 +29,22 @@ public sealed class VoteQueue
 
     public Task<VoteAnswer> AddAsync(StorageClient client, BatchedVote vote)
     {
-        Waiting waiting;
+        Waiting? waiting = null;
         lock (_gate)
         {
-            if (!_sending)
+            if (_sending)
+            {
+                // Captured now, sent later: a batch runs as its first vote's request (its trace, its forwarded headers).
+                waiting = new Waiting(client, vote, ExecutionContext.Capture());
+                _waiting.Enqueue(waiting);
+            }
+            else
             {
                 _sending = true;
-                return SendAloneAsync(client, vote);
             }
-
-            // Captured now, sent later: a batch runs as its first vote's request (its trace, its forwarded headers).
-            waiting = new Waiting(client, vote, ExecutionContext.Capture());
-            _waiting.Enqueue(waiting);
         }
 
-        return waiting.Done.Task;
+        return waiting?.Done.Task ?? SendAloneAsync(client, vote);
     }
 
     /// <summary>Nothing was in flight: this vote goes alone and its caller awaits it, with no hand-over on the way back.</summary>
