@@ -22,7 +22,7 @@ public sealed class CallGraph(MeshRouter router)
 
     /// <summary>
     /// The HTTP calls each service makes to another, by caller: the app reads the results from analytics and
-    /// votes and resets through storage; analytics reads the counts from storage. Services/ServiceCallTests
+    /// votes (alone, or together when voters vote at once) and resets through storage; analytics reads the counts from storage. Services/ServiceCallTests
     /// checks this against what the running services send (recorded by proxies), so it cannot drift.
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<(string Callee, string Method, string Path)>> ServiceCalls { get; } =
@@ -32,6 +32,7 @@ public sealed class CallGraph(MeshRouter router)
             [
                 (ServiceCatalog.Analytics.Name, "GET", "/analytics"),
                 (ServiceCatalog.Storage.Name, "POST", "/api/votes"),
+                (ServiceCatalog.Storage.Name, "POST", "/api/votes/batch"),
                 (ServiceCatalog.Storage.Name, "DELETE", "/api/votes"),
                 (ServiceCatalog.Storage.Name, "GET", "/api/store"),
             ],

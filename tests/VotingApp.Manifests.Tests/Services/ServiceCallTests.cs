@@ -32,6 +32,7 @@ public sealed partial class ServiceCallTests
         await using var app = await ServiceProcess.StartAsync(ServiceCatalog.App, appVersion, appEnvironment);
 
         var browserCalls = await BrowseEverythingAsync(app);
+        await VoteAtOnceAsync(app);
 
         Assert.Equal(CallGraph.BrowserCalls.ToHashSet(), browserCalls);
         Assert.Equal(Declared(ServiceCatalog.App, ServiceCatalog.Analytics), Recorded(appToAnalytics));
@@ -132,6 +133,19 @@ public sealed partial class ServiceCallTests
         }
 
         return calls;
+    }
+
+    /// <summary>A crowd: 24 voters press a vote button at once, each from a page of its own, so that the app sends votes together.</summary>
+    private static async Task VoteAtOnceAsync(ServiceProcess app)
+    {
+        using var browser = app.CreateClient(TimeSpan.FromSeconds(30));
+        var pages = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => HiddenFieldsAsync(browser, null, 0)));
+        var answers = await Task.WhenAll(pages.Select(async hidden =>
+        {
+            using var answer = await browser.PostAsync("/", new FormUrlEncodedContent([.. hidden, new("vote", "Cats")]));
+            return answer.StatusCode;
+        }));
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.SeeOther, status));
     }
 
     private static async Task<List<KeyValuePair<string, string>>> HiddenFieldsAsync(HttpClient browser, string? cookie, int ordinal)
