@@ -11,6 +11,9 @@ public static class TelemetryExtensions
     /// <summary>The meter that the services' own instruments belong to.</summary>
     public const string MeterName = "VotingApp";
 
+    /// <summary>The services' own spans (exported only with the rest, when an OTLP endpoint is set).</summary>
+    public static readonly ActivitySource Spans = new(MeterName);
+
     /// <summary>Label combinations per metric (more go to otel_metric_overflow): OpenTelemetry reserves room for all up front.</summary>
     public const int SeriesPerMetric = 200;
 
@@ -35,6 +38,7 @@ public static class TelemetryExtensions
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsInfrastructurePath(context.Request.Path))
                 .AddHttpClientInstrumentation()
+                .AddSource(MeterName)
                 .AddOtlpExporter());
         }
         else

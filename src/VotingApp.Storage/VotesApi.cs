@@ -48,7 +48,7 @@ public static partial class VotesApi
         VoteRequest? request, [FromHeader(Name = VoteToken.Header)] string? token, VoteStore store, IOptions<Ballot> ballot,
         StorageMetrics metrics, ILogger<VoteStore> logger)
     {
-        var counted = await CountAsync(request?.Option, token, store, ballot.Value, metrics, logger);
+        var counted = await CountAsync(request?.Option, token, HeaderTokenName, store, ballot.Value, metrics, logger);
         return counted.Recorded is { } recorded
             ? TypedResults.Ok(recorded)
             : TypedResults.Problem(statusCode: counted.Status, title: counted.Title, detail: counted.Detail);
@@ -68,12 +68,14 @@ public static partial class VotesApi
                 detail: "Send a JSON array of votes, each with an option and a token.");
         }
 
-        var counted = await Task.WhenAll(votes.Select(vote => CountAsync(vote?.Option, vote?.Token ?? "", store, ballot.Value, metrics, logger)));
+        var counted = await Task.WhenAll(votes.Select(vote => vote?.Token is null
+            ? Task.FromResult(MissingBatchToken(logger))
+            : CountAsync(vote.Option, vote.Token, BatchTokenName, store, ballot.Value, metrics, logger)));
         if (counted.All(vote => vote.Status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout))
         {
-            var first = counted.FirstOrDefault(vote => vote.Status == StatusCodes.Status504GatewayTimeout);
-            if (first == default) first = counted[0];
-            return TypedResults.Problem(statusCode: first.Status, title: first.Title, detail: first.Detail);
+            // A 504 if any vote may have been counted: the mesh sends 503s again (docs/http.md, "Retries").
+            var failed = counted.MaxBy(vote => vote.Status);
+            return TypedResults.Problem(statusCode: failed.Status, title: failed.Title, detail: failed.Detail);
         }
 
         LogBatch(logger, counted.Count(vote => vote.Recorded is { Repeated: false }), votes.Length);
@@ -85,20 +87,32 @@ public static partial class VotesApi
     /// <summary>What became of one vote: 200 and its record, or the status, title and detail of the problem.</summary>
     private readonly record struct Counted(int Status, VoteRecorded? Recorded, string? Title = null, string? Detail = null);
 
-    private static async Task<Counted> CountAsync(string? requested, string? token, VoteStore store, Ballot ballot,
+    private const string HeaderTokenName = "The " + VoteToken.Header + " header";
+    private const string BatchTokenName = "A vote's token";
+
+    /// <summary>A vote sent together without its token: refused, as it could not be counted once when sent again.</summary>
+    private static Counted MissingBatchToken(ILogger logger)
+    {
+        LogRejected(logger, "sent together without a token");
+        return new(StatusCodes.Status400BadRequest, null, "Missing vote token",
+            $"Each vote sent together needs a token ({VoteToken.Rule}), as its {VoteToken.Header} when sent alone.");
+    }
+
+    /// <param name="tokenName">Where the token came from, for the caller: the header or a batch's field.</param>
+    private static async Task<Counted> CountAsync(string? requested, string? token, string tokenName, VoteStore store, Ballot ballot,
         StorageMetrics metrics, ILogger logger)
     {
         if (token is not null && !VoteToken.IsWellFormed(token))
         {
             LogRejected(logger, $"malformed {VoteToken.Header}");
-            return new(StatusCodes.Status400BadRequest, null, "Malformed vote token", $"The {VoteToken.Header} header must be {VoteToken.Rule}.");
+            return new(StatusCodes.Status400BadRequest, null, "Malformed vote token", $"{tokenName} must be {VoteToken.Rule}.");
         }
 
         var option = ballot.Find(requested);
         if (option is null)
         {
             var shown = Shorten(requested);
-            LogRejected(logger, shown);
+            LogRejected(logger, $"unknown option '{shown}'");
             return new(StatusCodes.Status400BadRequest, null, "Unknown option",
                 $"'{shown}' is not an option. Vote for one of: {string.Join(", ", ballot.All)}.");
         }
@@ -169,8 +183,8 @@ public static partial class VotesApi
     private static string Shorten(string? value) =>
         value is null ? "" : new string(value.Take(Ballot.MaxLength).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
-    [LoggerMessage(LogLevel.Warning, "Rejected a vote for unknown option '{Option}'")]
-    private static partial void LogRejected(ILogger logger, string option);
+    [LoggerMessage(LogLevel.Warning, "Vote rejected: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Refused a vote for {Option}: its token was already used for {First}")]
     private static partial void LogTokenConflict(ILogger logger, string option, string first);

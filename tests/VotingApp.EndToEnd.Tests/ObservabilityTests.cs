@@ -133,6 +133,57 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Votes_sent_together_are_traced_by_a_span_that_links_every_vote_it_carried()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var otlp = new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        };
+        await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", new Dictionary<string, string?>(Store.Concat(otlp)), otlp);
+        using var client = chain.App.CreateClient(TimeSpan.FromSeconds(30));
+
+        // Sixteen voters at once, each vote from the page's form with its token and in a trace of its own.
+        var votes = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var token = VotingPageReader.VoteTokens(await client.GetStringAsync("/"))[0];
+                var traceId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+                using var vote = new HttpRequestMessage(HttpMethod.Post, "/") { Content = VotingPageReader.VoteForm("Cats", token) };
+                vote.Headers.Add("traceparent", $"00-{traceId}-b7ad6b7169203331-01");
+                using var response = await client.SendAsync(vote);
+                Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+                votes.Add(traceId);
+            }
+        })));
+
+        // Each vote reached storage in its own trace, or is linked from the batch span in the trace of the vote that carried it.
+        List<string> Untraced()
+        {
+            var spans = receiver.Spans();
+            var atStorage = spans.Where(span => span.Service == ServiceCatalog.Storage.Name).Select(span => span.TraceId).ToHashSet();
+            var linked = spans.Where(span => span.Name == "votes sent together").SelectMany(span => span.LinkedTraces).ToHashSet();
+            return [.. votes.Where(vote => !atStorage.Contains(vote) && !linked.Contains(vote))];
+        }
+
+        await Eventually.UntilAsync("every vote's trace reaching storage, itself or through a link", () => Untraced().Count == 0, TimeSpan.FromSeconds(60),
+            () => $"{Untraced().Count} of {votes.Count} votes not traced to storage ({receiver.TraceExports.Count} exports received)");
+        var batches = receiver.Spans().Where(span => span.Name == "votes sent together").ToList();
+        Assert.NotEmpty(batches);
+        Assert.All(batches, batch =>
+        {
+            Assert.Equal(ServiceCatalog.App.Name, batch.Service);
+            Assert.Contains(batch.TraceId, votes);
+            Assert.InRange(batch.LinkedTraces.Count, 2, 16);
+            Assert.All(batch.LinkedTraces, linked => Assert.Contains(linked, votes));
+        });
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()

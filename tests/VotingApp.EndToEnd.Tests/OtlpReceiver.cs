@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -49,5 +50,61 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public bool Received(params byte[][] parts) =>
         TraceExports.Any(export => parts.All(part => export.AsSpan().IndexOf(part) >= 0));
 
+    /// <summary>Every span received so far, read from the protobuf wire format (opentelemetry-proto's trace.proto field numbers).</summary>
+    public IReadOnlyList<ExportedSpan> Spans() =>
+        [.. TraceExports.SelectMany(export => Fields(export).Where(f => f.Number == 1).SelectMany(resourceSpans =>
+        {
+            var service = Fields(resourceSpans.Bytes).Where(f => f.Number == 1).SelectMany(resource => Fields(resource.Bytes))
+                .Where(attribute => attribute.Number == 1).Select(attribute => Fields(attribute.Bytes).ToList())
+                .Where(keyValue => keyValue.Any(f => f.Number == 1 && Encoding.UTF8.GetString(f.Bytes) == "service.name"))
+                .Select(keyValue => Encoding.UTF8.GetString(Fields(keyValue.First(f => f.Number == 2).Bytes).First(f => f.Number == 1).Bytes))
+                .FirstOrDefault() ?? "";
+            return Fields(resourceSpans.Bytes).Where(f => f.Number == 2).SelectMany(scopeSpans => Fields(scopeSpans.Bytes))
+                .Where(f => f.Number == 2).Select(span =>
+                {
+                    var fields = Fields(span.Bytes).ToList();
+                    return new ExportedSpan(service, Convert.ToHexStringLower(fields.First(f => f.Number == 1).Bytes),
+                        Encoding.UTF8.GetString(fields.First(f => f.Number == 5).Bytes),
+                        [.. fields.Where(f => f.Number == 13).Select(link => Convert.ToHexStringLower(Fields(link.Bytes).First(f => f.Number == 1).Bytes))]);
+                });
+        }))];
+
+    /// <summary>The fields of one protobuf message; a length-delimited field's bytes, other kinds' bytes empty.</summary>
+    private static IEnumerable<(int Number, byte[] Bytes)> Fields(byte[] message)
+    {
+        var at = 0;
+        while (at < message.Length)
+        {
+            var key = Varint(message, ref at);
+            var number = (int)(key >> 3);
+            switch (key & 7)
+            {
+                case 0: Varint(message, ref at); yield return (number, []); break;
+                case 1: at += 8; yield return (number, []); break;
+                case 5: at += 4; yield return (number, []); break;
+                case 2:
+                    var length = (int)Varint(message, ref at);
+                    yield return (number, message[at..(at + length)]);
+                    at += length;
+                    break;
+                default: throw new InvalidDataException($"Wire type {key & 7} at byte {at} is not one OTLP uses.");
+            }
+        }
+    }
+
+    private static ulong Varint(byte[] message, ref int at)
+    {
+        ulong value = 0;
+        for (var shift = 0; ; shift += 7)
+        {
+            var b = message[at++];
+            value |= (ulong)(b & 0x7f) << shift;
+            if (b < 0x80) return value;
+        }
+    }
+
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 }
+
+/// <summary>A span as exported: which service, its trace, its name and the traces it links to.</summary>
+public sealed record ExportedSpan(string Service, string TraceId, string Name, IReadOnlyList<string> LinkedTraces);

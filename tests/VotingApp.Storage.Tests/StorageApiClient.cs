@@ -14,7 +14,7 @@ public sealed record OptionCountJson(string Name, long Count);
 public sealed record VoteRecordedJson(string Option, long Count, string Store, bool Repeated = false);
 
 /// <summary>One vote's outcome in a batch as clients read it.</summary>
-public sealed record BatchedVoteJson(int Status, long Count, bool Repeated, string? Detail);
+public sealed record BatchedVoteJson(int Status, long Count, bool Repeated, string? Title, string? Detail);
 
 /// <summary>
 /// Calls storage's HTTP API as analytics and the app do, writing and reading the JSON by hand with the
@@ -59,7 +59,7 @@ public static class StorageApiClient
             new JsonArray([.. votes.Select(vote => (JsonNode)new JsonObject { ["option"] = vote.Option, ["token"] = vote.Token })]).ToJsonString(),
             Encoding.UTF8, "application/json"));
 
-    /// <summary>Each vote's outcome of a batch, in order: {"status":…,"count":…,"repeated":…,"detail":…}.</summary>
+    /// <summary>Each vote's outcome of a batch, in order: {"status":…,"count":…,"repeated":…,"title":…,"detail":…}.</summary>
     public static async Task<IReadOnlyList<BatchedVoteJson>> OutcomesAsync(this HttpResponseMessage response)
     {
         using var json = JsonDocument.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
@@ -67,6 +67,7 @@ public static class StorageApiClient
             vote.GetProperty("status").GetInt32(),
             vote.GetProperty("count").GetInt64(),
             vote.GetProperty("repeated").GetBoolean(),
+            vote.TryGetProperty("title", out var title) ? title.GetString() : null,
             vote.TryGetProperty("detail", out var detail) ? detail.GetString() : null))];
     }
 

@@ -129,6 +129,6 @@ public class StoreBehaviourTests(DatabaseServers servers)
 
         Assert.Equal((1, 0), await client.CatsAndDogsAsync());
         Assert.Equal(store, (await client.CountsAsync()).Store);
-        await storage.AssertLoggedAsync("Rejected a vote for unknown option 'Birds'");
+        await storage.AssertLoggedAsync("Vote rejected: unknown option 'Birds'");
     }
 }

@@ -118,7 +118,9 @@ public sealed class VoteTokenTests(DatabaseServers servers)
         Assert.Equal([409, 400, 400, 400, 200], outcomes.Select(outcome => outcome.Status));
         Assert.Contains("already used for a vote for Cats", outcomes[0].Detail);
         Assert.Contains("'Birds' is not an option", outcomes[1].Detail);
-        Assert.Contains(VoteToken.Header, outcomes[2].Detail);
+        Assert.Equal("Missing vote token", outcomes[2].Title);
+        Assert.Contains("Each vote sent together needs a token", outcomes[2].Detail);
+        Assert.StartsWith("A vote's token must be", outcomes[3].Detail);
         Assert.Equal((1, 1), await client.CatsAndDogsAsync());
     }
 
