@@ -48,7 +48,7 @@ public static partial class VotesApi
         VoteRequest? request, [FromHeader(Name = VoteToken.Header)] string? token, VoteStore store, IOptions<Ballot> ballot,
         StorageMetrics metrics, ILogger<VoteStore> logger)
     {
-        var counted = await CountAsync(request?.Option, token, HeaderTokenName, store, ballot.Value, metrics, logger);
+        var counted = await CountAsync(request?.Option, token, store, ballot.Value, metrics, logger);
         return counted.Recorded is { } recorded
             ? TypedResults.Ok(recorded)
             : TypedResults.Problem(statusCode: counted.Status, title: counted.Title, detail: counted.Detail);
@@ -68,9 +68,29 @@ public static partial class VotesApi
                 detail: "Send a JSON array of votes, each with an option and a token.");
         }
 
-        var counted = await Task.WhenAll(votes.Select(vote => vote?.Token is null
-            ? Task.FromResult(MissingBatchToken(logger))
-            : CountAsync(vote.Option, vote.Token, BatchTokenName, store, ballot.Value, metrics, logger)));
+        // Each vote checked as one would be; the ones that pass go to the store together.
+        var counted = new Counted[votes.Length];
+        var options = new string[votes.Length];
+        var sent = new List<int>(votes.Length);
+        for (var i = 0; i < votes.Length; i++)
+        {
+            if (votes[i]?.Token is null) counted[i] = MissingBatchToken(logger);
+            else if (Refused(votes[i].Option, votes[i].Token, BatchTokenName, ballot.Value, logger, out options[i]) is { } refused) counted[i] = refused;
+            else sent.Add(i);
+        }
+
+        if (sent.Count > 0)
+        {
+            // Not tied to the request's cancellation, as for one vote (CountAsync).
+            var stored = await store.AddVotesAsync([.. sent.Select(i => (options[i], votes[i].Token!))], CancellationToken.None);
+            for (var j = 0; j < sent.Count; j++)
+            {
+                counted[sent[j]] = stored[j] is { Vote: { } vote }
+                    ? Stored(options[sent[j]], vote, store, metrics, logger)
+                    : NotStored(stored[j].Failure!, store, metrics, logger);
+            }
+        }
+
         if (counted.All(vote => vote.Status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout))
         {
             // A 504 if any vote may have been counted: the mesh sends 503s again (docs/http.md, "Retries").
@@ -98,18 +118,34 @@ public static partial class VotesApi
             $"Each vote sent together needs a token ({VoteToken.Rule}), as its {VoteToken.Header} when sent alone.");
     }
 
-    /// <param name="tokenName">Where the token came from, for the caller: the header or a batch's field.</param>
-    private static async Task<Counted> CountAsync(string? requested, string? token, string tokenName, VoteStore store, Ballot ballot,
+    private static async Task<Counted> CountAsync(string? requested, string? token, VoteStore store, Ballot ballot,
         StorageMetrics metrics, ILogger logger)
     {
+        if (Refused(requested, token, HeaderTokenName, ballot, logger, out var option) is { } refused) return refused;
+        try
+        {
+            // Not tied to the request's cancellation: once sent, a vote either completes or fails, so that
+            // a caller that gave up is never told "not counted" about a vote the store then counted.
+            return Stored(option, await store.AddVoteAsync(option, token, CancellationToken.None), store, metrics, logger);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return NotStored(e, store, metrics, logger);
+        }
+    }
+
+    /// <summary>A vote refused before the store sees it (a malformed token, an unknown option), or null and the ballot's spelling of its option.</summary>
+    /// <param name="tokenName">Where the token came from, for the caller: the header or a batch's field.</param>
+    private static Counted? Refused(string? requested, string? token, string tokenName, Ballot ballot, ILogger logger, out string option)
+    {
+        option = "";
         if (token is not null && !VoteToken.IsWellFormed(token))
         {
             LogRejected(logger, $"malformed {VoteToken.Header}");
             return new(StatusCodes.Status400BadRequest, null, "Malformed vote token", $"{tokenName} must be {VoteToken.Rule}.");
         }
 
-        var option = ballot.Find(requested);
-        if (option is null)
+        if (ballot.Find(requested) is not { } found)
         {
             var shown = Shorten(requested);
             LogRejected(logger, $"unknown option '{shown}'");
@@ -117,36 +153,44 @@ public static partial class VotesApi
                 $"'{shown}' is not an option. Vote for one of: {string.Join(", ", ballot.All)}.");
         }
 
-        try
-        {
-            // Not tied to the request's cancellation: once sent, a vote either completes or fails, so that
-            // a caller that gave up is never told "not counted" about a vote the store then counted.
-            var vote = await store.AddVoteAsync(option, token, CancellationToken.None);
-            if (vote.Option != option)
-            {
-                // The token was spent on the other option: nothing changes, and the caller learns which it was.
-                LogTokenConflict(logger, option, vote.Option);
-                return new(StatusCodes.Status409Conflict, null, "Vote token already used",
-                    $"This vote token was already used for a vote for {vote.Option}; nothing was counted for {option}.");
-            }
+        option = found;
+        return null;
+    }
 
-            if (!vote.Repeated) metrics.Recorded(store.Kind, option);
-            StoreRoomLog.Room(logger, store);
-            return new(StatusCodes.Status200OK, new VoteRecorded(option, vote.Count, store.Kind, vote.Repeated));
+    /// <summary>The store's answer to a vote: counted (or repeated), or 409 when its token was spent on the other option.</summary>
+    private static Counted Stored(string option, StoredVote vote, VoteStore store, StorageMetrics metrics, ILogger logger)
+    {
+        if (vote.Option != option)
+        {
+            // The token was spent on the other option: nothing changes, and the caller learns which it was.
+            LogTokenConflict(logger, option, vote.Option);
+            return new(StatusCodes.Status409Conflict, null, "Vote token already used",
+                $"This vote token was already used for a vote for {vote.Option}; nothing was counted for {option}.");
         }
-        catch (StoreUnavailableException e) when (e.MayHaveApplied)
+
+        if (!vote.Repeated)
+        {
+            metrics.Recorded(store.Kind, option);
+            // Only a write says the store has room: a full Redis still answers a repeat (a read).
+            StoreRoomLog.Room(logger, store);
+        }
+
+        return new(StatusCodes.Status200OK, new VoteRecorded(option, vote.Count, store.Kind, vote.Repeated));
+    }
+
+    /// <summary>The store failed the vote: 504 when it may have been counted all the same, else 503.</summary>
+    private static Counted NotStored(StoreUnavailableException e, VoteStore store, StorageMetrics metrics, ILogger logger)
+    {
+        metrics.Failed(store.Kind);
+        if (e.MayHaveApplied)
         {
             // 504, not 503: the mesh sends 503s again, and this vote may have been counted (docs/http.md, "Retries").
-            metrics.Failed(store.Kind);
             LogUnavailable(logger, "count the vote", e.Message);
             return new(StatusCodes.Status504GatewayTimeout, null, VoteOutcome.NotConfirmed,
                 $"The vote may have been counted: the store did not confirm it. Send it again only with the same {VoteToken.Header}, which is counted once.");
         }
-        catch (StoreUnavailableException e)
-        {
-            metrics.Failed(store.Kind);
-            return new(StatusCodes.Status503ServiceUnavailable, null, VoteOutcome.NotCounted, UnavailableDetail(logger, store, e, "count the vote"));
-        }
+
+        return new(StatusCodes.Status503ServiceUnavailable, null, VoteOutcome.NotCounted, UnavailableDetail(logger, store, e, "count the vote"));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Reset(VoteStore store, ILogger<VoteStore> logger)

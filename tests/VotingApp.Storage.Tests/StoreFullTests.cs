@@ -25,6 +25,8 @@ public class StoreFullTests
         using var client = storage.CreateClient();
         using var voter = app.CreateClient();
         await client.ResetAsync();
+        var counted = VoteToken.New();
+        (await client.VoteAsync("Dogs", counted)).Dispose();
 
         await redis.CommandAsync("CONFIG", "SET", "maxmemory-policy", "noeviction");
         await redis.CommandAsync("CONFIG", "SET", "maxmemory", "1");
@@ -39,6 +41,20 @@ public class StoreFullTests
                 Assert.Contains("Could not count the vote: the store is full; nothing changed.", problem);
                 Assert.DoesNotContain("OOM", problem);
             }
+        }
+
+        // Votes sent together: none is counted, the whole answer is the 503; a repeat among them is still answered.
+        using (var together = await client.VoteTogetherAsync(("Cats", VoteToken.New()), ("Dogs", VoteToken.New())))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, together.StatusCode);
+            Assert.Contains("Could not count the vote: the store is full; nothing changed.", await together.Content.ReadAsStringAsync());
+        }
+
+        using (var together = await client.VoteTogetherAsync(("Dogs", counted), ("Cats", VoteToken.New())))
+        {
+            var outcomes = await together.OutcomesAsync();
+            Assert.Equal([(200, 1L, true), (503, 0L, false)], outcomes.Select(outcome => (outcome.Status, outcome.Count, outcome.Repeated)));
+            Assert.Equal("Could not count the vote: the store is full; nothing changed.", outcomes[1].Detail);
         }
 
         using (var page = await voter.PostAsync("/", VotingPageReader.VoteForm("Cats", VoteToken.New())))
@@ -57,7 +73,7 @@ public class StoreFullTests
         await Task.Delay(TimeSpan.FromSeconds(1)); // the log is written asynchronously: let every line of the votes arrive
         Assert.Single(Regex.Matches(storage.Output, Regex.Escape(FullLine)));
         Assert.DoesNotContain("   at ", storage.Output); // no stack trace
-        Assert.Equal((0, 0), await client.CatsAndDogsAsync());
+        Assert.Equal((0, 1), await client.CatsAndDogsAsync());
 
         await redis.CommandAsync("CONFIG", "SET", "maxmemory", "0");
         await storage.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
@@ -66,7 +82,12 @@ public class StoreFullTests
             Assert.Equal(HttpStatusCode.OK, vote.StatusCode);
         }
 
-        Assert.Equal((1, 0), await client.CatsAndDogsAsync());
+        using (var together = await client.VoteTogetherAsync(("Cats", VoteToken.New()), ("Dogs", VoteToken.New())))
+        {
+            Assert.All(await together.OutcomesAsync(), outcome => Assert.Equal(200, outcome.Status));
+        }
+
+        Assert.Equal((2, 2), await client.CatsAndDogsAsync());
         await storage.AssertLoggedAsync("has room again");
     }
 }

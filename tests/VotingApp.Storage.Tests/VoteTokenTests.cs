@@ -105,6 +105,25 @@ public sealed class VoteTokenTests(DatabaseServers servers)
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task One_token_twice_in_a_batch_is_counted_once(string store)
+    {
+        await using var storage = await StartStorageAsync(store);
+        using var client = storage.CreateClient();
+        var token = VoteToken.New();
+
+        using var response = await client.VoteTogetherAsync(("Cats", token), ("Cats", token), ("Dogs", token));
+        var outcomes = await response.OutcomesAsync();
+
+        // Which came first is the store's to say: it is counted, a repeat of it answers its count, the other option is refused.
+        var first = Assert.Single(outcomes, outcome => outcome is { Status: 200, Repeated: false });
+        Assert.All(outcomes.Where(outcome => outcome != first), outcome =>
+            Assert.True(outcome is { Status: 200, Repeated: true, Count: 1 } or { Status: 409 }, $"{outcome}"));
+        var (cats, dogs) = await client.CatsAndDogsAsync();
+        Assert.Equal(1, cats + dogs);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Each_vote_sent_together_gets_its_own_outcome(string store)
     {
         await using var storage = await StartStorageAsync(store);

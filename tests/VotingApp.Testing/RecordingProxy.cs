@@ -5,7 +5,7 @@ namespace VotingApp.Testing;
 
 /// <summary>
 /// A pass-through HTTP proxy in front of a real service: it forwards every request unchanged and keeps the
-/// headers each one arrived with, so a test can see what a service really received. With
+/// headers each one arrived with, so a test can see what a service really received (after <see cref="Delay"/>). With
 /// <see cref="AnswerWith"/> set it records and answers that status itself instead (an upstream that fails
 /// every call), so a test counts how often a caller tried.
 /// </summary>
@@ -18,6 +18,9 @@ public sealed class RecordingProxy(Uri target) : LoopbackProxy(target)
 
     /// <summary>When set, every request is forwarded and its answer replaced by this status (an answer lost on the way back).</summary>
     public int? LoseAnswersWith { get; set; }
+
+    /// <summary>How long each request waits before it is forwarded (a slow hop, so that callers pile up behind it).</summary>
+    public TimeSpan Delay { get; set; }
 
     /// <summary>The requests that carried this x-request-id, as "METHOD /path".</summary>
     public IReadOnlyList<string> With(string requestId) =>
@@ -41,6 +44,7 @@ public sealed class RecordingProxy(Uri target) : LoopbackProxy(target)
             return;
         }
 
+        if (Delay > TimeSpan.Zero) await Task.Delay(Delay, context.RequestAborted);
         var body = request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding") ? new StreamContent(request.Body) : null;
         using var outgoing = Copy(request, body);
         using var response = await Forward.SendAsync(outgoing, HttpCompletionOption.ResponseHeadersRead);

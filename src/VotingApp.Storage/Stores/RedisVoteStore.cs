@@ -29,6 +29,26 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
         return {0, count, ARGV[1]}
         """;
 
+    // The same for several votes in one step: KEYS[1] the counts, KEYS[i] each vote's token; ARGV[1] the lifetime,
+    // ARGV[i] each vote's option; returns the three values above for each vote in turn. Redis refuses a write for
+    // want of memory only as a script's first (src/script.c, scriptVerifyOOM: "we can't stop in the middle"), so
+    // a full store counts none of them, never some.
+    private const string CountEachOnce = """
+        local answers = {}
+        for i = 2, #KEYS do
+          local first = redis.call('HMGET', KEYS[i], 'option', 'count')
+          if first[1] then
+            answers[#answers + 1] = 1; answers[#answers + 1] = tonumber(first[2]); answers[#answers + 1] = first[1]
+          else
+            local count = redis.call('HINCRBY', KEYS[1], ARGV[i], 1)
+            redis.call('HSET', KEYS[i], 'option', ARGV[i], 'count', count)
+            redis.call('PEXPIRE', KEYS[i], ARGV[1])
+            answers[#answers + 1] = 0; answers[#answers + 1] = count; answers[#answers + 1] = ARGV[i]
+          end
+        end
+        return answers
+        """;
+
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection = new(() => ConnectionMultiplexer.ConnectAsync(options));
     private readonly CertificateCheck _certificates = CertificateCheck.Attach(options, certificateAuthority);
 
@@ -85,6 +105,29 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
         var result = (RedisResult[])(await (await DatabaseAsync()).ScriptEvaluateAsync(CountOnce,
             [CountsKey, TokenKeyPrefix + token], [option, (long)TokenLifetime.TotalMilliseconds]))!;
         return new StoredVote((string)result[2]!, (long)result[1], Repeated: (long)result[0] == 1);
+    }
+
+    /// <summary>Every vote in one script: one round trip, run whole between other commands; a failure fails them all alike.</summary>
+    protected override async Task<IReadOnlyList<(StoredVote? Vote, StoreUnavailableException? Failure)>> IncrementEachOnceAsync(
+        IReadOnlyList<(string Option, string Token)> votes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            RedisKey[] keys = [CountsKey, .. votes.Select(vote => (RedisKey)(TokenKeyPrefix + vote.Token))];
+            RedisValue[] values = [(long)TokenLifetime.TotalMilliseconds, .. votes.Select(vote => (RedisValue)vote.Option)];
+            var result = await GuardAsync(async () => (RedisResult[])(await (await DatabaseAsync()).ScriptEvaluateAsync(CountEachOnce, keys, values))!, write: true);
+            return [.. votes.Select((_, i) => ((StoredVote?)new StoredVote((string)result[3 * i + 2]!, (long)result[3 * i + 1], Repeated: (long)result[3 * i] == 1),
+                (StoreUnavailableException?)null))];
+        }
+        catch (StoreUnavailableException e) when (e.Full)
+        {
+            // A full store still answers a repeat from its token (a read): each vote alone, as if sent alone.
+            return await base.IncrementEachOnceAsync(votes, now, cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return [.. votes.Select(_ => ((StoredVote?)null, (StoreUnavailableException?)e))];
+        }
     }
 
     /// <summary>Nothing to do: every token key carries its own expiry (PEXPIRE), and Redis deletes it.</summary>

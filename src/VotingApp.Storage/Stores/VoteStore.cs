@@ -89,6 +89,40 @@ public abstract class VoteStore
             : await GuardAsync(() => IncrementOnceAsync(option, token, DateTimeOffset.UtcNow, cancellationToken), write: true);
     }
 
+    /// <summary>
+    /// Adds several votes, each with its token, as <see cref="AddVoteAsync"/> adds each one: per vote, in order,
+    /// what was stored or why the store failed it (docs/http.md, "Votes sent together").
+    /// </summary>
+    public async Task<IReadOnlyList<(StoredVote? Vote, StoreUnavailableException? Failure)>> AddVotesAsync(
+        IReadOnlyList<(string Option, string Token)> votes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsurePreparedAsync();
+        }
+        catch (StoreUnavailableException e)
+        {
+            return [.. votes.Select(_ => ((StoredVote?)null, (StoreUnavailableException?)e))];
+        }
+
+        return await IncrementEachOnceAsync(votes, DateTimeOffset.UtcNow, cancellationToken);
+    }
+
+    /// <summary>Each vote in a step of its own, side by side; a store that counts them all in one atomic step overrides this.</summary>
+    protected virtual async Task<IReadOnlyList<(StoredVote? Vote, StoreUnavailableException? Failure)>> IncrementEachOnceAsync(
+        IReadOnlyList<(string Option, string Token)> votes, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await Task.WhenAll(votes.Select(async vote =>
+        {
+            try
+            {
+                return ((StoredVote?)await GuardAsync(() => IncrementOnceAsync(vote.Option, vote.Token, now, cancellationToken), write: true), (StoreUnavailableException?)null);
+            }
+            catch (StoreUnavailableException e)
+            {
+                return (null, e);
+            }
+        }));
+
     /// <summary>Deletes the tokens that expired (the stores that do not expire them by themselves); returns how many.</summary>
     public async Task<long> PurgeExpiredTokensAsync(CancellationToken cancellationToken)
     {
@@ -130,7 +164,7 @@ public abstract class VoteStore
     /// <summary>What went wrong, for the 503 and the log: the driver's message, or a clearer one the store knows.</summary>
     protected virtual string Explain(Exception exception) => exception.Message;
 
-    private async Task<T> GuardAsync<T>(Func<Task<T>> operation, bool write = false)
+    protected async Task<T> GuardAsync<T>(Func<Task<T>> operation, bool write = false)
     {
         try
         {
