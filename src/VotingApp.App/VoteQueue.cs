@@ -121,8 +121,9 @@ public sealed class VoteQueue
     /// </summary>
     private static (Activity?, Task<IReadOnlyList<VoteAnswer>>) SendTraced(List<Waiting> batch)
     {
-        var span = batch.Count < 2 ? null : TelemetryExtensions.Spans.StartActivity("votes sent together", ActivityKind.Internal, default(ActivityContext),
-            [new("voting.votes", batch.Count)], batch.Where(vote => vote.Span != default).Select(vote => new ActivityLink(vote.Span)));
+        var span = batch.Count < 2 || !TelemetryExtensions.Spans.HasListeners() ? null
+            : TelemetryExtensions.Spans.StartActivity("votes sent together", ActivityKind.Internal, default(ActivityContext),
+                [new("voting.votes", batch.Count)], batch.Where(vote => vote.Span != default).Select(vote => new ActivityLink(vote.Span)));
         return (span, Send(batch));
     }
 
