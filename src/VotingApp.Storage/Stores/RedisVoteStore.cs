@@ -9,6 +9,7 @@ namespace VotingApp.Storage.Stores;
 /// Storage 1.0: one Redis hash, one field per option, HINCRBY for an atomic vote. A vote with a token is
 /// one Lua script, which Redis runs atomically: the token's first answer is kept beside the count, with
 /// an expiry, so a repeat is answered from it and the key goes away by itself after the token's lifetime.
+/// Votes sent together go in one run of the same script.
 /// </summary>
 public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate2? certificateAuthority = null) : VoteStore, IAsyncDisposable
 {
@@ -18,21 +19,10 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
     private static readonly RedisKey RoomProbeKey = "voting:room-probe";
     private const string TokenKeyPrefix = "voting:token:";
 
-    // KEYS[1] the counts, KEYS[2] the token; ARGV[1] the option, ARGV[2] the token's lifetime in ms.
-    // Returns {repeated (0/1), count, option}: for a repeat, the first vote's count and option.
-    private const string CountOnce = """
-        local first = redis.call('HMGET', KEYS[2], 'option', 'count')
-        if first[1] then return {1, tonumber(first[2]), first[1]} end
-        local count = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-        redis.call('HSET', KEYS[2], 'option', ARGV[1], 'count', count)
-        redis.call('PEXPIRE', KEYS[2], ARGV[2])
-        return {0, count, ARGV[1]}
-        """;
-
-    // The same for several votes in one step: KEYS[1] the counts, KEYS[i] each vote's token; ARGV[1] the lifetime,
-    // ARGV[i] each vote's option; returns the three values above for each vote in turn. Redis refuses a write for
-    // want of memory only as a script's first (src/script.c, scriptVerifyOOM: "we can't stop in the middle"), so
-    // a full store counts none of them, never some.
+    // KEYS[1] the counts, then each vote's token; ARGV[1] the tokens' lifetime in ms, then each vote's option.
+    // Returns {repeated (0/1), count, option} for each vote in turn: for a repeat, the first vote's count and option.
+    // Redis refuses a write for want of memory only as a script's first (src/script.c, scriptVerifyOOM: "otherwise
+    // we can't stop in the middle"), so a full store counts none of the votes, never some.
     private const string CountEachOnce = """
         local answers = {}
         for i = 2, #KEYS do
@@ -99,25 +89,17 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
     protected override async Task<long> IncrementAsync(string option, CancellationToken cancellationToken) =>
         await (await DatabaseAsync()).HashIncrementAsync(CountsKey, option);
 
-    protected override async Task<StoredVote> IncrementOnceAsync(string option, string token, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // One script: Redis runs it whole, between other commands, and writes it to the append-only file whole.
-        var result = (RedisResult[])(await (await DatabaseAsync()).ScriptEvaluateAsync(CountOnce,
-            [CountsKey, TokenKeyPrefix + token], [option, (long)TokenLifetime.TotalMilliseconds]))!;
-        return new StoredVote((string)result[2]!, (long)result[1], Repeated: (long)result[0] == 1);
-    }
+    protected override async Task<StoredVote> IncrementOnceAsync(string option, string token, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await CountEachOnceAsync([(option, token)]))[0];
 
-    /// <summary>Every vote in one script: one round trip, run whole between other commands; a failure fails them all alike.</summary>
+    /// <summary>Every vote of a batch in one script: one round trip, run whole between other commands; a failure fails them all alike.</summary>
     protected override async Task<IReadOnlyList<(StoredVote? Vote, StoreUnavailableException? Failure)>> IncrementEachOnceAsync(
         IReadOnlyList<(string Option, string Token)> votes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
-            RedisKey[] keys = [CountsKey, .. votes.Select(vote => (RedisKey)(TokenKeyPrefix + vote.Token))];
-            RedisValue[] values = [(long)TokenLifetime.TotalMilliseconds, .. votes.Select(vote => (RedisValue)vote.Option)];
-            var result = await GuardAsync(async () => (RedisResult[])(await (await DatabaseAsync()).ScriptEvaluateAsync(CountEachOnce, keys, values))!, write: true);
-            return [.. votes.Select((_, i) => ((StoredVote?)new StoredVote((string)result[3 * i + 2]!, (long)result[3 * i + 1], Repeated: (long)result[3 * i] == 1),
-                (StoreUnavailableException?)null))];
+            var stored = await GuardAsync(() => CountEachOnceAsync(votes), write: true);
+            return [.. stored.Select(vote => ((StoredVote?)vote, (StoreUnavailableException?)null))];
         }
         catch (StoreUnavailableException e) when (e.Full)
         {
@@ -128,6 +110,15 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
         {
             return [.. votes.Select(_ => ((StoredVote?)null, (StoreUnavailableException?)e))];
         }
+    }
+
+    /// <summary>One script: Redis runs it whole, between other commands, and writes it to the append-only file whole.</summary>
+    private async Task<StoredVote[]> CountEachOnceAsync(IReadOnlyList<(string Option, string Token)> votes)
+    {
+        RedisKey[] keys = [CountsKey, .. votes.Select(vote => (RedisKey)(TokenKeyPrefix + vote.Token))];
+        RedisValue[] values = [(long)TokenLifetime.TotalMilliseconds, .. votes.Select(vote => (RedisValue)vote.Option)];
+        var result = (RedisResult[])(await (await DatabaseAsync()).ScriptEvaluateAsync(CountEachOnce, keys, values))!;
+        return [.. votes.Select((_, i) => new StoredVote((string)result[3 * i + 2]!, (long)result[3 * i + 1], Repeated: (long)result[3 * i] == 1))];
     }
 
     /// <summary>Nothing to do: every token key carries its own expiry (PEXPIRE), and Redis deletes it.</summary>
