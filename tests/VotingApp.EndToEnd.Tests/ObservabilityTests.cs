@@ -93,12 +93,7 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
     public async Task Spans_are_exported_over_otlp_when_an_endpoint_is_configured()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        var otlp = new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-        };
+        var otlp = receiver.ServiceEnvironment;
         var storage = await ServiceProcess.StartAsync(ServiceCatalog.Storage, "1.0", new Dictionary<string, string?>(Store.Concat(otlp)));
         var analytics = await ServiceProcess.StartAsync(ServiceCatalog.Analytics, "1.1", new Dictionary<string, string?>(otlp)
         {
@@ -137,12 +132,7 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
     public async Task Votes_sent_together_are_traced_by_a_span_that_links_every_vote_it_carried()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        var otlp = new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-        };
+        var otlp = receiver.ServiceEnvironment;
         await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", new Dictionary<string, string?>(Store.Concat(otlp)), otlp);
         using var client = chain.App.CreateClient(TimeSpan.FromSeconds(30));
 

@@ -25,6 +25,14 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>The value for OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
     public string Endpoint { get; }
 
+    /// <summary>The settings that make a service export its spans here (OTLP over HTTP, a batch every 200 ms).</summary>
+    public IReadOnlyDictionary<string, string?> ServiceEnvironment => new Dictionary<string, string?>
+    {
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Endpoint,
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+    };
+
     public ConcurrentQueue<byte[]> TraceExports { get; } = new();
 
     public static async Task<OtlpReceiver> StartAsync()
