@@ -108,7 +108,7 @@ public sealed class RedisVoteStore(ConfigurationOptions options, X509Certificate
         }
         catch (StoreUnavailableException e)
         {
-            return [.. votes.Select(_ => ((StoredVote?)null, (StoreUnavailableException?)e))];
+            return AllFailed(votes, e);
         }
     }
 

@@ -102,11 +102,16 @@ public abstract class VoteStore
         }
         catch (StoreUnavailableException e)
         {
-            return [.. votes.Select(_ => ((StoredVote?)null, (StoreUnavailableException?)e))];
+            return AllFailed(votes, e);
         }
 
         return await IncrementEachOnceAsync(votes, DateTimeOffset.UtcNow, cancellationToken);
     }
+
+    /// <summary>Every vote of a batch failed by the same failure of the store.</summary>
+    protected static IReadOnlyList<(StoredVote? Vote, StoreUnavailableException? Failure)> AllFailed(
+        IReadOnlyList<(string Option, string Token)> votes, StoreUnavailableException failure) =>
+        [.. votes.Select(_ => ((StoredVote?)null, (StoreUnavailableException?)failure))];
 
     /// <summary>Each vote in a step of its own, side by side; a store that counts them all in one atomic step overrides this.</summary>
     protected virtual async Task<IReadOnlyList<(StoredVote? Vote, StoreUnavailableException? Failure)>> IncrementEachOnceAsync(
