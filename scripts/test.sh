@@ -124,5 +124,8 @@ skipped=$(counter notExecuted)
 [ "$passed" -gt 0 ] || status=1
 [ "$failed" -eq 0 ] || status=1
 [ $status -eq 0 ] || say "some tests failed or a test project did not run"
+# Name each failed test and its message's first line last, where a CI log's tail shows them.
+perl -0777 -ne 'while (/<UnitTestResult [^>]*?testName="([^"]*)"[^>]*?outcome="Failed".*?(?:<Message>([^<\n]*)|<\/UnitTestResult>)/sg) { my $t = "FAILED $1\n" . (defined $2 ? "  $2\n" : ""); $t =~ s/&quot;/"/g; $t =~ s/&lt;/</g; $t =~ s/&gt;/>/g; $t =~ s/&amp;/&/g; print $t }' \
+  "$RESULTS"/*.trx 2>/dev/null || true
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
