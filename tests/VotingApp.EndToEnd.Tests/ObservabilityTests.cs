@@ -10,7 +10,8 @@ namespace VotingApp.EndToEnd.Tests;
 /// <summary>
 /// What operators rely on after the hot path was made cheaper: request logs for writes and failures (not
 /// for routine reads), the HTTP server and client metrics beside the services' own, and spans exported
-/// over OTLP when an endpoint is configured. The chain runs as three processes on a SQLite file.
+/// over OTLP when an endpoint is configured. The chain runs as three processes on a SQLite file (on Redis where
+/// votes must wait for one in flight).
 /// </summary>
 public sealed partial class ObservabilityTests : IAsyncLifetime
 {
@@ -133,8 +134,11 @@ public sealed partial class ObservabilityTests : IAsyncLifetime
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         var otlp = receiver.ServiceEnvironment;
-        await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", new Dictionary<string, string?>(Store.Concat(otlp)), otlp);
+        await using var redis = await RedisServer.StartAsync();
+        await using var chain = await VotingChain.StartAsync("1.0", "1.1", "1.0", new Dictionary<string, string?>(redis.StorageEnvironment().Concat(otlp)), otlp);
         using var client = chain.App.CreateClient(TimeSpan.FromSeconds(30));
+        // Redis holds writes for the first half second, so that votes surely wait for one in flight and go together.
+        await redis.CommandAsync("CLIENT", "PAUSE", "500", "WRITE");
 
         // Sixteen voters at once, each vote from the page's form with its token and in a trace of its own.
         var votes = new System.Collections.Concurrent.ConcurrentBag<string>();
