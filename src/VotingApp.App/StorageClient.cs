@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.HeaderPropagation;
 using VotingApp.Contracts;
 using VotingApp.ServiceDefaults;
 
@@ -29,11 +30,17 @@ public sealed record VoteAnswer(VoteResult Result, string? Reason, string? Chain
 /// Idempotency-Key: the page's token, or for a vote without one (a script's plain POST) a key made here
 /// before it is sent, so that storage counts it once however often a hop sends it again.
 /// </summary>
-public sealed class StorageClient(HttpClient http, ServiceIdentity identity, VoteQueue queue)
+public sealed class StorageClient(HttpClient http, ServiceIdentity identity, VoteQueue queue, HeaderPropagationValues forwarded)
 {
-    /// <summary>Sends the vote alone, or with the others that wait meanwhile (<see cref="VoteQueue"/>).</summary>
+    /// <summary>
+    /// Sends the vote alone, or with the others that wait meanwhile (<see cref="VoteQueue"/>), each with its
+    /// x-request-id: a batch's header carries only its first vote's.
+    /// </summary>
     public Task<VoteAnswer> AddVoteAsync(string option, string? token) =>
-        queue.AddAsync(this, new BatchedVote(option, token ?? VoteToken.New()));
+        queue.AddAsync(this, new BatchedVote(option, token ?? VoteToken.New(), RequestId()));
+
+    private string? RequestId() =>
+        forwarded.Headers is { } headers && headers.TryGetValue(RequestIdFilter.Header, out var id) && id.Count == 1 ? id[0] : null;
 
     /// <summary>One vote as POST /api/votes.</summary>
     internal async Task<VoteAnswer> SendAsync(BatchedVote vote)

@@ -15,8 +15,12 @@ public sealed record StoredCounts(string Store, IReadOnlyList<VoteCount> Options
 /// <summary>POST /api/votes on storage.</summary>
 public sealed record VoteRequest(string? Option);
 
-/// <summary>One vote of POST /api/votes/batch: the votes an app had waiting while its last one was on its way.</summary>
-public sealed record BatchedVote(string? Option, string? Token);
+/// <summary>
+/// One vote of POST /api/votes/batch: the votes an app had waiting while its last one was on its way.
+/// <paramref name="RequestId"/>: the x-request-id the vote came with, which the batch's own header cannot carry.
+/// </summary>
+public sealed record BatchedVote(string? Option, string? Token,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RequestId = null);
 
 /// <summary>What became of one vote of a batch: what POST /api/votes would have answered, its problem's title and detail when not 200.</summary>
 public sealed record BatchedVoteResult(int Status, long Count = 0, bool Repeated = false, string? Title = null, string? Detail = null);

@@ -98,7 +98,9 @@ public static partial class VotesApi
             return TypedResults.Problem(statusCode: failed.Status, title: failed.Title, detail: failed.Detail);
         }
 
-        LogBatch(logger, counted.Count(vote => vote.Recorded is { Repeated: false }), votes.Length);
+        // Each vote's x-request-id, so that a vote's id found in the app's log is found here too.
+        LogBatch(logger, counted.Count(vote => vote.Recorded is { Repeated: false }), votes.Length,
+            string.Join(", ", votes.Select(vote => vote?.RequestId is { } id && RequestIdFilter.IsAcceptable(id) ? id : "-")));
         return TypedResults.Ok(counted.Select(vote => vote.Recorded is { } recorded
             ? new BatchedVoteResult(StatusCodes.Status200OK, recorded.Count, recorded.Repeated)
             : new BatchedVoteResult(vote.Status, Title: vote.Title, Detail: vote.Detail)).ToArray());
@@ -233,8 +235,8 @@ public static partial class VotesApi
     [LoggerMessage(LogLevel.Warning, "Refused a vote for {Option}: its token was already used for {First}")]
     private static partial void LogTokenConflict(ILogger logger, string option, string first);
 
-    [LoggerMessage(LogLevel.Information, "Counted {Counted} of {Votes} votes sent together")]
-    private static partial void LogBatch(ILogger logger, int counted, int votes);
+    [LoggerMessage(LogLevel.Information, "Counted {Counted} of {Votes} votes sent together (x-request-id {RequestIds})")]
+    private static partial void LogBatch(ILogger logger, int counted, int votes, string requestIds);
 
     [LoggerMessage(LogLevel.Information, "Votes reset in {Store}")]
     private static partial void LogReset(ILogger logger, string store);

@@ -4,8 +4,8 @@ namespace VotingApp.EndToEnd.Tests;
 
 /// <summary>
 /// Votes sent together (docs/http.md, "Votes sent together") in the chain as it ships, over real Redis: voters
-/// who vote at once, each from the page's own form and token, are each counted once, and their votes reached
-/// storage in fewer requests than there were votes.
+/// who vote at once, each from the page's own form and token, are each counted once, their votes reached
+/// storage in fewer requests than there were votes, and each vote's x-request-id is in storage's log.
 /// </summary>
 [Collection(DatabaseCollection.Name)]
 public sealed class VotesSentTogetherTests(DatabaseServers servers)
@@ -34,7 +34,14 @@ public sealed class VotesSentTogetherTests(DatabaseServers servers)
             for (var vote = 0; vote < VotesEach; vote++)
             {
                 var token = VotingPageReader.VoteTokens(await client.GetStringAsync("/"))[0];
-                statuses.Add(await VotingPageReader.VoteAsync(client, (voter + vote) % 2 == 0 ? "Cats" : "Dogs", token));
+                // Each vote with an x-request-id of its own, as the mesh's gateway gives every request.
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/")
+                {
+                    Content = VotingPageReader.VoteForm((voter + vote) % 2 == 0 ? "Cats" : "Dogs", token),
+                };
+                request.Headers.Add("x-request-id", RequestId(voter, vote));
+                using var answer = await client.SendAsync(request);
+                statuses.Add((int)answer.StatusCode);
             }
 
             return statuses;
@@ -48,5 +55,13 @@ public sealed class VotesSentTogetherTests(DatabaseServers servers)
         var alone = await ServedRequests.SinceAsync(storage, "/api/votes", aloneBefore, "POST");
         var together = await ServedRequests.SinceAsync(storage, "/api/votes/batch", togetherBefore, "POST");
         Assert.InRange(alone + together, 2, votes - 1);
+
+        // Every vote's x-request-id reached storage's log: on its request's line, or on its batch's line.
+        var missing = Enumerable.Range(0, Voters).SelectMany(voter => Enumerable.Range(0, VotesEach).Select(vote => RequestId(voter, vote)))
+            .Where(id => !chain.Storage.Output.Contains(id, StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} of {votes} votes' x-request-id not in storage's log, such as {missing.FirstOrDefault()}");
+        Assert.Contains("votes sent together (x-request-id request-", chain.Storage.Output);
     }
+
+    private static string RequestId(int voter, int vote) => $"request-{voter:00}-{vote:00}";
 }
