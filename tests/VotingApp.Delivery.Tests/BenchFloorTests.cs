@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using VotingApp.Testing;
 
 namespace VotingApp.Delivery.Tests;
@@ -65,6 +66,31 @@ public sealed class BenchFloorTests : IDisposable
         Assert.Equal("met", rows["resident memory of app 1.0 after the load"][5]);
         Assert.Equal("missed", rows["resident memory of storage 1.0 after the load"][5]);
         Assert.Equal("missed", rows["crowd: GET / chain, warm (shared reads)"][5]);
+    }
+
+    [Fact]
+    public async Task The_first_page_poller_waits_for_a_page_with_counts_and_gives_up_at_its_timeout()
+    {
+        // As the app answers while its upstreams start: a page without counts twice, then one with them.
+        var port = FreePort.Next();
+        var requests = 0;
+        await using var site = await LoopbackWebHost.StartAsync(port, context => context.Response.WriteAsync(
+            Interlocked.Increment(ref requests) <= 2
+                ? "<div id=\"results\"> Results are unavailable right now </div>"
+                : "<div id=\"results\"> Cats: 1/1 (100%) | Dogs: 0/1 (0%) </div>"));
+        var poller = RepositoryPaths.Combine("bench", "first-results.pl");
+        var started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        var run = await ChildProcess.RunAsync("perl", [poller, started.ToString(), $"http://127.0.0.1:{port}/", "20"]);
+
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Equal(3, requests);
+        Assert.InRange(long.Parse(run.Output.Trim()), 0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - started);
+
+        // A start that never shows counts (nothing listens here) fails after the timeout, saying so.
+        var never = await ChildProcess.RunAsync("perl", [poller, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(), $"http://127.0.0.1:{FreePort.Next()}/", "1"]);
+        Assert.NotEqual(0, never.ExitCode);
+        Assert.Contains("no page with results within 1 s", never.Error);
     }
 
     private void WriteRounds(params (int Round, string Target, string Figure, double Rps, double P99Ms)[] rows) =>
