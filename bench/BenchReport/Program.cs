@@ -167,7 +167,7 @@ File.WriteAllText(chartPath, RatioChart.Svg(
 var md = new StringBuilder();
 md.AppendLine("# Benchmarks");
 md.AppendLine();
-md.AppendLine("Written by `scripts/bench.sh` (rerun it to refresh this page; it needs redis-server, mariadb-server, wrk and the .NET SDK).");
+md.AppendLine("Written by `scripts/bench.sh` (rerun it to refresh this page; it needs redis-server, mariadb-server, wrk, curl, perl and the .NET SDK).");
 md.AppendLine("The services run as published Release builds (`dotnet publish -c Release`) with their defaults: logging, tracing,");
 md.AppendLine("metrics and resilience on. Ratios compare against references measured in the same run, Native AOT like the services:");
 md.AppendLine("a bare Kestrel endpoint (`bench/BareHello`) and the floor (`bench/FloorChain`): app → analytics → storage → Redis with");
